@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Every build path (scripts/setup, scripts/test, CI, a plain `swift build`) compiles for the host CPU,
+// so Swift SIMD types lower to AVX-512/AVX2 instead of scalar fallbacks. LOOPLAB_PORTABLE=1 gives a
+// binary that runs on any x86-64/arm64 machine; LOOPLAB_TARGET_CPU=NAME picks a specific CPU.
+// See docs/building.md.
+let environment = Context.environment
+let targetCPU: [String] = {
+    if environment["LOOPLAB_PORTABLE"].map({ !$0.isEmpty && $0 != "0" }) ?? false { return [] }
+    return ["-target-cpu", environment["LOOPLAB_TARGET_CPU"] ?? "native"]
+}()
+
+// The interpreter's hot paths touch class state on every instruction; dynamic exclusivity checks
+// there cost more than the work itself. The runtime keeps its own single-threaded discipline.
+let interpreterFlags: [SwiftSetting] = [.unsafeFlags(targetCPU + ["-enforce-exclusivity=unchecked"])]
+let hostFlags: [SwiftSetting] = [.unsafeFlags(targetCPU)]
+
+let package = Package(
+    name: "looplab",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "looplab", targets: ["looplab"]),
+        .library(name: "LoopLang", targets: ["LoopLang"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CReadline",
+            path: "Sources/CReadline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        .target(
+            name: "LoopLang",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: interpreterFlags
+        ),
+        .target(name: "LoopLab", dependencies: ["LoopLang"], swiftSettings: hostFlags),
+        .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "CReadline"], swiftSettings: hostFlags),
+        .executableTarget(
+            name: "looplab",
+            dependencies: [
+                "LoopLang", "LoopLab", "LoopREPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: hostFlags
+        ),
+        .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
+        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang"]),
+        .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
+    ]
+)

@@ -1,0 +1,153 @@
+import Glibc
+
+/// The language's own built-ins. Host-facing ones (files, clock, environment) live in LoopLab;
+/// those that are plain `.loop` code live in stdlib/prelude.loop.
+enum CoreBuiltins {
+    static func register(into r: Registry) {
+        r.function("print", variadic: true, doc: "Prints the values separated by spaces, then a newline.") { call in
+            call.interpreter.output.write(call.rest.map(Printer.display).joined(separator: " ") + "\n")
+            return .nil
+        }
+        r.function("str", [NativeParameter("value")], doc: "The value as a String, as print shows it.") { call in
+            .string(Printer.display(call.arguments[0]))
+        }
+        r.function("type", [NativeParameter("value")], doc: "The type name: Nil Bool Int Float Duration String List Record Function, or a handle's.") { call in
+            .string(call.arguments[0].typeName)
+        }
+        r.function("int", [NativeParameter("value")], doc: "An Int from a number (toward zero), a Bool or a numeric String.") { call throws(LoopError) in
+            let v = call.arguments[0]
+            switch v {
+            case .int: return v
+            case .bool(let b): return .int(b ? 1 : 0)
+            case .float(let f):
+                guard f.isFinite, abs(f) < 9.2e18 else { throw LoopError(.invalidValue("cannot convert \(Printer.repr(v)) to Int")) }
+                return .int(Int(f))
+            case .string(let s):
+                let t = s.trimmingSpaces
+                if let i = Int(t) { return .int(i) }
+                throw LoopError(.invalidValue("cannot convert \(Printer.repr(v)) to Int"))
+            default: throw call.wrongType("value", expected: "a number or String", got: v)
+            }
+        }
+        r.function("float", [NativeParameter("value")], doc: "A Float from a number, a Duration (seconds) or a numeric String.") { call throws(LoopError) in
+            let v = call.arguments[0]
+            switch v {
+            case .int(let i): return .float(Double(i))
+            case .float: return v
+            case .duration(let d): return .float(d)
+            case .bool(let b): return .float(b ? 1 : 0)
+            case .string(let s):
+                if let f = Double(s.trimmingSpaces) { return .float(f) }
+                throw LoopError(.invalidValue("cannot convert \(Printer.repr(v)) to Float"))
+            default: throw call.wrongType("value", expected: "a number or String", got: v)
+            }
+        }
+        r.function("len", [NativeParameter("value")], doc: "The number of items of a List, characters of a String or fields of a Record.") { call throws(LoopError) in
+            switch call.arguments[0] {
+            case .list(let l): return .int(l.count)
+            case .string(let s): return .int(s.count)
+            case .record(let rec): return .int(rec.fields.count)
+            case .range(let lo, let hi): return .int(hi - lo)
+            default: throw call.wrongType("value", expected: "a List, String or Record", got: call.arguments[0])
+            }
+        }
+        registerAggregates(r)
+        registerMath(r)
+        r.function("seconds", [NativeParameter("duration")], doc: "A Duration as a Float number of seconds.") { call throws(LoopError) in
+            guard case .duration(let d) = call.arguments[0] else { throw call.wrongType("duration", expected: "a Duration", got: call.arguments[0]) }
+            return .float(d)
+        }
+        r.function("assert", [NativeParameter("condition"), NativeParameter("message", default: .string(""))], doc: "Raises \"assertion failed: message\" unless the condition is true.") { call throws(LoopError) in
+            if call.arguments[0].isTruthy { return .nil }
+            throw LoopError(.assertionFailed(Printer.display(call.arguments[1])))
+        }
+        r.function("error", [NativeParameter("message")], doc: "Raises an error with this message (catch it with try/catch).") { call throws(LoopError) in
+            throw LoopError(.raised(Printer.display(call.arguments[0])))
+        }
+        r.function("json", [NativeParameter("value"), NativeParameter("pretty", default: .bool(false))], doc: "The value as JSON text (compact, or indented with pretty: true).") { call throws(LoopError) in
+            .string(try JSON.encode(call.arguments[0], pretty: try call.bool("pretty")))
+        }
+        r.function("parse_json", [NativeParameter("text")], doc: "A value from JSON text: null is nil, integers Int, other numbers Float.") { call throws(LoopError) in
+            try JSON.decode(try call.string("text"))
+        }
+    }
+
+    static func numbers(_ call: NativeCall) throws(LoopError) -> [Value] {
+        // `min(xs)` takes a list; `min(a, b, ...)` takes several arguments.
+        if call.rest.count == 1, case .list(let l) = call.rest[0] { return l }
+        if call.rest.count == 1, case .range(let lo, let hi) = call.rest[0] { return (lo..<hi).map { .int($0) } }
+        return call.rest
+    }
+
+    static func registerAggregates(_ r: Registry) {
+        for (name, wantLess) in [("min", true), ("max", false)] {
+            r.function(name, variadic: true, doc: "The \(wantLess ? "smallest" : "largest") of a list or of several arguments.") { call throws(LoopError) in
+                let items = try numbers(call)
+                guard var best = items.first else { throw LoopError(.invalidValue("\(name)() of an empty list")) }
+                for item in items.dropFirst() {
+                    guard let c = Value.compare(item, best) else { throw LoopError(.notComparable(item.typeName, best.typeName)) }
+                    if wantLess ? c < 0 : c > 0 { best = item }
+                }
+                return best
+            }
+        }
+        r.function("sum", variadic: true, doc: "The sum of a list (Int when all items are Int).") { call throws(LoopError) in
+            var total = Value.int(0)
+            for item in try numbers(call) { total = try Arithmetic.add(total, item) }
+            return total
+        }
+    }
+
+    static func registerMath(_ r: Registry) {
+        r.function("abs", [NativeParameter("x")], doc: "Absolute value; keeps the type.") { call throws(LoopError) in
+            switch call.arguments[0] {
+            case .int(let i):
+                if i == Int.min { throw LoopError(.integerOverflow("abs")) }
+                return .int(Swift.abs(i))
+            case .float(let f): return .float(Swift.abs(f))
+            case .duration(let d): return .duration(Swift.abs(d))
+            default: throw call.wrongType("x", expected: "a number", got: call.arguments[0])
+            }
+        }
+        let unary: [(String, (Double) -> Double, String)] = [
+            ("sqrt", { $0.squareRoot() }, "Square root."), ("exp", { Glibc.exp($0) }, "e to the power x."),
+            ("log", { Glibc.log($0) }, "Natural logarithm."), ("log10", { Glibc.log10($0) }, "Base-10 logarithm."),
+            ("sin", { Glibc.sin($0) }, "Sine (radians)."), ("cos", { Glibc.cos($0) }, "Cosine (radians)."),
+            ("tan", { Glibc.tan($0) }, "Tangent (radians)."),
+        ]
+        for (name, f, doc) in unary {
+            r.function(name, [NativeParameter("x")], doc: doc + " Gives a Float.") { call throws(LoopError) in
+                let x = try call.double("x")
+                if (name == "log" || name == "log10") && x <= 0 { throw LoopError(.invalidValue("\(name)() of a non-positive number")) }
+                if name == "sqrt" && x < 0 { throw LoopError(.invalidValue("sqrt() of a negative number")) }
+                return .float(f(x))
+            }
+        }
+        r.function("round", [NativeParameter("x"), NativeParameter.optional("digits")], doc: "Rounds half away from zero: an Int, or a Float with `digits` decimals.") { call throws(LoopError) in
+            let x = try call.double("x")
+            if case .nil = call.arguments[1] { return try toInt(x.rounded(), "round") }
+            let scale = Glibc.pow(10, Double(try call.int("digits")))
+            return .float((x * scale).rounded() / scale)
+        }
+        r.function("floor", [NativeParameter("x")], doc: "The largest Int not above x.") { call throws(LoopError) in
+            try toInt(try call.double("x").rounded(.down), "floor")
+        }
+        r.function("ceil", [NativeParameter("x")], doc: "The smallest Int not below x.") { call throws(LoopError) in
+            try toInt(try call.double("x").rounded(.up), "ceil")
+        }
+        r.constant("pi", .float(Double.pi), doc: "π as a Float.")
+        r.constant("inf", .float(Double.infinity), doc: "Positive infinity as a Float.")
+    }
+
+    static func toInt(_ d: Double, _ name: String) throws(LoopError) -> Value {
+        guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw LoopError(.invalidValue("\(name)() result \(d) does not fit in an Int")) }
+        return .int(Int(d))
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+}

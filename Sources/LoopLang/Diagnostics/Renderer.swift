@@ -1,0 +1,46 @@
+/// Renders a `LoopError` as the user sees it:
+///
+///     error: undefined variable 'lrr'
+///       --> tune.loop:4:13
+///        |
+///      4 | train(m, lr: lrr)
+///        |              ^^^
+///        = name error
+///
+/// followed, for runtime errors, by the `.loop` call stack (innermost call first).
+public enum DiagnosticRenderer {
+    public static func render(_ error: LoopError) -> String {
+        var out = "error: \(error.message)\n"
+        var gutter = 1
+        if let span = error.span {
+            let (line, column) = span.file.location(of: span.start)
+            gutter = String(line).count
+            let blank = String(repeating: " ", count: gutter + 2) + "|"
+            out += String(repeating: " ", count: gutter + 1) + "--> \(span.file.name):\(line):\(column)\n"
+            let text = span.file.lineText(line)
+            out += blank + "\n"
+            out += " \(line) | \(text)\n"
+            let (endLine, endColumn) = span.file.location(of: span.end)
+            let lineLength = text.count
+            let width = endLine == line ? max(1, endColumn - column) : max(1, lineLength - column + 1)
+            out += blank + " " + String(repeating: " ", count: column - 1) + String(repeating: "^", count: width) + "\n"
+        }
+        let pad = String(repeating: " ", count: gutter + 2)
+        out += "\(pad)= \(error.kind) error\n"
+        for frame in error.trace {
+            if let site = frame.callSite {
+                out += "\(pad)= in \(frame.function)(), called from \(site.file.name):\(site.line):\(site.column)\n"
+            } else {
+                out += "\(pad)= in \(frame.function)()\n"
+            }
+        }
+        if error.omittedFrames > 0 { out += "\(pad)= ... and \(error.omittedFrames) more calls\n" }
+        return out
+    }
+
+    /// One line: `tune.loop:4:13: error: undefined variable 'lrr'` (for `looplab check`, editors).
+    public static func renderShort(_ error: LoopError) -> String {
+        guard let span = error.span else { return "error: \(error.message)" }
+        return "\(span.file.name):\(span.line):\(span.column): error: \(error.message)"
+    }
+}

@@ -1,0 +1,141 @@
+/// A callable value: a `.loop` closure or a native function registered by a host module.
+public class Function: @unchecked Sendable {
+    public let name: String
+    let isClosure: Bool
+
+    init(name: String, isClosure: Bool) {
+        self.name = name
+        self.isClosure = isClosure
+    }
+
+    /// Documentation shown by `:help`.
+    public var doc: String? { nil }
+    /// `name(a, b = 2)`, for help and completion.
+    public var signatureText: String { "\(name)()" }
+}
+
+/// A parameter of a native function.
+public struct NativeParameter: Sendable {
+    public let name: String
+    /// The value used when the caller leaves it out; `nil` makes the parameter required.
+    public let defaultValue: Value?
+
+    public init(_ name: String, default defaultValue: Value? = nil) {
+        self.name = name
+        self.defaultValue = defaultValue
+    }
+
+    public static func optional(_ name: String) -> NativeParameter { NativeParameter(name, default: .nil) }
+}
+
+/// A function implemented in Swift. Host modules make these and add them to a `Registry`.
+public final class NativeFunction: Function, @unchecked Sendable {
+    public let parameters: [NativeParameter]
+    /// Extra positional arguments are collected in `call.rest` instead of being an error.
+    public let variadic: Bool
+    /// Named arguments that match no parameter are collected in `call.extraNamed`.
+    public let acceptsExtraNamed: Bool
+    let summary: String
+    let body: (inout NativeCall) throws(LoopError) -> Value
+
+    public init(
+        _ name: String,
+        _ parameters: [NativeParameter] = [],
+        variadic: Bool = false,
+        acceptsExtraNamed: Bool = false,
+        doc: String,
+        body: @escaping (inout NativeCall) throws(LoopError) -> Value
+    ) {
+        self.parameters = parameters
+        self.variadic = variadic
+        self.acceptsExtraNamed = acceptsExtraNamed
+        self.summary = doc
+        self.body = body
+        super.init(name: name, isClosure: false)
+    }
+
+    public override var doc: String? { summary }
+
+    public override var signatureText: String {
+        var parts = parameters.map { p in
+            p.defaultValue.map { "\(p.name): \(Printer.repr($0))" } ?? p.name
+        }
+        if variadic { parts.append("...") }
+        return "\(name)(\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// The arguments of one native call, already matched to the function's parameters.
+public struct NativeCall {
+    public let function: NativeFunction
+    /// One entry per declared parameter, defaults filled in.
+    public var arguments: [Value]
+    /// Extra positional arguments of a variadic function.
+    public var rest: [Value]
+    /// Named arguments that matched no parameter (only when `acceptsExtraNamed`).
+    public var extraNamed: [(String, Value)]
+    /// The receiver for a method (`xs` in `xs.append(1)`); `.nil` for plain functions.
+    public var receiver: Value
+    public let interpreter: Interpreter
+
+    /// The argument for the parameter `name`.
+    public func value(_ name: String) -> Value {
+        guard let i = function.parameters.firstIndex(where: { $0.name == name }) else { return .nil }
+        return arguments[i]
+    }
+
+    public func wrongType(_ parameter: String, expected: String, got value: Value) -> LoopError {
+        LoopError(.wrongType(function: function.name, parameter: parameter, expected: expected, got: value.typeName))
+    }
+
+    public func int(_ name: String) throws(LoopError) -> Int {
+        let v = value(name)
+        if case .int(let i) = v { return i }
+        if case .float(let f) = v, f == f.rounded(), abs(f) < 9e18 { return Int(f) }
+        throw wrongType(name, expected: "an Int", got: v)
+    }
+
+    public func double(_ name: String) throws(LoopError) -> Double {
+        let v = value(name)
+        if let d = v.number { return d }
+        throw wrongType(name, expected: "a number", got: v)
+    }
+
+    public func string(_ name: String) throws(LoopError) -> String {
+        let v = value(name)
+        if case .string(let s) = v { return s }
+        throw wrongType(name, expected: "a String", got: v)
+    }
+
+    public func bool(_ name: String) throws(LoopError) -> Bool {
+        let v = value(name)
+        if case .bool(let b) = v { return b }
+        throw wrongType(name, expected: "a Bool", got: v)
+    }
+
+    public func list(_ name: String) throws(LoopError) -> [Value] {
+        let v = value(name)
+        if case .list(let l) = v { return l }
+        throw wrongType(name, expected: "a List", got: v)
+    }
+
+    /// Seconds, from a Duration or a plain number of seconds.
+    public func seconds(_ name: String) throws(LoopError) -> Double {
+        let v = value(name)
+        if case .duration(let d) = v { return d }
+        if let d = v.number { return d }
+        throw wrongType(name, expected: "a Duration", got: v)
+    }
+
+    /// The host object behind a handle argument, checked against its type.
+    public func handle<T: AnyObject>(_ name: String, as type: T.Type) throws(LoopError) -> T {
+        let v = value(name)
+        if case .handle(let h) = v, let object = h.object as? T { return object }
+        throw wrongType(name, expected: "a \(String(describing: T.self))", got: v)
+    }
+
+    /// Calls a `.loop` function value (or a native one) with positional arguments.
+    public func call(_ f: Value, _ args: [Value]) throws(LoopError) -> Value {
+        try interpreter.call(f, args)
+    }
+}

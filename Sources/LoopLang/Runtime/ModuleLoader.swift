@@ -1,0 +1,60 @@
+/// Finds, compiles and runs the files named by `use`. Each file is compiled once and run once
+/// per interpreter; a file that uses itself (directly or not) is an error.
+final class ModuleLoader {
+    unowned let interpreter: Interpreter
+    private var modules: [String: Module] = [:]
+
+    init(interpreter: Interpreter) { self.interpreter = interpreter }
+
+    /// Where `use "path"` looks: beside the current file, then the project's skills/, the
+    /// user's skill library, then stdlib/.
+    func searchDirectories(from file: SourceFile) -> [String] {
+        var dirs: [String] = []
+        dirs.append(file.path.map(FileSystem.directory(of:)) ?? FileSystem.currentDirectory)
+        dirs.append(contentsOf: interpreter.librarySearchPath)
+        return dirs
+    }
+
+    func load(_ path: String, from file: SourceFile, span: SourceSpan) throws(LoopError) -> Module {
+        let name = path.hasSuffix(".loop") ? path : path + ".loop"
+        let dirs = path.hasPrefix("/") ? ["/"] : searchDirectories(from: file)
+        guard let found = dirs.map({ FileSystem.join($0, name) }).first(where: FileSystem.isFile) else {
+            throw LoopError(.moduleNotFound(path: path, searched: dirs), at: span)
+        }
+        let key = FileSystem.canonical(found)
+        if let module = modules[key] {
+            if module.state == .compiling { throw LoopError(.circularUse(path), at: span) }
+            return module
+        }
+        guard let text = FileSystem.read(found) else {
+            throw LoopError(.host(kind: "io", message: "cannot read '\(found)'"), at: span)
+        }
+        let module = Module(name: key)
+        modules[key] = module
+        let source = SourceFile(name: path, text: text, path: key)
+        do throws(LoopError) {
+            module.code = try interpreter.compile(source, into: module, allowRedeclaration: false)
+        } catch {
+            modules[key] = nil
+            throw error
+        }
+        module.state = .compiled
+        return module
+    }
+
+    /// Code that runs the module's top level the first time it is called.
+    func runner(for module: Module) -> () throws(LoopError) -> Void {
+        let interpreter = self.interpreter
+        return { () throws(LoopError) in
+            guard module.state == .compiled, let code = module.code else { return }
+            module.state = .running
+            do throws(LoopError) {
+                _ = try interpreter.runTopLevel(code, frameSize: module.frameSize)
+                module.state = .ran
+            } catch {
+                module.state = .compiled
+                throw error
+            }
+        }
+    }
+}
