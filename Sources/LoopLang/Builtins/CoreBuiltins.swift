@@ -61,8 +61,11 @@ enum CoreBuiltins {
             if call.arguments[0].isTruthy { return .nil }
             throw LoopError(.assertionFailed(Printer.display(call.arguments[1])))
         }
-        r.function("error", [NativeParameter("message")], doc: "Raises an error with this message (catch it with try/catch).") { call throws(LoopError) in
-            throw LoopError(.raised(Printer.display(call.arguments[0])))
+        r.function("error", [NativeParameter("message"), NativeParameter("kind", default: .string("error"))],
+                   doc: "Raises an error with this message (catch it with try/catch); `kind:` sets e.kind.") { call throws(LoopError) in
+            let kind = try call.string("kind")
+            if kind == "error" { throw LoopError(.raised(Printer.display(call.arguments[0]))) }
+            throw LoopError(.raisedKind(kind: kind, message: Printer.display(call.arguments[0])))
         }
         r.function("json", [NativeParameter("value"), NativeParameter("pretty", default: .bool(false))], doc: "The value as JSON text (compact, or indented with pretty: true).") { call throws(LoopError) in
             .string(try JSON.encode(call.arguments[0], pretty: try call.bool("pretty")))

@@ -140,31 +140,26 @@ extension Compiler {
             return false
         }()
         let mayUnwind = compiled.contains { $0.mayUnwind }
-        let codes = compiled
-        switch (codes.count, mayUnwind, lastIsValue) {
-        case (0, _, _):
-            return Compiled(code: { _ in .nil }, mayUnwind: false)
-        case (1, _, true):
-            return Compiled(code: codes[0].code, mayUnwind: mayUnwind)
-        case (2, false, true):
-            let a = codes[0].code, b = codes[1].code
-            return Compiled(code: { base throws(LoopError) in _ = try a(base); return try b(base) }, mayUnwind: false)
-        case (_, false, _):
-            return Compiled(code: { base throws(LoopError) in
-                var result = Value.nil
-                for c in codes { result = try c.code(base) }
-                return lastIsValue ? result : .nil
-            }, mayUnwind: false)
-        default:
-            let unwinds = compiled.map(\.mayUnwind)
-            return Compiled(code: { base throws(LoopError) in
-                var result = Value.nil
-                for i in 0..<codes.count {
-                    result = try codes[i].code(base)
-                    if unwinds[i], rt.unwind != .none { return .nil }
+        guard let last = compiled.last else { return Compiled(code: { _ in .nil }, mayUnwind: false) }
+        // Chain the statements as nested closures that capture each other directly: iterating
+        // an array of closures would retain and release each one on every run.
+        let lastCode = last.code
+        var code: Code = lastIsValue ? lastCode : { base throws(LoopError) in _ = try lastCode(base); return .nil }
+        for item in compiled.dropLast().reversed() {
+            let first = item.code, rest = code
+            if item.mayUnwind {
+                code = { base throws(LoopError) in
+                    _ = try first(base)
+                    if rt.unwind != .none { return .nil }
+                    return try rest(base)
                 }
-                return lastIsValue ? result : .nil
-            }, mayUnwind: true)
+            } else {
+                code = { base throws(LoopError) in
+                    _ = try first(base)
+                    return try rest(base)
+                }
+            }
         }
+        return Compiled(code: code, mayUnwind: mayUnwind)
     }
 }

@@ -129,12 +129,22 @@ final class Compiler {
                 if case .function(let decl) = stmt.kind { functionDecls.append((cell, decl)) }
             }
         }
+        // `use` without `as` declares names too: load those modules first, so that function
+        // bodies can call what the file uses.
+        var usedEarly: [Int: Code] = [:]
+        for (i, stmt) in program.statements.enumerated() {
+            if case .use(let path, nil) = stmt.kind { usedEarly[i] = try compileUse(path: path, alias: nil, span: stmt.span) }
+        }
         // Function declarations are made before any statement runs.
         var hoisted: [(cell: GlobalCell, make: CodeRef)] = []
         for (cell, decl) in functionDecls { hoisted.append((cell, CodeRef(run: try compileFunction(decl)))) }
         var statements: [Compiled] = []
-        for stmt in program.statements {
+        for (i, stmt) in program.statements.enumerated() {
             if case .function = stmt.kind { continue }
+            if let code = usedEarly[i] {
+                statements.append(Compiled(code: code, mayUnwind: false))
+                continue
+            }
             statements.append(try compileStatement(stmt))
         }
         let lastIsValue: Bool = {

@@ -49,6 +49,8 @@ public enum Problem: Sendable, Equatable {
     case moduleNotFound(path: String, searched: [String])
     /// An error raised by a host primitive (a bad CSV, a failed run); `kind` is its category.
     case host(kind: String, message: String)
+    /// `error("msg", kind: "value")`: a `.loop` error with a kind of the caller's choosing.
+    case raisedKind(kind: String, message: String)
 }
 
 /// One `.loop` call on the stack when a runtime error was raised: the function's name and where
@@ -67,6 +69,9 @@ public final class LoopError: Error, @unchecked Sendable {
     public var trace: [TraceFrame] = []
     /// Calls left out of `trace` (deep recursion keeps only the innermost few).
     public var omittedFrames = 0
+    /// True when the error was found before anything ran (syntax, undefined names, `let`
+    /// changes): `looplab` exits 2 for these and 1 for errors raised while running.
+    public internal(set) var isStatic = false
 
     public init(_ problem: Problem, at span: SourceSpan? = nil) {
         self.problem = problem

@@ -22,7 +22,7 @@ extension Problem {
         case .raised: return "error"
         case .interrupted: return "interrupted"
         case .stackOverflow: return "recursion"
-        case .host(let kind, _): return kind
+        case .host(let kind, _), .raisedKind(let kind, _): return kind
         }
     }
 
@@ -73,7 +73,7 @@ extension Problem {
         case .useNotAtTopLevel: return "'use' is only allowed at the top level of a file or cell"
         case .moduleNotFound(let p, let searched):
             return "cannot find '\(p)' (searched: \(searched.joined(separator: ", ")))"
-        case .host(_, let m): return m
+        case .host(_, let m), .raisedKind(_, let m): return m
         }
     }
 }

@@ -51,10 +51,16 @@ public final class Interpreter {
     // MARK: running code
 
     func compile(_ file: SourceFile, into module: Module, allowRedeclaration: Bool) throws(LoopError) -> Code {
-        let program = try Parser.parse(file)
-        let compiler = Compiler(rt: runtime, module: module, builtins: builtins, allowRedeclaration: allowRedeclaration,
-                                loader: loader, file: file)
-        return try compiler.compileProgram(program)
+        do throws(LoopError) {
+            let program = try Parser.parse(file)
+            let compiler = Compiler(rt: runtime, module: module, builtins: builtins, allowRedeclaration: allowRedeclaration,
+                                    loader: loader, file: file)
+            return try compiler.compileProgram(program)
+        } catch {
+            // Errors raised while a used module runs at compile time are not static; all others are.
+            if case .circularUse = error.problem {} else if error.trace.isEmpty { error.isStatic = true }
+            throw error
+        }
     }
 
     /// Runs compiled top-level code in a fresh frame on the value stack.

@@ -13,8 +13,7 @@ public enum Interrupt {
 
     /// Raises "interrupted" (and clears the request) when one is pending.
     @inline(__always) public static func check() throws(LoopError) {
-        if interruptRequested.load(ordering: .relaxed) {
-            interruptRequested.store(false, ordering: .relaxed)
+        if interruptRequested.load(ordering: .relaxed), interruptRequested.exchange(false, ordering: .relaxed) {
             throw LoopError(.interrupted)
         }
     }

@@ -142,11 +142,14 @@ final class Runtime {
             newBase.update(repeating: .nil, count: max(frameSize, top - newBase))
             top = newBase
         }
-        do throws(LoopError) {
-            let paramCount = proto.parameterNames.count
-            if argc != paramCount || !named.isEmpty {
-                try bindArguments(proto, newBase: newBase, argc: argc, named: named)
+        let paramCount = proto.parameterNames.count
+        if argc != paramCount || !named.isEmpty {
+            // Argument errors belong to the call site, not to the callee's stack frame.
+            do throws(LoopError) { try bindArguments(proto, newBase: newBase, argc: argc, named: named) } catch {
+                throw error.located(callSite)
             }
+        }
+        do throws(LoopError) {
             top = newBase + frameSize
             if proto.boxedParameters {
                 var i = 1

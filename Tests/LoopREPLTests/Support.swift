@@ -1,0 +1,47 @@
+import Foundation
+import LoopLab
+import LoopLang
+import LoopREPL
+
+/// The package's root directory.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+let stdlibDirectory = repositoryRoot.appendingPathComponent("stdlib").path
+
+/// An interpreter with every host primitive, printing into `output`. `extra` registers test
+/// natives on top.
+func makeInterpreter(output: CapturedOutput, extra: (Registry) -> Void = { _ in }) -> Interpreter {
+    let registry = LoopLab.makeRegistry(arguments: [])
+    extra(registry)
+    return Interpreter(registry: registry, output: output, stdlibDirectory: stdlibDirectory)
+}
+
+/// A finished REPL session driven by a script of editor steps.
+struct Session {
+    let transcript: String
+    let editor: FakeEditor
+    let repl: REPL
+    let status: Int32
+}
+
+func runSession(_ steps: [FakeEditor.Step], extra: (Registry) -> Void = { _ in }) -> Session {
+    let output = CapturedOutput()
+    let interpreter = makeInterpreter(output: output, extra: extra)
+    let editor = FakeEditor(steps, transcript: output)
+    let repl = REPL(interpreter: interpreter, editor: editor)
+    let status = repl.run()
+    return Session(transcript: output.text, editor: editor, repl: repl, status: status)
+}
+
+/// Convenience: every string is one typed line.
+func runSession(_ lines: [String], extra: (Registry) -> Void = { _ in }) -> Session {
+    runSession(lines.map { FakeEditor.Step.line($0) }, extra: extra)
+}
+
+/// A fresh empty directory under the system temp directory.
+func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("looplab-repl-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
