@@ -31,15 +31,16 @@ struct Path {
         return keys
     }
 
-    func read(_ base: Frame) throws(LoopError) -> Value {
+    /// The value at the end of the path, with index keys already evaluated by `keys(_:)`.
+    func read(_ base: Frame, _ keys: [Key]) throws(LoopError) -> Value {
         var value = try withRoot(base) { (v: inout Value) throws(LoopError) -> Value in v }
-        for step in steps {
-            switch step {
-            case .field(let name):
-                do throws(LoopError) { value = try Members.get(value, name) } catch { throw error.located(span) }
-            case .index(let code):
-                do throws(LoopError) { value = try Indexing.get(value, try code(base)) } catch { throw error.located(span) }
-            }
+        for key in keys {
+            do throws(LoopError) {
+                switch key {
+                case .field(let name): value = try Members.get(value, name)
+                case .index(let i): value = try Indexing.get(value, i)
+                }
+            } catch { throw error.located(span) }
         }
         return value
     }
@@ -60,8 +61,11 @@ struct Path {
 
     /// Runs `body` on the value at the end of the path, in place.
     func modify<R>(_ base: Frame, _ body: (inout Value) throws(LoopError) -> R) throws(LoopError) -> R {
-        let keys = try keys(base)
-        return try withRoot(base) { (root: inout Value) throws(LoopError) -> R in
+        try modify(base, try keys(base), body)
+    }
+
+    func modify<R>(_ base: Frame, _ keys: [Key], _ body: (inout Value) throws(LoopError) -> R) throws(LoopError) -> R {
+        try withRoot(base) { (root: inout Value) throws(LoopError) -> R in
             do throws(LoopError) { return try Path.walk(&root, keys[...], body) } catch { throw error.located(span) }
         }
     }

@@ -16,7 +16,7 @@ extension Compiler {
             @inline(__always) func call(_ closure: Closure, _ base: Frame, _ fill: (Frame) throws(LoopError) -> Void) throws(LoopError) -> Value {
                 let newBase = rt.top
                 do throws(LoopError) { try rt.reserve(newBase + closure.proto.frameSize + argc + 1) } catch { throw error.located(span) }
-                if !closure.captures.isEmpty { newBase[0] = cell.value }
+                if closure.proto.hasCaptures { newBase[0] = cell.value }
                 rt.top = newBase + 1
                 do throws(LoopError) { try fill(newBase) } catch {
                     newBase.update(repeating: .nil, count: rt.top - newBase)
@@ -33,7 +33,7 @@ extension Compiler {
             case 1:
                 let a0 = positional[0].run
                 return { base throws(LoopError) in
-                    guard let ref = cell.closure else { return try general(base) }
+                    guard !cell.mutable, let ref = cell.closure else { return try general(base) }
                     return try guaranteed(ref) { (closure: Closure) throws(LoopError) -> Value in
                         try call(closure, base) { (newBase: Frame) throws(LoopError) in
                             newBase[1] = try a0(base)
@@ -44,7 +44,7 @@ extension Compiler {
             case 2:
                 let a0 = positional[0].run, a1 = positional[1].run
                 return { base throws(LoopError) in
-                    guard let ref = cell.closure else { return try general(base) }
+                    guard !cell.mutable, let ref = cell.closure else { return try general(base) }
                     return try guaranteed(ref) { (closure: Closure) throws(LoopError) -> Value in
                         try call(closure, base) { (newBase: Frame) throws(LoopError) in
                             newBase[1] = try a0(base)
@@ -56,7 +56,7 @@ extension Compiler {
                 }
             default:
                 return { base throws(LoopError) in
-                    guard let ref = cell.closure else { return try general(base) }
+                    guard !cell.mutable, let ref = cell.closure else { return try general(base) }
                     return try guaranteed(ref) { (closure: Closure) throws(LoopError) -> Value in
                         try call(closure, base) { (newBase: Frame) throws(LoopError) in
                             for i in 0..<argc {
@@ -90,7 +90,7 @@ extension Compiler {
                     let newBase = rt.top
                     do throws(LoopError) { try rt.reserve(newBase + closure.proto.frameSize + 2) } catch { throw error.located(span) }
                     // Slot 0 holds the callee only when its body reads captured variables.
-                    if !closure.captures.isEmpty { newBase[0] = .function(closure) }
+                    if closure.proto.hasCaptures { newBase[0] = .function(closure) }
                     rt.top = newBase + 1
                     do throws(LoopError) { newBase[1] = try a0(base) } catch { newBase[0] = .nil; rt.top = newBase; throw error }
                     rt.top = newBase + 2
@@ -109,7 +109,7 @@ extension Compiler {
                     let closure = unsafeDowncast(fn, to: Closure.self)
                     let newBase = rt.top
                     do throws(LoopError) { try rt.reserve(newBase + closure.proto.frameSize + 3) } catch { throw error.located(span) }
-                    if !closure.captures.isEmpty { newBase[0] = .function(closure) }
+                    if closure.proto.hasCaptures { newBase[0] = .function(closure) }
                     rt.top = newBase + 1
                     do throws(LoopError) {
                         newBase[1] = try a0(base)
@@ -178,17 +178,18 @@ extension Compiler {
         if BuiltinMethods.mutatingNames.contains(name), let path = try compilePath(object) {
             return { base throws(LoopError) in
                 let (values, namedValues) = try evaluateArgs(base)
+                let keys = try path.keys(base)
                 let isList: Bool = try { () throws(LoopError) -> Bool in
-                    if case .list = try path.read(base) { return true }
+                    if case .list = try path.read(base, keys) { return true }
                     return false
                 }()
                 if isList, let method = BuiltinMethods.list[name] {
                     guard path.rootMutable else { throw LoopError(.assignToConstant(path.rootName), at: span) }
-                    return try path.modify(base) { (value: inout Value) throws(LoopError) -> Value in
+                    return try path.modify(base, keys) { (value: inout Value) throws(LoopError) -> Value in
                         try rt.callNative(method, values, named: namedValues, receiver: &value, callSite: span)
                     }
                 }
-                let receiver = try path.read(base)
+                let receiver = try path.read(base, keys)
                 return try Members.callMethod(receiver, name, values, namedValues, uniform: uniform, base: base, rt: rt, callSite: span)
             }
         }

@@ -27,6 +27,7 @@ final class FunctionProto {
     let body: Code
     let frameSize: Int
     let captures: [CaptureSource]
+    let hasCaptures: Bool
     let isSkill: Bool
     let doc: String?
     let source: String
@@ -41,6 +42,7 @@ final class FunctionProto {
         self.body = body
         self.frameSize = frameSize
         self.captures = captures
+        self.hasCaptures = !captures.isEmpty
         self.isSkill = isSkill
         self.doc = doc
         self.source = source
@@ -139,7 +141,13 @@ final class Runtime {
         let proto = closure.proto
         let frameSize = proto.frameSize
         defer {
-            newBase.update(repeating: .nil, count: max(frameSize, top - newBase))
+            // Release what the frame holds; slots past `top` are always nil.
+            var slot = newBase
+            let end = max(newBase + frameSize, top)
+            while slot < end {
+                slot.pointee = .nil
+                slot += 1
+            }
             top = newBase
         }
         let paramCount = proto.parameterNames.count
