@@ -28,7 +28,7 @@ extension Compiler {
         let body = try compileBlock(decl.body, boxes: boxes).code
         let proto = FunctionProto(name: name, parameterNames: decl.parameters.map(\.name), defaults: defaults,
                                   boxedParameters: boxes, body: body, frameSize: function.maxSlot,
-                                  captures: function.captures.map(\.source), isSkill: decl.isSkill,
+                                  captures: function.captures.map(\.source), returns: decl.body.containsReturn, isSkill: decl.isSkill,
                                   doc: decl.doc, source: decl.source, span: decl.span)
         let captures = proto.captures
         if captures.isEmpty {

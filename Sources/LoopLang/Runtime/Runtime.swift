@@ -28,13 +28,16 @@ final class FunctionProto {
     let frameSize: Int
     let captures: [CaptureSource]
     let hasCaptures: Bool
+    let parameterCount: Int
+    /// Whether the body contains `return` (otherwise calls skip the unwinding check).
+    let returns: Bool
     let isSkill: Bool
     let doc: String?
     let source: String
     let span: SourceSpan
 
     init(name: String, parameterNames: [String], defaults: [CodeRef?], boxedParameters: Bool, body: @escaping Code,
-         frameSize: Int, captures: [CaptureSource], isSkill: Bool, doc: String?, source: String, span: SourceSpan) {
+         frameSize: Int, captures: [CaptureSource], returns: Bool, isSkill: Bool, doc: String?, source: String, span: SourceSpan) {
         self.name = name
         self.parameterNames = parameterNames
         self.defaults = defaults
@@ -43,6 +46,8 @@ final class FunctionProto {
         self.frameSize = frameSize
         self.captures = captures
         self.hasCaptures = !captures.isEmpty
+        self.parameterCount = parameterNames.count
+        self.returns = returns
         self.isSkill = isSkill
         self.doc = doc
         self.source = source
@@ -150,7 +155,7 @@ final class Runtime {
             }
             top = newBase
         }
-        let paramCount = proto.parameterNames.count
+        let paramCount = proto.parameterCount
         if argc != paramCount || !named.isEmpty {
             // Argument errors belong to the call site, not to the callee's stack frame.
             do throws(LoopError) { try bindArguments(proto, newBase: newBase, argc: argc, named: named) } catch {
@@ -168,7 +173,7 @@ final class Runtime {
             if depth > Runtime.maxDepth { throw LoopError(.stackOverflow) }
             try Interrupt.check()
             var result = try proto.body(newBase)
-            if unwind == .returning {
+            if proto.returns, unwind == .returning {
                 result = returnValue
                 returnValue = .nil
                 unwind = .none
