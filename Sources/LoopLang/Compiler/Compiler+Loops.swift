@@ -34,7 +34,7 @@ extension Compiler {
 
         /// Runs the body once; returns false when the loop must stop.
         @inline(__always) func iterate(_ base: Frame) throws(LoopError) -> Bool {
-            try Interrupt.check()
+            try Interrupt.check(at: sequenceSpan)
             _ = try bodyCode(base)
             if checkUnwind, rt.unwind != .none {
                 if rt.unwind == .returning { return false }

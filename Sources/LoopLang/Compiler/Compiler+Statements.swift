@@ -62,6 +62,7 @@ extension Compiler {
                             mayUnwind: valueExpr.mayUnwind)
 
         case .while(let conditionExpr, let body):
+            let loopSpan = conditionExpr.span
             let condition = try compileCondition(conditionExpr)
             function.loopDepth += 1
             let block = try compileBlock(body)
@@ -70,7 +71,7 @@ extension Compiler {
             if !block.mayUnwind {
                 return Compiled(code: { base throws(LoopError) in
                     while try condition(base) {
-                        try Interrupt.check()
+                        try Interrupt.check(at: loopSpan)
                         _ = try bodyCode(base)
                     }
                     return .nil
@@ -78,7 +79,7 @@ extension Compiler {
             }
             return Compiled(code: { base throws(LoopError) in
                 while try condition(base) {
-                    try Interrupt.check()
+                    try Interrupt.check(at: loopSpan)
                     _ = try bodyCode(base)
                     if rt.unwind != .none {
                         if rt.unwind == .returning { break }

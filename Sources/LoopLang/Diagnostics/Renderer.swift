@@ -27,12 +27,19 @@ public enum DiagnosticRenderer {
         }
         let pad = String(repeating: " ", count: gutter + 2)
         out += "\(pad)= \(error.kind) error\n"
-        for frame in error.trace {
-            if let site = frame.callSite {
-                out += "\(pad)= in \(frame.function)(), called from \(site.file.name):\(site.line):\(site.column)\n"
-            } else {
-                out += "\(pad)= in \(frame.function)()\n"
-            }
+        // Recursion repeats one frame many times: show it once with a count.
+        var i = 0
+        let trace = error.trace
+        while i < trace.count {
+            var j = i + 1
+            while j < trace.count, trace[j].function == trace[i].function,
+                  trace[j].callSite?.start == trace[i].callSite?.start, trace[j].callSite?.file === trace[i].callSite?.file { j += 1 }
+            let frame = trace[i]
+            var line = "\(pad)= in \(frame.function)()"
+            if let site = frame.callSite { line += ", called from \(site.file.name):\(site.line):\(site.column)" }
+            let repeats = j - i
+            out += line + (repeats > 1 ? " (\(repeats) times)" : "") + "\n"
+            i = j
         }
         if error.omittedFrames > 0 { out += "\(pad)= ... and \(error.omittedFrames) more calls\n" }
         return out

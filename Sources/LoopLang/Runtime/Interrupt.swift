@@ -11,10 +11,10 @@ public enum Interrupt {
     public static func clear() { interruptRequested.store(false, ordering: .relaxed) }
     @inline(__always) public static var isRequested: Bool { interruptRequested.load(ordering: .relaxed) }
 
-    /// Raises "interrupted" (and clears the request) when one is pending.
-    @inline(__always) public static func check() throws(LoopError) {
+    /// Raises "interrupted" (and clears the request) when one is pending, placed at `span`.
+    @inline(__always) public static func check(at span: SourceSpan? = nil) throws(LoopError) {
         if interruptRequested.load(ordering: .relaxed), interruptRequested.exchange(false, ordering: .relaxed) {
-            throw LoopError(.interrupted)
+            throw LoopError(.interrupted, at: span)
         }
     }
 }

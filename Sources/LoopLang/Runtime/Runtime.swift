@@ -186,6 +186,8 @@ final class Runtime {
 
     static func traced(_ error: LoopError, function: String, callSite: SourceSpan?) -> LoopError {
         let e = error
+        // An error with no place of its own (stack overflow) is placed at the innermost call.
+        if e.span == nil { e.span = callSite }
         if e.trace.count < maxTrace {
             e.trace.append(TraceFrame(function: function, callSite: callSite))
         } else {

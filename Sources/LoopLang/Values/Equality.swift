@@ -12,12 +12,12 @@ extension Value {
         case (.string(let x), .string(let y)): return x == y
         case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
         case (.list(let x), .list(let y)):
-            guard x.count == y.count, depth < 10_000 else { return false }
+            guard x.count == y.count, depth < 1_000_000 else { return false }
             for i in 0..<x.count where !equal(x[i], y[i], depth: depth + 1) { return false }
             return true
         case (.record(let x), .record(let y)):
             if x === y { return true }
-            guard x.fields.count == y.fields.count, depth < 10_000 else { return false }
+            guard x.fields.count == y.fields.count, depth < 1_000_000 else { return false }
             for (k, v) in x.fields {
                 guard let w = y.fields[k], equal(v, w, depth: depth + 1) else { return false }
             }
