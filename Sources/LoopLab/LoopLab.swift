@@ -1,0 +1,36 @@
+import LoopLang
+
+/// The host side of Looplab: the language's built-ins plus the primitives that reach the machine
+/// (clock, environment, files) and, in later issues, training, research and the store.
+///
+/// A new primitive group is one file in `Primitives/` with a `register(into:)` function, added to
+/// `makeRegistry` below.
+public enum LoopLab {
+    /// The version `looplab --version` prints.
+    public static let version = "0.1.0"
+
+    /// The core built-ins plus every host primitive. `arguments` become the constant `args`.
+    public static func makeRegistry(arguments: [String], clock: any Clock = SystemClock()) -> Registry {
+        let registry = Registry.core()
+        ClockPrimitives.register(into: registry, clock: clock)
+        EnvironmentPrimitives.register(into: registry, arguments: arguments)
+        FilePrimitives.register(into: registry)
+        return registry
+    }
+
+    /// An interpreter with every host primitive registered and the `.loop` standard library found
+    /// next to the executable (see `StdlibLocator`). Relative paths resolve against the current
+    /// directory, which is also the project directory.
+    public static func makeInterpreter(
+        arguments: [String] = [],
+        output: any OutputSink = StandardOutput(),
+        stdlibDirectory: String? = StdlibLocator.locate()
+    ) -> Interpreter {
+        Interpreter(
+            registry: makeRegistry(arguments: arguments),
+            output: output,
+            stdlibDirectory: stdlibDirectory,
+            projectDirectory: POSIXFiles.currentDirectory()
+        )
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// `looplab run FILE [ARGS...]`
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a .loop script.",
+        discussion: """
+            Everything after FILE is passed to the script as the list `args`, including words \
+            that look like options. Use `-` as FILE to read the script from stdin.
+
+            Examples:
+              looplab run examples/tour.loop
+              looplab run sweep.loop --trials 20
+              cat job.loop | looplab run - fast
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The script to run (`-` reads stdin).", valueName: "FILE"))
+    var file: String
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the script (its `args`).", valueName: "ARGS"))
+    var arguments: [String] = []
+
+    func run() throws {
+        let source: ScriptRunner.Source = file == "-" ? .standardInput : .file(file)
+        let status = ScriptRunner.run(source: source, arguments: arguments)
+        if status != 0 { throw ExitCode(status) }
+    }
+}

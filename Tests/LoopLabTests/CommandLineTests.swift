@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+
+/// The built `looplab` binary, next to this test executable (`.build/<triple>/<config>/`).
+let looplabBinary: String? = {
+    let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var dir = testBinary.deletingLastPathComponent()
+    // Bundled test layouts put the executable inside `*.xctest/`; climb out of it.
+    while dir.path.contains(".xctest") { dir = dir.deletingLastPathComponent() }
+    let candidate = dir.appendingPathComponent("looplab").path
+    return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+}()
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func runLooplab(_ arguments: [String], stdin: String? = nil, interruptAfter delay: Double? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(looplabBinary))
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["LOOPLAB_STDLIB"] = repositoryRoot.appendingPathComponent("stdlib").path
+    process.environment = environment
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let delay {
+        usleep(UInt32(delay * 1_000_000))
+        process.interrupt()
+    }
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self)
+    )
+}
+
+@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"))
+struct CommandLineTests {
+    @Test func evalPrints() throws {
+        let r = try runLooplab(["-e", "print(1 + 2)"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "3\n")
+        #expect(r.stderr == "")
+    }
+
+    @Test func runPassesArguments() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("args.loop")
+        try "print(args)\n".write(to: script, atomically: true, encoding: .utf8)
+        let r = try runLooplab(["run", script.path, "0.1", "--lr", "-x"])
+        #expect(r.status == 0)
+        #expect(r.stdout == #"["0.1", "--lr", "-x"]"# + "\n")
+    }
+
+    @Test func runReadsStdinWithDash() throws {
+        let r = try runLooplab(["run", "-", "a"], stdin: "print(\"from stdin\", args)\n")
+        #expect(r.status == 0)
+        #expect(r.stdout == "from stdin [\"a\"]\n")
+    }
+
+    @Test func noArgumentsWithPipedStdinRunsTheScript() throws {
+        let r = try runLooplab([], stdin: "let x = 20\nprint(x * 2)\n")
+        #expect(r.status == 0)
+        #expect(r.stdout == "40\n")
+    }
+
+    @Test func runtimeErrorExitsOneAfterFlushingOutput() throws {
+        let r = try runLooplab(["-e", "print(\"before\")\nerror(\"boom\")"])
+        #expect(r.status == 1)
+        #expect(r.stdout == "before\n")
+        #expect(r.stderr.hasPrefix("error: boom\n"))
+        #expect(r.stderr.contains("--> <-e>:2:1"))
+    }
+
+    @Test func syntaxErrorExitsTwo() throws {
+        let r = try runLooplab(["-e", "let = 3"])
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("error: "))
+        #expect(r.stdout == "")
+    }
+
+    @Test func undefinedVariableExitsTwoWithoutRunning() throws {
+        let r = try runLooplab(["-e", "print(\"never\")\nprint(lrr)"])
+        #expect(r.status == 2)
+        #expect(r.stdout == "")
+        #expect(r.stderr.contains("undefined variable 'lrr'"))
+    }
+
+    @Test func missingFileExitsTwo() throws {
+        let r = try runLooplab(["run", "/nonexistent/looplab/x.loop"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("cannot read '/nonexistent/looplab/x.loop': No such file or directory"))
+    }
+
+    @Test func checkReportsEachFailingFile() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("good.loop"), bad = dir.appendingPathComponent("bad.loop")
+        try "let x = 1\nprint(x)\n".write(to: good, atomically: true, encoding: .utf8)
+        try "let x = 1\nprint(y)\n".write(to: bad, atomically: true, encoding: .utf8)
+        let ok = try runLooplab(["check", good.path])
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "" && ok.stderr == "")
+        let r = try runLooplab(["check", good.path, bad.path])
+        #expect(r.status == 2)
+        #expect(r.stderr == "\(bad.path):2:7: error: undefined variable 'y'\n")
+    }
+
+    @Test func checkDoesNotRun() throws {
+        let r = try runLooplab(["-e", "1"])
+        #expect(r.status == 0)
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("p.loop")
+        try "print(\"ran\")\n".write(to: file, atomically: true, encoding: .utf8)
+        let c = try runLooplab(["check", file.path])
+        #expect(c.status == 0)
+        #expect(c.stdout == "")
+    }
+
+    @Test func ctrlCStopsAScriptWithStatus130() throws {
+        let r = try runLooplab(["-e", "print(\"start\")\nvar i = 0\nwhile true { i += 1 }"], interruptAfter: 0.5)
+        #expect(r.status == 130)
+        #expect(r.stdout == "start\n")
+        #expect(r.stderr.hasPrefix("error: interrupted"))
+    }
+
+    @Test func ctrlCIsCatchableInAScript() throws {
+        let r = try runLooplab(["-e", "let k = try { while true { } } catch e { e.kind }\nprint(\"caught\", k)"], interruptAfter: 0.5)
+        #expect(r.status == 0)
+        #expect(r.stdout == "caught interrupted\n")
+    }
+
+    @Test func versionAndHelp() throws {
+        let v = try runLooplab(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.first?.isNumber == true)
+        let h = try runLooplab(["--help"])
+        #expect(h.status == 0)
+        #expect(h.stdout.contains("looplab run examples/tour.loop"))
+        #expect(h.stdout.contains("bench"))
+    }
+
+    @Test func unknownOptionIsAUsageError() throws {
+        let r = try runLooplab(["--no-such-flag"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no-such-flag"))
+    }
+}
