@@ -15,6 +15,11 @@ let targetCPU: [String] = {
 // there cost more than the work itself. The runtime keeps its own single-threaded discipline.
 let interpreterFlags: [SwiftSetting] = [.unsafeFlags(targetCPU + ["-enforce-exclusivity=unchecked"])]
 let hostFlags: [SwiftSetting] = [.unsafeFlags(targetCPU)]
+// The training kernels are optimised in every configuration, debug included: unoptimised SIMD code
+// is ~100x slower, so a plain `swift build`/`swift test` would otherwise run (and test) kernels that
+// never ship. Exclusivity checks are off for the same reason as the interpreter's: the kernels
+// work through pointers into class-owned buffers. See docs/building.md.
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(targetCPU + ["-O", "-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "looplab",
@@ -22,10 +27,13 @@ let package = Package(
     products: [
         .executable(name: "looplab", targets: ["looplab"]),
         .library(name: "LoopLang", targets: ["LoopLang"]),
+        .library(name: "LoopTrain", targets: ["LoopTrain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,6 +46,9 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: interpreterFlags
         ),
+        .target(name: "LoopTrain", swiftSettings: kernelFlags),
+        // Spaces, samplers and the `propose` benchmark: pure computation, no dependencies.
+        .target(name: "LoopResearch", swiftSettings: hostFlags),
         .target(name: "LoopLab", dependencies: ["LoopLang"], swiftSettings: hostFlags),
         .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
@@ -48,8 +59,24 @@ let package = Package(
             ],
             swiftSettings: hostFlags
         ),
+        .target(
+            name: "LoopStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: hostFlags
+        ),
+        // A child process for LoopStore's kill -9 and two-writer tests (see docs/store.md).
+        .executableTarget(name: "looplab-store-stress", dependencies: ["LoopStore"], swiftSettings: hostFlags),
         .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
+        .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain"]),
+        .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch"]),
         .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang"]),
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
+        .testTarget(
+            name: "LoopStoreTests",
+            dependencies: ["LoopStore", "looplab-store-stress", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The random source of every sampler: xoshiro256** seeded through SplitMix64, so a seed gives the
+/// same stream on every platform and Swift version (the standard library's generator promises
+/// neither).
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    public init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = s3 << 45 | s3 >> 19
+        return result
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform integer in `0..<bound` (`bound > 0`).
+    public mutating func int(below bound: Int) -> Int { Int(next(upperBound: UInt64(bound))) }
+
+    /// Standard normal (Box–Muller; one value per call keeps the stream position simple to reason about).
+    public mutating func normal() -> Double {
+        let u1 = 1.0 - uniform()  // (0, 1]: log stays finite
+        let u2 = uniform()
+        return (-2.0 * log(u1)).squareRoot() * cos(2.0 * Double.pi * u2)
+    }
+
+    /// A generator for a sub-task, so that how many numbers one part draws does not shift another's.
+    public mutating func fork() -> SeededRandom { SeededRandom(seed: next()) }
+}

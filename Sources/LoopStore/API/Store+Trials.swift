@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Starts a trial: a `running` row owned by this process, numbered after the study's last.
+    ///
+    /// The number is taken inside the write transaction, so concurrent processes never collide.
+    public func startTrial(studyID: Int64, params: [String: JSONValue], seed: Int? = nil,
+                           now: Date = Date()) throws(StoreError) -> Trial {
+        let paramsJSON = try JSONText.encode(params, column: "trials.params")
+        return try write("start a trial") { db in
+            try Store.requireStudy(db, studyID)
+            try db.execute(sql: """
+                INSERT INTO trials (study_id, number, params, state, seed, started_at, heartbeat_at, pid, host)
+                VALUES (?, (SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = ?),
+                        ?, 'running', ?, ?, ?, ?, ?)
+                """, arguments: [studyID, studyID, paramsJSON, seed, now, now, owner.pid, owner.host])
+            return try Store.fetchTrial(db, db.lastInsertedRowID)
+        }
+    }
+
+    /// Finishes a `running` (or `stale`) trial with its outcome. `state` must be final
+    /// (`complete`, `failed`, `pruned`, `diverged` or `interrupted`).
+    ///
+    /// A trial marked stale by another process may still be finished by its owner: a late result
+    /// is better than a lost one. A trial that already finished is never rewritten.
+    @discardableResult
+    public func finishTrial(id: Int64, state: TrialState, metrics: [String: Double] = [:], value: Double? = nil,
+                            error: String? = nil, now: Date = Date()) throws(StoreError) -> Trial {
+        precondition(state.isFinished, "finishTrial needs a final state, not \(state)")
+        let metricsJSON = try JSONText.encode(metrics, column: "trials.metrics")
+        return try write("finish trial \(id)") { db in
+            try db.execute(sql: """
+                UPDATE trials SET state = ?, metrics = ?, value = ?, error = ?, finished_at = ?, heartbeat_at = ?
+                WHERE id = ? AND state IN ('running', 'stale')
+                """, arguments: [state, metricsJSON, value, error, now, now, id])
+            let changed = db.changesCount
+            let trial = try Store.fetchTrial(db, id)
+            if changed == 0 { throw StoreError.trialAlreadyFinished(id: id, state: trial.state) }
+            return trial
+        }
+    }
+
+    /// Records an already finished trial in one transaction (imports, external runs, benchmarks).
+    @discardableResult
+    public func recordTrial(studyID: Int64, params: [String: JSONValue], state: TrialState,
+                            metrics: [String: Double] = [:], value: Double? = nil, error: String? = nil,
+                            seed: Int? = nil, now: Date = Date()) throws(StoreError) -> Trial {
+        precondition(state.isFinished, "recordTrial needs a final state, not \(state)")
+        let paramsJSON = try JSONText.encode(params, column: "trials.params")
+        let metricsJSON = try JSONText.encode(metrics, column: "trials.metrics")
+        return try write("record a trial") { db in
+            try Store.requireStudy(db, studyID)
+            try db.execute(sql: """
+                INSERT INTO trials (study_id, number, params, state, metrics, value, error, seed,
+                                    started_at, finished_at, heartbeat_at, pid, host)
+                VALUES (?, (SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = ?),
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [studyID, studyID, paramsJSON, state, metricsJSON, value, error, seed,
+                                 now, now, now, owner.pid, owner.host])
+            return try Store.fetchTrial(db, db.lastInsertedRowID)
+        }
+    }
+
+    /// Records an intermediate value (replacing an earlier one at the same step) and renews the
+    /// trial's heartbeat.
+    public func report(trialID: Int64, step: Int, value: Double, now: Date = Date()) throws(StoreError) {
+        try write("report trial \(trialID) step \(step)") { db in
+            try db.execute(sql: "UPDATE trials SET heartbeat_at = ? WHERE id = ?", arguments: [now, trialID])
+            if db.changesCount == 0 { throw StoreError.trialNotFound(id: trialID) }
+            try db.execute(sql: """
+                INSERT INTO trial_reports (trial_id, step, value, reported_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value, reported_at = excluded.reported_at
+                """, arguments: [trialID, step, value, now])
+        }
+    }
+
+    /// Renews a running trial's lease (see ``Options/trialLease``).
+    public func heartbeat(trialID: Int64, now: Date = Date()) throws(StoreError) {
+        try write("heartbeat trial \(trialID)") { db in
+            try db.execute(sql: "UPDATE trials SET heartbeat_at = ? WHERE id = ?", arguments: [now, trialID])
+            if db.changesCount == 0 { throw StoreError.trialNotFound(id: trialID) }
+        }
+    }
+
+    /// The trial with this id, or `nil`.
+    public func trial(id: Int64) throws(StoreError) -> Trial? {
+        try read("read trial \(id)") { db in
+            try Trial.fetchOne(db, sql: "SELECT * FROM trials WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// A study's trials in number order, optionally only those in `states`.
+    public func trials(studyID: Int64, states: Set<TrialState>? = nil) throws(StoreError) -> [Trial] {
+        try read("list trials") { db in
+            guard let states else {
+                return try Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE study_id = ? ORDER BY number",
+                                          arguments: [studyID])
+            }
+            let list = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+            return try Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE study_id = ? AND state IN (\(list)) ORDER BY number",
+                                      arguments: [studyID])
+        }
+    }
+
+    /// The best `complete` trial by value, in the study's goal direction (ties: the earliest).
+    public func bestTrial(studyID: Int64) throws(StoreError) -> Trial? {
+        try read("find the best trial") { db in
+            guard let direction = try GoalDirection.fetchOne(
+                db, sql: "SELECT goal_direction FROM studies WHERE id = ?", arguments: [studyID])
+            else { throw StoreError.studyNotFound("id \(studyID)") }
+            let order = direction == .minimize ? "ASC" : "DESC"
+            return try Trial.fetchOne(db, sql: """
+                SELECT * FROM trials WHERE study_id = ? AND state = 'complete' AND value IS NOT NULL
+                ORDER BY value \(order), number LIMIT 1
+                """, arguments: [studyID])
+        }
+    }
+
+    /// A trial's intermediate reports, by step.
+    public func reports(trialID: Int64) throws(StoreError) -> [TrialReport] {
+        try read("read reports") { db in
+            try TrialReport.fetchAll(db, sql: "SELECT * FROM trial_reports WHERE trial_id = ? ORDER BY step",
+                                     arguments: [trialID])
+        }
+    }
+
+    /// Every report of a study's trials (what pruners compare against), by trial then step.
+    public func reports(studyID: Int64) throws(StoreError) -> [TrialReport] {
+        try read("read reports") { db in
+            try TrialReport.fetchAll(db, sql: """
+                SELECT r.* FROM trial_reports r JOIN trials t ON t.id = r.trial_id
+                WHERE t.study_id = ? ORDER BY r.trial_id, r.step
+                """, arguments: [studyID])
+        }
+    }
+
+    static func requireStudy(_ db: Database, _ studyID: Int64) throws {
+        if try !Bool(exists: db, sql: "SELECT 1 FROM studies WHERE id = ?", arguments: [studyID]) {
+            throw StoreError.studyNotFound("id \(studyID)")
+        }
+    }
+
+    static func fetchTrial(_ db: Database, _ id: Int64) throws -> Trial {
+        guard let trial = try Trial.fetchOne(db, sql: "SELECT * FROM trials WHERE id = ?", arguments: [id]) else {
+            throw StoreError.trialNotFound(id: id)
+        }
+        return trial
+    }
+}
+
+extension Bool {
+    /// Whether the query returns at least one row.
+    init(exists db: Database, sql: String, arguments: StatementArguments) throws {
+        self = try Int.fetchOne(db, sql: "SELECT EXISTS (\(sql))", arguments: arguments) == 1
+    }
+}

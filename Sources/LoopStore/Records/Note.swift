@@ -1,0 +1,23 @@
+import Foundation
+
+/// A remembered finding (free text with tags) or a key/value memory (one row of `notes`).
+public struct Note: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var text: String
+    public var tags: [String]
+    /// Set for key/value memory (unique); `nil` for free-text notes.
+    public var key: String?
+    public var value: JSONValue?
+    public var studyID: Int64?
+    public var trialID: Int64?
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+extension Note: StoreRecord {
+    public static let databaseTableName = "notes"
+    enum CodingKeys: String, CodingKey {
+        case id, text, tags, key, value
+        case studyID = "study_id", trialID = "trial_id", createdAt = "created_at", updatedAt = "updated_at"
+    }
+}

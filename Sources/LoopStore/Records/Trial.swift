@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+
+/// The life cycle of a trial. Only `running` trials change state; the others are final.
+public enum TrialState: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    case running, complete, failed, pruned, diverged, interrupted
+    /// Left `running` by a process that died or stopped heartbeating; its configuration should be
+    /// proposed again.
+    case stale
+
+    /// Whether a trial in this state is finished for good.
+    public var isFinished: Bool { self != .running && self != .stale }
+}
+
+/// One evaluated (or running) configuration of a study (one row of `trials`).
+public struct Trial: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var studyID: Int64
+    /// 0, 1, 2, ... within the study, in start order.
+    public var number: Int
+    public var params: [String: JSONValue]
+    public var state: TrialState
+    public var metrics: [String: Double]
+    /// The goal metric's value (the one the study ranks by), when known.
+    public var value: Double?
+    public var error: String?
+    public var seed: Int?
+    public var startedAt: Date
+    public var finishedAt: Date?
+    /// Renewed by ``Store/heartbeat(trialID:)`` and by each report; see ``Store/Options/trialLease``.
+    public var heartbeatAt: Date
+    /// The process that runs (or ran) the trial.
+    public var pid: Int32?
+    public var host: String?
+}
+
+extension Trial: StoreRecord {
+    public static let databaseTableName = "trials"
+    enum CodingKeys: String, CodingKey {
+        case id, number, params, state, metrics, value, error, seed, pid, host
+        case studyID = "study_id", startedAt = "started_at", finishedAt = "finished_at"
+        case heartbeatAt = "heartbeat_at"
+    }
+}
+
+/// An intermediate value reported while a trial trains (one row of `trial_reports`).
+public struct TrialReport: Sendable, Hashable {
+    public var trialID: Int64
+    public var step: Int
+    public var value: Double?
+    public var reportedAt: Date
+}
+
+extension TrialReport: StoreRecord {
+    public static let databaseTableName = "trial_reports"
+    enum CodingKeys: String, CodingKey {
+        case step, value
+        case trialID = "trial_id", reportedAt = "reported_at"
+    }
+}

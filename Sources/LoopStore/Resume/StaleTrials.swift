@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Marks as `stale` every `running` trial (of one study, or all) whose owner is gone: its
+    /// process no longer exists on this host, or its heartbeat is older than
+    /// ``Options/trialLease`` (the only evidence available for another host, or a reused pid).
+    ///
+    /// Finished trials are never touched. Returns the trials it marked, so their configurations
+    /// can be proposed again.
+    @discardableResult
+    public func recoverStaleTrials(studyID: Int64? = nil, now: Date = Date()) throws(StoreError) -> [Trial] {
+        let lease = options.trialLease
+        let here = owner.host
+        return try write("recover stale trials") { db in
+            let running = try Trial.fetchAll(db, sql: """
+                SELECT * FROM trials WHERE state = 'running' AND (?1 IS NULL OR study_id = ?1) ORDER BY id
+                """, arguments: [studyID])
+            var marked: [Trial] = []
+            for trial in running {
+                guard let reason = Store.orphanReason(trial, now: now, lease: lease, host: here) else { continue }
+                try db.execute(sql: "UPDATE trials SET state = 'stale', error = ? WHERE id = ? AND state = 'running'",
+                               arguments: [reason, trial.id])
+                var updated = trial
+                updated.state = .stale
+                updated.error = reason
+                marked.append(updated)
+            }
+            return marked
+        }
+    }
+
+    /// Why a running trial counts as orphaned, or `nil` if its owner may still be working on it.
+    static func orphanReason(_ trial: Trial, now: Date, lease: Double, host: String) -> String? {
+        if let pid = trial.pid, trial.host == host, !ProcessOwner(pid: pid, host: host).isAliveLocally {
+            return "stale: process \(pid) on \(host) no longer exists"
+        }
+        let silence = now.timeIntervalSince(trial.heartbeatAt)
+        if silence > lease {
+            return "stale: no heartbeat for \(Int(silence)) s (lease \(Int(lease)) s)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,35 @@
+import GRDB
+
+/// The versioned schema. Each migration runs once, in order, inside a transaction; GRDB records
+/// applied identifiers in `grdb_migrations`. Never edit a shipped migration: add `v2`, `v3`, ...
+/// and describe the change in docs/store.md.
+enum Schema {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            for statement in SchemaV1.statements { try db.execute(sql: statement) }
+        }
+        return migrator
+    }()
+
+    /// Brings the database to the newest schema, safely when several processes open a new store
+    /// at once.
+    ///
+    /// GRDB reads the list of applied migrations before a migration's transaction takes the write
+    /// lock, so two processes can both decide to run `v1`; the loser's transaction then fails on
+    /// the winner's tables and rolls back. Run again, it finds the work done.
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(writer)
+                return
+            } catch {
+                attempt += 1
+                let done = try? writer.read { db in try migrator.hasCompletedMigrations(db) }
+                if done == true { return }
+                if attempt >= 3 { throw error }
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+
+/// A project's durable memory: studies, trials, notes, the model registry, artifacts and installed
+/// skills, in one SQLite database (WAL mode) with content-addressed files beside it.
+///
+/// Open one `Store` per process and share it; it is thread-safe. Several processes may open the
+/// same store at once: writes are serialised by SQLite and wait (up to
+/// ``Options/busyTimeout``) instead of failing with "database is locked".
+///
+/// Every throwing method throws ``StoreError``.
+public final class Store: Sendable {
+    /// The file name of the database inside the store directory.
+    public static let databaseFileName = "looplab.db"
+    /// The store directory's name inside a project directory.
+    public static let directoryName = ".looplab"
+
+    /// The path of the SQLite database file.
+    public let path: String
+    /// The directory holding the database and the `artifacts/` folder.
+    public let directory: URL
+    /// The options the store was opened with.
+    public let options: Options
+    /// The content-addressed files beside the database.
+    public let artifactFiles: ArtifactFiles
+
+    let pool: DatabasePool
+    /// This process, as recorded on the trials it starts.
+    public let owner: ProcessOwner
+
+    /// The default database path for a project: `PROJECT/.looplab/looplab.db`.
+    ///
+    /// The caller resolves `--store` and `LOOPLAB_STORE` before falling back to this.
+    public static func defaultPath(projectDirectory: URL) -> URL {
+        projectDirectory.appendingPathComponent(directoryName, isDirectory: true)
+            .appendingPathComponent(databaseFileName)
+    }
+
+    /// Opens the store of a project directory (`PROJECT/.looplab/looplab.db`), creating it if needed.
+    public convenience init(projectDirectory: URL, options: Options = Options()) throws(StoreError) {
+        try self.init(path: Store.defaultPath(projectDirectory: projectDirectory).path, options: options)
+    }
+
+    /// Opens (creating if needed) the store whose database file is `path`.
+    ///
+    /// Before anything is written the file is checked: a file that is not SQLite, a truncated file
+    /// and a file that fails `PRAGMA quick_check` are refused with ``StoreError``, never repaired
+    /// or overwritten. A database migrated by a newer Looplab is refused too.
+    public init(path: String, options: Options = Options()) throws(StoreError) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        self.path = url.path
+        self.directory = url.deletingLastPathComponent()
+        self.options = options
+        self.owner = ProcessOwner.current
+        self.artifactFiles = ArtifactFiles(storeDirectory: directory)
+
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreateDirectory(path: directory.path, reason: error.localizedDescription)
+        }
+        try FileCheck.inspect(path: self.path)
+        try Store.preflight(path: self.path, options: options)
+
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: self.path, configuration: options.configuration())
+            // GRDB switches the writer to synchronous = NORMAL when it enables WAL, after
+            // `prepareDatabase` ran, so the chosen durability is applied here, on the writer.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(options.durability == .full ? "FULL" : "NORMAL")")
+            }
+            try Schema.migrate(pool)
+        } catch {
+            throw StoreError.from(error, path: self.path, operation: "open the database", busyTimeout: options.busyTimeout)
+        }
+        self.pool = pool
+    }
+
+    /// Refuses a damaged or too-new database before anything may write to it.
+    ///
+    /// This runs on a plain connection before the pool exists, because opening a `DatabasePool`
+    /// already writes (it enables WAL and primes the WAL file), and a write into a damaged file
+    /// can spread the damage.
+    private static func preflight(path: String, options: Options) throws(StoreError) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        if size == 0 { return }  // a new store
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(options.busyTimeout)
+        do {
+            let connection = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? connection.close() }
+            try connection.inDatabase { db in
+                let findings = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                if findings != ["ok"] { throw StoreError.corrupted(path: path, problems: findings) }
+                if try Schema.migrator.hasBeenSuperseded(db) {
+                    let known = Set(Schema.migrator.migrations)
+                    let unknown = try Schema.migrator.appliedIdentifiers(db).subtracting(known).sorted()
+                    throw StoreError.schemaTooNew(path: path, unknownMigrations: unknown)
+                }
+            }
+        } catch {
+            throw StoreError.from(error, path: path, operation: "check the database", busyTimeout: options.busyTimeout)
+        }
+    }
+
+    /// Closes the database connections. Later calls on this store fail.
+    ///
+    /// The WAL is folded into the database first, so a closed store is one self-contained file
+    /// (GRDB closes its read-only connections last, and those cannot checkpoint).
+    public func close() throws(StoreError) {
+        try? pool.writeWithoutTransaction { db in
+            // Best effort and brief: another process may be reading, and closing must not wait
+            // the full busy timeout for it; its last connection will checkpoint instead.
+            try db.execute(sql: "PRAGMA busy_timeout = 200")
+            try db.checkpoint(.truncate)
+        }
+        do { try pool.close() } catch {
+            throw StoreError.from(error, path: path, operation: "close", busyTimeout: options.busyTimeout)
+        }
+    }
+
+    /// Runs SQLite's full `PRAGMA integrity_check`; returns `["ok"]` for a healthy database.
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read("check integrity") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The durability the writer connection actually runs with (`PRAGMA synchronous`).
+    public func durabilityInEffect() throws(StoreError) -> Durability {
+        let level = try writeWithoutTransaction("read the durability") { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 0
+        }
+        return level >= 2 ? .full : .normal
+    }
+
+    /// The identifiers of the applied schema migrations, oldest first (`["v1", ...]`).
+    public func schemaVersions() throws(StoreError) -> [String] {
+        try read("read the schema version") { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    // MARK: - Access with error classification
+
+    /// One write transaction (BEGIN IMMEDIATE ... COMMIT); errors are mapped to ``StoreError``.
+    func write<T>(_ operation: String, _ updates: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(updates) } catch {
+            throw StoreError.from(error, path: path, operation: operation, busyTimeout: options.busyTimeout)
+        }
+    }
+
+    /// Writer-connection access outside a transaction (pragmas, checkpoints).
+    func writeWithoutTransaction<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.writeWithoutTransaction(body) } catch {
+            throw StoreError.from(error, path: path, operation: operation, busyTimeout: options.busyTimeout)
+        }
+    }
+
+    /// One read on a snapshot; errors are mapped to ``StoreError``.
+    func read<T>(_ operation: String, _ value: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(value) } catch {
+            throw StoreError.from(error, path: path, operation: operation, busyTimeout: options.busyTimeout)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// `y = x·Wᵀ + b`, with `W` stored `[outputs, inputs]` as PyTorch's `nn.Linear` stores it (so a
+/// checkpoint's tensors load into PyTorch unchanged).
+///
+/// The three products are the three GEMM forms: forward `x·Wᵀ`, input gradient `dy·W`, weight
+/// gradient `dyᵀ·x`.
+public final class Linear: Layer {
+    public let inputs: Int
+    public let outputs: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var input = Tensor(shape: [0])
+
+    /// Initialised as PyTorch does by default (Kaiming-uniform with a = √5): weights and bias
+    /// uniform on ±1/√inputs.
+    public init(inputs: Int, outputs: Int, bias: Bool = true, rng: inout Xoshiro256) {
+        self.inputs = inputs
+        self.outputs = outputs
+        let bound = 1 / Float(inputs).squareRoot()
+        weight = Parameter(name: "weight", value: .uniform([outputs, inputs], low: -bound, high: bound, rng: &rng))
+        self.bias = bias ? Parameter(name: "bias", value: .uniform([outputs], low: -bound, high: bound, rng: &rng)) : nil
+    }
+
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+    public var config: LayerConfig { .linear(inputs: inputs, outputs: outputs, bias: bias != nil) }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        precondition(x.shape.last == inputs, "Linear(\(inputs) → \(outputs)) got input of shape \(x.shape)")
+        let rows = x.count / inputs
+        var y = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outputs])
+        y.withUnsafeMutableBufferPointer { yp in
+            x.withUnsafeBufferPointer { xp in
+                weight.value.withUnsafeBufferPointer { wp in
+                    GEMM.sgemm(transB: true, m: rows, n: outputs, k: inputs, a: xp.baseAddress!, lda: inputs,
+                               b: wp.baseAddress!, ldb: inputs, c: yp.baseAddress!, ldc: outputs)
+                }
+            }
+            if let bias {
+                bias.value.withUnsafeBufferPointer { Kernels.addRowVector(rows: rows, cols: outputs, $0.baseAddress!, yp.baseAddress!) }
+            }
+        }
+        if training { input = x }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let rows = input.count / inputs
+        precondition(dy.count == rows * outputs, "Linear.backward: gradient shape \(dy.shape) does not match the forward pass")
+        var dx = Tensor(uninitializedShape: input.shape)
+        dy.withUnsafeBufferPointer { dyp in
+            input.withUnsafeBufferPointer { xp in
+                weight.gradient.withUnsafeMutableBufferPointer { dwp in
+                    GEMM.sgemm(transA: true, m: outputs, n: inputs, k: rows, a: dyp.baseAddress!, lda: outputs,
+                               b: xp.baseAddress!, ldb: inputs, c: dwp.baseAddress!, ldc: inputs, accumulate: true)
+                }
+            }
+            weight.value.withUnsafeBufferPointer { wp in
+                dx.withUnsafeMutableBufferPointer { dxp in
+                    GEMM.sgemm(m: rows, n: inputs, k: outputs, a: dyp.baseAddress!, lda: outputs,
+                               b: wp.baseAddress!, ldb: inputs, c: dxp.baseAddress!, ldc: inputs)
+                }
+            }
+            if let bias {
+                bias.gradient.withUnsafeMutableBufferPointer {
+                    Kernels.sumRows(rows: rows, cols: outputs, dyp.baseAddress!, into: $0.baseAddress!, accumulate: true)
+                }
+            }
+        }
+        return dx
+    }
+}

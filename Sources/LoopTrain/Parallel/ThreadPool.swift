@@ -1,0 +1,148 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fixed set of worker threads that run fork–join loops (`parallelFor`).
+///
+/// Why a persistent pool: a training step issues dozens of small GEMMs; creating threads per call
+/// (or going through a general-purpose executor) costs more than the work. Workers spin briefly
+/// after a job, so back-to-back calls start within a microsecond or so, then sleep on a condition
+/// variable so an idle pool costs nothing on a shared machine.
+///
+/// Determinism: the pool hands out task indices dynamically, so *which* thread runs a task varies.
+/// Callers must make each task's result independent of that (LoopTrain's kernels split work by
+/// output tile and never reduce across tasks), so results depend only on the inputs.
+public final class ThreadPool: @unchecked Sendable {
+    /// The pool used by LoopTrain's kernels unless one is passed explicitly: one thread per
+    /// available CPU (the calling thread counts as one).
+    public static let shared = ThreadPool(threads: ThreadPool.availableCPUs)
+
+    /// Online CPUs (affinity masks are not consulted).
+    public static var availableCPUs: Int {
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Threads that take part in a loop, the caller included (1 = everything runs on the caller).
+    public let threads: Int
+
+    /// Participants a loop may use, 1...`threads` (default `threads`): lowers parallelism without
+    /// a new pool, e.g. for one-thread benchmarks. Results do not depend on it (see above).
+    public var activeThreads: Int {
+        get { active.load(ordering: .relaxed) }
+        set { active.store(min(max(newValue, 1), threads), ordering: .relaxed) }
+    }
+
+    private let active: Atomic<Int>
+    private let generation = Atomic<Int>(0)
+    private let nextTask = Atomic<Int>(0)
+    private let unfinishedWorkers = Atomic<Int>(0)
+    private let busy = Atomic<Bool>(false)
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    // Written by the caller before `generation` is bumped (release), read by workers after they
+    // observe the new generation (acquire).
+    private var job: ((Int, Int) -> Void)?
+    private var taskCount = 0
+    private var participants = 0
+
+    /// A pool with `threads` participants (`threads - 1` worker threads are started).
+    public init(threads: Int) {
+        precondition(threads >= 1, "a pool needs at least one thread")
+        self.threads = threads
+        active = Atomic(threads)
+        mutex = .allocate(capacity: 1)
+        condition = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+        for worker in 1..<max(threads, 1) {
+            let context = Unmanaged.passRetained(WorkerContext(pool: self, id: worker)).toOpaque()
+            var thread = pthread_t()
+            let rc = pthread_create(&thread, nil, { raw in
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                context.pool.workerLoop(id: context.id)
+                return nil
+            }, context)
+            precondition(rc == 0, "pthread_create failed (\(rc))")
+            pthread_detach(thread)
+        }
+    }
+
+    /// Runs `body(task, thread)` for every `task` in `0..<tasks` and returns when all are done.
+    ///
+    /// `thread` is in `0..<min(threads, tasks, maxThreads)` and identifies the participant, so a
+    /// task may use per-thread scratch memory indexed by it. Tasks are handed out dynamically.
+    /// A call made from inside a running loop (nested parallelism) runs serially on the caller.
+    public func parallelFor(_ tasks: Int, maxThreads: Int = .max, _ body: (_ task: Int, _ thread: Int) -> Void) {
+        let n = min(activeThreads, tasks, maxThreads)
+        if n <= 1 || !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            for task in 0..<tasks { body(task, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            job = body
+            taskCount = tasks
+            participants = n
+            nextTask.store(0, ordering: .relaxed)
+            // Every worker reports back, participating or not, so none can still be reading this call's
+            // state when the next call overwrites it.
+            unfinishedWorkers.store(threads - 1, ordering: .relaxed)
+            generation.add(1, ordering: .releasing)
+            pthread_mutex_lock(mutex)
+            pthread_cond_broadcast(condition)
+            pthread_mutex_unlock(mutex)
+            runTasks(thread: 0)
+            var spins = 0
+            while unfinishedWorkers.load(ordering: .acquiring) > 0 {
+                spins += 1
+                if spins > 1000 { sched_yield() }
+            }
+            job = nil
+        }
+        busy.store(false, ordering: .releasing)
+    }
+
+    private func runTasks(thread: Int) {
+        guard let job else { return }
+        while true {
+            let task = nextTask.add(1, ordering: .relaxed).oldValue
+            if task >= taskCount { return }
+            job(task, thread)
+        }
+    }
+
+    private func workerLoop(id: Int) {
+        var seen = 0
+        while true {
+            // Spin first: in a training loop the next call usually comes within microseconds.
+            var current = generation.load(ordering: .acquiring)
+            var spins = 0
+            while current == seen && spins < 20_000 {
+                spins += 1
+                current = generation.load(ordering: .acquiring)
+            }
+            if current == seen {
+                pthread_mutex_lock(mutex)
+                current = generation.load(ordering: .acquiring)
+                while current == seen {
+                    pthread_cond_wait(condition, mutex)
+                    current = generation.load(ordering: .acquiring)
+                }
+                pthread_mutex_unlock(mutex)
+            }
+            seen = current
+            if id < participants { runTasks(thread: id) }
+            unfinishedWorkers.subtract(1, ordering: .releasing)
+        }
+    }
+
+    private final class WorkerContext {
+        let pool: ThreadPool
+        let id: Int
+        init(pool: ThreadPool, id: Int) { self.pool = pool; self.id = id }
+    }
+}
