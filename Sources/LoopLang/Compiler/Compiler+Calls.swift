@@ -32,6 +32,22 @@ extension Compiler {
             switch argc {
             case 1:
                 let a0 = positional[0].run
+                // `f(n - 1)`: the argument is computed in place, without a closure call.
+                if let (s, k) = localPlusConstant(args[0].value) {
+                    return { base throws(LoopError) in
+                        guard !cell.mutable, let ref = cell.closure else { return try general(base) }
+                        return try guaranteed(ref) { (closure: Closure) throws(LoopError) -> Value in
+                            try call(closure, base) { (newBase: Frame) throws(LoopError) in
+                                if case .int(let x) = base[s], case (let r, false) = x.addingReportingOverflow(k) {
+                                    newBase[1] = .int(r)
+                                } else {
+                                    newBase[1] = try a0(base)
+                                }
+                                rt.top = newBase + 2
+                            }
+                        }
+                    }
+                }
                 return { base throws(LoopError) in
                     guard !cell.mutable, let ref = cell.closure else { return try general(base) }
                     return try guaranteed(ref) { (closure: Closure) throws(LoopError) -> Value in

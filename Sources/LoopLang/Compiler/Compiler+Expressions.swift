@@ -114,7 +114,7 @@ extension Compiler {
                 return { base throws(LoopError) in try condition(base) ? try thenCode(base) : .nil }
             }
             let elseCode = try compileExpr(elseExpr)
-            if let fused = try fusedIf(conditionExpr, thenCode, elseCode) { return fused }
+            if let fused = try fusedIf(conditionExpr, thenCode, thenBlock: then, elseCode) { return fused }
             return { base throws(LoopError) in try condition(base) ? try thenCode(base) : try elseCode(base) }
 
         case .try(let body, let name, let handler):

@@ -200,26 +200,48 @@ extension Compiler {
 
     /// `if n < 2 { a } else { b }` with a local compared to an Int constant: the test is done
     /// inside the `if` itself (the base case of most recursions).
-    func fusedIf(_ condition: Expr, _ then: @escaping Code, _ otherwise: @escaping Code) throws(LoopError) -> Code? {
+    func fusedIf(_ condition: Expr, _ then: @escaping Code, thenBlock: Block, _ otherwise: @escaping Code) throws(LoopError) -> Code? {
         guard case .binary(let op, let lhs, let rhs) = condition.kind else { return nil }
+        var thenSlot: Int? = nil
+        if thenBlock.statements.count == 1, case .expression(let e) = thenBlock.statements[0].kind { thenSlot = localSlot(e) }
         switch op {
-        case .less: return try fusedIf(LessThan.self, lhs, rhs, then, otherwise, span: condition.span)
-        case .lessEqual: return try fusedIf(LessEqual.self, lhs, rhs, then, otherwise, span: condition.span)
-        case .greater: return try fusedIf(GreaterThan.self, lhs, rhs, then, otherwise, span: condition.span)
-        case .greaterEqual: return try fusedIf(GreaterEqual.self, lhs, rhs, then, otherwise, span: condition.span)
+        case .less: return try fusedIf(LessThan.self, lhs, rhs, then, thenSlot, otherwise, span: condition.span)
+        case .lessEqual: return try fusedIf(LessEqual.self, lhs, rhs, then, thenSlot, otherwise, span: condition.span)
+        case .greater: return try fusedIf(GreaterThan.self, lhs, rhs, then, thenSlot, otherwise, span: condition.span)
+        case .greaterEqual: return try fusedIf(GreaterEqual.self, lhs, rhs, then, thenSlot, otherwise, span: condition.span)
         default: return nil
         }
     }
 
-    private func fusedIf<C: FusedComparison>(_: C.Type, _ lhs: Expr, _ rhs: Expr, _ then: @escaping Code, _ otherwise: @escaping Code,
-                                             span: SourceSpan) throws(LoopError) -> Code? {
+    private func fusedIf<C: FusedComparison>(_: C.Type, _ lhs: Expr, _ rhs: Expr, _ then: @escaping Code, _ thenSlot: Int?,
+                                             _ otherwise: @escaping Code, span: SourceSpan) throws(LoopError) -> Code? {
         guard case .identifier(let name) = lhs.kind, case .local(let l)? = resolve(name), !l.boxed,
               case .int(let k) = rhs.kind else { return nil }
         let s = l.slot
         let general = try fusedCondition(C.self, lhs, rhs, span: span)
+        if let t = thenSlot {
+            return { base throws(LoopError) in
+                if case .int(let x) = base[s] { return C.ints(x, k) ? base[t] : try otherwise(base) }
+                return try general(base) ? base[t] : try otherwise(base)
+            }
+        }
         return { base throws(LoopError) in
             if case .int(let x) = base[s] { return C.ints(x, k) ? try then(base) : try otherwise(base) }
             return try general(base) ? try then(base) : try otherwise(base)
         }
+    }
+
+    /// `n + 1` or `n - 1` with `n` an unboxed local: its slot and the constant to add.
+    func localPlusConstant(_ e: Expr) -> (slot: Int, constant: Int)? {
+        guard case .binary(let op, let lhs, let rhs) = e.kind, op == .add || op == .subtract,
+              case .identifier(let name) = lhs.kind, case .local(let l)? = resolve(name), !l.boxed,
+              case .int(let k) = rhs.kind, k != Int.min else { return nil }
+        return (l.slot, op == .add ? k : -k)
+    }
+
+    /// An unboxed local read, for inlining `if ... { n }`.
+    func localSlot(_ e: Expr) -> Int? {
+        guard case .identifier(let name) = e.kind, case .local(let l)? = resolve(name), !l.boxed else { return nil }
+        return l.slot
     }
 }
