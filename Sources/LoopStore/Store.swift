@@ -36,6 +36,18 @@ public final class Store: Sendable {
             .appendingPathComponent(databaseFileName)
     }
 
+    /// The database path to use: `--store PATH` if given, else `LOOPLAB_STORE`, else
+    /// ``defaultPath(projectDirectory:)``. Relative paths are taken from the project directory.
+    public static func resolvePath(storeOption: String?, environment: [String: String],
+                                   projectDirectory: URL) -> URL {
+        let chosen = [storeOption, environment["LOOPLAB_STORE"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
+        guard let chosen else { return defaultPath(projectDirectory: projectDirectory) }
+        let expanded = (chosen as NSString).expandingTildeInPath
+        let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded)
+            : projectDirectory.appendingPathComponent(expanded)
+        return url.standardizedFileURL
+    }
+
     /// Opens the store of a project directory (`PROJECT/.looplab/looplab.db`), creating it if needed.
     public convenience init(projectDirectory: URL, options: Options = Options()) throws(StoreError) {
         try self.init(path: Store.defaultPath(projectDirectory: projectDirectory).path, options: options)

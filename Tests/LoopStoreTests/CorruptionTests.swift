@@ -73,6 +73,7 @@ import Testing
         let bytes = try makeStore(directory)
         try bytes.prefix(50).write(to: URL(fileURLWithPath: directory.databasePath))
         #expect(openError(directory.databasePath) == .truncated(path: directory.databasePath, expectedBytes: 100, actualBytes: 50))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.databasePath)) == bytes.prefix(50), "left untouched")
     }
 
     @Test func aSchemaFromANewerLooplabIsRefused() throws {

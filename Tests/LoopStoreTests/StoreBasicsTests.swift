@@ -20,6 +20,18 @@ import Testing
         #expect(mode == "wal")
     }
 
+    @Test func storeOptionThenEnvironmentThenProjectDefault() {
+        let project = URL(fileURLWithPath: "/work/project")
+        #expect(Store.resolvePath(storeOption: nil, environment: [:], projectDirectory: project).path
+                == "/work/project/.looplab/looplab.db")
+        #expect(Store.resolvePath(storeOption: nil, environment: ["LOOPLAB_STORE": "/data/x.db"], projectDirectory: project).path
+                == "/data/x.db")
+        #expect(Store.resolvePath(storeOption: "runs/y.db", environment: ["LOOPLAB_STORE": "/data/x.db"],
+                                  projectDirectory: project).path == "/work/project/runs/y.db")
+        #expect(Store.resolvePath(storeOption: "", environment: ["LOOPLAB_STORE": ""], projectDirectory: project).path
+                == "/work/project/.looplab/looplab.db")
+    }
+
     @Test func studiesAndTrialsRoundTrip() throws {
         let directory = TemporaryDirectory()
         let store = try Store(projectDirectory: directory.url)
