@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "looplab",
             dependencies: [
-                "LoopLang", "LoopLab", "LoopREPL",
+                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostFlags

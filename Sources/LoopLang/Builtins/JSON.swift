@@ -1,7 +1,7 @@
 /// JSON text to and from values. Written here rather than via Foundation so records keep their
 /// field order and Ints stay Ints.
-enum JSON {
-    static func encode(_ value: Value, pretty: Bool) throws(LoopError) -> String {
+public enum JSON {
+    public static func encode(_ value: Value, pretty: Bool) throws(LoopError) -> String {
         var out = ""
         try write(value, &out, pretty: pretty, indent: 0)
         return out
@@ -65,7 +65,7 @@ enum JSON {
         return out + "\""
     }
 
-    static func decode(_ text: String) throws(LoopError) -> Value {
+    public static func decode(_ text: String) throws(LoopError) -> Value {
         var p = JSONParser(bytes: Array(text.utf8))
         p.skipSpace()
         let v = try p.value(depth: 0)

@@ -57,7 +57,7 @@ struct BenchReport {
             for name in referenceNames {
                 if let reference = row.references[name] {
                     line.append(NumberFormat.significant(reference))
-                    line.append(Self.ratio(row.value, reference).map { NumberFormat.fixed($0, digits: 2) } ?? "-")
+                    line.append(Self.ratio(row.value, reference).map { NumberFormat.ratio($0) } ?? "-")
                 } else {
                     line += ["-", "-"]
                 }
@@ -144,6 +144,17 @@ enum NumberFormat {
         if magnitude >= 10 { return fixed(x, digits: 2) }
         if magnitude >= 1 || magnitude == 0 { return fixed(x, digits: 3) }
         if magnitude >= 0.001 { return fixed(x, digits: 4) }
-        return "\(x)"
+        guard magnitude.isFinite else { return "\(x)" }
+        // Tiny values (regrets near zero): three significant digits and an exponent, 7.23e-06.
+        var exponent = 0
+        var mantissa = magnitude
+        while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+        let digits = fixed(mantissa, digits: 2)
+        return (x < 0 ? "-" : "") + digits + "e-" + (-exponent < 10 ? "0" : "") + String(-exponent)
+    }
+
+    /// Ratios: two decimals, or significant digits when they would round to 0.00.
+    static func ratio(_ r: Double) -> String {
+        abs(r) < 0.01 && r != 0 ? significant(r) : fixed(r, digits: 2)
     }
 }

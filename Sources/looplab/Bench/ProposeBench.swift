@@ -1,0 +1,87 @@
+import Glibc
+import LoopLab
+import LoopLang
+import LoopResearch
+
+/// `looplab bench propose`: search quality (median simple regret over seeds at 50 and 100
+/// trials) of the default strategy and of TPE on the four anchor objectives, and proposal time at
+/// 500 trials, against Optuna's TPE run in the same invocation by
+/// `scripts/compare/propose_optuna.py` when `optuna` is importable.
+enum ProposeBench {
+    struct Options {
+        var seeds = 20
+        var trials = 100
+        var strategies: [Strategy] = [.default, .tpe]
+        /// The python that has optuna (`LOOPLAB_PYTHON`, else python3 on PATH).
+        var python: String? = getenv("LOOPLAB_PYTHON").map { String(cString: $0) } ?? ReferenceProgram.find("python3")
+    }
+
+    static func report(_ options: Options) -> BenchReport {
+        let checkpoints = [50, 100].filter { $0 <= options.trials }
+        let reference = optunaReference(options, checkpoints: checkpoints)
+        var report = BenchReport(bench: "propose", referenceNames: ["optuna-tpe"])
+        let rows = ProposeBenchmark.run(strategies: options.strategies, seeds: options.seeds, trials: options.trials,
+                                        checkpoints: checkpoints) { line in
+            Diagnostics.printError("bench propose: \(line)")
+        }
+        for row in rows {
+            for (i, k) in row.checkpoints.enumerated() {
+                var bench = BenchRow(caseName: "\(row.objective) regret@\(k) \(row.strategy)", value: row.medianRegret[i], unit: "regret")
+                if let r = reference.regret["\(row.objective)@\(k)"] { bench.references["optuna-tpe"] = r }
+                report.rows.append(bench)
+            }
+        }
+        for timing in ProposeBenchmark.timing(strategies: [.default], trials: 500, seeds: 3) {
+            var bench = BenchRow(caseName: "ms/proposal @500 \(timing.strategy)", value: timing.medianMs, unit: "ms")
+            if let ms = reference.msPerTrial { bench.references["optuna-tpe"] = ms }
+            report.rows.append(bench)
+        }
+        let ran = reference.ran ? "Optuna TPE ran in this invocation" : "Optuna not measured (\(reference.why))"
+        report.note = "median over \(options.seeds) seeds of best-so-far minus the known minimum; ratio < 1 is better than the reference. \(ran)."
+        return report
+    }
+
+    struct Reference {
+        var regret: [String: Double] = [:]
+        var msPerTrial: Double?
+        var ran = false
+        var why = ""
+    }
+
+    /// Runs the Optuna script; its output is one JSON object per line.
+    static func optunaReference(_ options: Options, checkpoints: [Int]) -> Reference {
+        var reference = Reference()
+        guard let python = options.python else { reference.why = "python3 not found"; return reference }
+        guard let stdlib = StdlibLocator.locate() else { reference.why = "scripts/compare not found"; return reference }
+        let script = POSIXFiles.parent(stdlib) + "/scripts/compare/propose_optuna.py"
+        guard POSIXFiles.exists(script) else { reference.why = "\(script) not found"; return reference }
+        let command = "'\(python)' '\(script)' --seeds \(options.seeds) --trials \(options.trials) "
+            + "--checkpoints \(checkpoints.map(String.init).joined(separator: ",")) --timing-trials 500 2>/dev/null"
+        Diagnostics.printError("bench propose: running Optuna TPE (\(options.seeds) seeds) for the reference...")
+        guard let pipe = popen(command, "r") else { reference.why = "could not start \(python)"; return reference }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, pipe)
+            if n <= 0 { break }
+            output.append(contentsOf: buffer[0..<n])
+        }
+        let status = pclose(pipe)
+        guard status == 0 else {
+            reference.why = (status >> 8) == 3 ? "optuna is not installed for \(python); set LOOPLAB_PYTHON" : "the Optuna script failed"
+            return reference
+        }
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+            guard case .record(let r)? = try? JSON.decode(String(line)) else { continue }
+            if case .string(let objective)? = r.fields["objective"], case .int(let k)? = r.fields["trials"],
+               let regret = r.fields["median_regret"]?.number {
+                reference.regret["\(objective)@\(k)"] = regret
+            } else if let ms = r.fields["ms_per_trial"]?.number {
+                reference.msPerTrial = ms
+            }
+        }
+        reference.ran = !reference.regret.isEmpty
+        if !reference.ran { reference.why = "the Optuna script printed nothing" }
+        return reference
+    }
+}
