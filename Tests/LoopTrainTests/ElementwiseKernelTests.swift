@@ -16,17 +16,17 @@ import Testing
         var r = run(n, Kernels.relu)
         #expect(r.y == r.x.map { max($0, 0) })
         r = run(n, range: 20, Kernels.exp)
-        for (x, y) in zip(r.x, r.y) { #expect(abs(y - Reference.exp(x)) <= 3e-7 * Reference.exp(x), "exp(\(x))") }
+        for (x, y) in zip(r.x, r.y) { #expect(abs(y - ReferenceKernels.exp(x)) <= 3e-7 * ReferenceKernels.exp(x), "exp(\(x))") }
         r = run(n, Kernels.tanh)
-        for (x, y) in zip(r.x, r.y) { #expect(abs(y - Reference.tanh(x)) <= 3e-7, "tanh(\(x))") }
+        for (x, y) in zip(r.x, r.y) { #expect(abs(y - ReferenceKernels.tanh(x)) <= 3e-7, "tanh(\(x))") }
         r = run(n, range: 0.7, Kernels.tanh)  // polynomial branch: relative accuracy near 0
-        for (x, y) in zip(r.x, r.y) { #expect(abs(y - Reference.tanh(x)) <= 2e-7 * max(abs(x), 1e-3), "tanh(\(x))") }
+        for (x, y) in zip(r.x, r.y) { #expect(abs(y - ReferenceKernels.tanh(x)) <= 2e-7 * max(abs(x), 1e-3), "tanh(\(x))") }
         r = run(n, range: 30, Kernels.sigmoid)
-        for (x, y) in zip(r.x, r.y) { #expect(abs(y - Reference.sigmoid(x)) <= 2e-7, "sigmoid(\(x))") }
+        for (x, y) in zip(r.x, r.y) { #expect(abs(y - ReferenceKernels.sigmoid(x)) <= 2e-7, "sigmoid(\(x))") }
         for approx in [GELUApproximation.erf, .tanh] {
             r = run(n) { Kernels.gelu($0, $1, $2, approximation: approx) }
             for (x, y) in zip(r.x, r.y) {
-                #expect(abs(y - Reference.gelu(x, approximation: approx)) <= 1e-6 * max(1, abs(x)), "gelu(\(x))")
+                #expect(abs(y - ReferenceKernels.gelu(x, approximation: approx)) <= 1e-6 * max(1, abs(x)), "gelu(\(x))")
             }
         }
     }
@@ -42,15 +42,15 @@ import Testing
             return dx
         }
         #expect(backward({ Kernels.reluBackward($0, x: $1, dy: $2, dx: $3) }, x) == zip(x, dy).map { $0 > 0 ? $1 : 0 })
-        let t = x.map(Reference.tanh)
+        let t = x.map(ReferenceKernels.tanh)
         #expect(maxAbsDifference(backward({ Kernels.tanhBackward($0, y: $1, dy: $2, dx: $3) }, t),
                                  zip(t, dy).map { $1 * (1 - $0 * $0) }) < 1e-6)
-        let s = x.map(Reference.sigmoid)
+        let s = x.map(ReferenceKernels.sigmoid)
         #expect(maxAbsDifference(backward({ Kernels.sigmoidBackward($0, y: $1, dy: $2, dx: $3) }, s),
                                  zip(s, dy).map { $1 * $0 * (1 - $0) }) < 1e-6)
         for approx in [GELUApproximation.erf, .tanh] {
             let got = backward({ Kernels.geluBackward($0, x: $1, dy: $2, dx: $3, approximation: approx) }, x)
-            let want = zip(x, dy).map { Reference.geluDerivative($0, approximation: approx) * $1 }
+            let want = zip(x, dy).map { ReferenceKernels.geluDerivative($0, approximation: approx) * $1 }
             #expect(maxAbsDifference(got, want) < 2e-6, "\(approx)")
         }
     }
@@ -80,7 +80,7 @@ import Testing
                 Kernels.softmaxCrossEntropy(rows: rows, classes: classes, logits: l.baseAddress!, labels: y.baseAddress!,
                                             gradient: $0.baseAddress!)
             } } }
-        let ref = Reference.softmaxCrossEntropy(logits: logits, labels: labels, classes: classes)
+        let ref = ReferenceKernels.softmaxCrossEntropy(logits: logits, labels: labels, classes: classes)
         #expect(abs(loss - ref.loss) < 1e-5 * max(1, ref.loss))
         #expect(maxAbsDifference(grad, ref.gradient) < 1e-6)
         // Softmax rows sum to one.
@@ -98,7 +98,7 @@ import Testing
         x.withUnsafeBufferPointer { xp in gamma.withUnsafeBufferPointer { g in beta.withUnsafeBufferPointer { b in
             Kernels.layerNorm(rows: rows, cols: cols, x: xp.baseAddress!, gamma: g.baseAddress!, beta: b.baseAddress!,
                               eps: 1e-5, y: &y, mean: &mean, rstd: &rstd) } } }
-        let ref = Reference.layerNorm(x, rows: rows, cols: cols, gamma: gamma, beta: beta, eps: 1e-5)
+        let ref = ReferenceKernels.layerNorm(x, rows: rows, cols: cols, gamma: gamma, beta: beta, eps: 1e-5)
         #expect(maxAbsDifference(y, ref) < (cols == 1 ? 1e-3 : 2e-5))
     }
 }

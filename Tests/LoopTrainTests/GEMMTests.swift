@@ -20,7 +20,7 @@ import Testing
                                maxThreads: threads)
                 }
                 slow.withUnsafeMutableBufferPointer { cp in
-                    Reference.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: ap.baseAddress!, lda: lda,
+                    ReferenceKernels.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: ap.baseAddress!, lda: lda,
                                     b: bp.baseAddress!, ldb: ldb, c: cp.baseAddress!, ldc: ldc, accumulate: accumulate)
                 }
             }

@@ -9,10 +9,10 @@ import Testing
 @Suite struct OptimizerTests {
     /// One parameter with a fixed gradient, stepped with `make`, compared against the update rule
     /// written out in scalars.
-    func run(_ make: ([Parameter]) -> any Optimizer, steps: Int, decays: Bool = true,
+    func run(_ make: ([ModelParameter]) -> any Optimizer, steps: Int, decays: Bool = true,
              rule: (inout [Double], [Double], Int) -> Void) {
         let n = 37  // a vector body plus a tail
-        let p = Parameter(name: "w", value: randomTensor([n], seed: 1), decays: decays)
+        let p = ModelParameter(name: "w", value: randomTensor([n], seed: 1), decays: decays)
         let grads = (0..<steps).map { randomTensor([n], seed: UInt64(10 + $0)) }
         let opt = make([p])
         var expected = p.value.scalars.map(Double.init)
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func clipping() {
-        let a = Parameter(name: "a", value: Tensor(shape: [2])), b = Parameter(name: "b", value: Tensor(shape: [1]))
+        let a = ModelParameter(name: "a", value: Tensor(shape: [2])), b = ModelParameter(name: "b", value: Tensor(shape: [1]))
         a.gradient = Tensor(shape: [2], values: [3, 0]); b.gradient = Tensor(shape: [1], values: [4])
         #expect(abs(clipGradientNorm([a, b], maxNorm: 1) - 5) < 1e-9)
         #expect(abs(a.gradient[flat: 0] - 0.6) < 1e-5 && abs(b.gradient[flat: 0] - 0.8) < 1e-5)

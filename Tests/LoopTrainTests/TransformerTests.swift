@@ -26,6 +26,12 @@ import Testing
         var rng = Xoshiro256(seed: 6)
         let block = TransformerBlock(channels: 8, heads: 2, bias: true, rng: &rng)
         gradientCheck(block, input: randomTensor([2, 4, 8], seed: 7), atol: 3e-3, samples: 30)
+        // Blocks stack in a Sequential and survive a checkpoint.
+        let stack = Sequential([TransformerBlock(channels: 8, heads: 2, rng: &rng), TransformerBlock(channels: 8, heads: 2, rng: &rng)])
+        let restored = try! Checkpoint.decode(Checkpoint.encode(stack))
+        let x = randomTensor([1, 3, 8], seed: 8)
+        #expect(restored.forward(x, training: false) == stack.forward(x, training: false))
+        #expect(restored.parameters.map(\.name) == stack.parameters.map(\.name))
     }
 
     @Test func gptGradients() {
@@ -36,6 +42,31 @@ import Testing
         gradientCheck(gpt, input: ids, checkInput: false, atol: 3e-3, samples: 12)
         #expect(gpt.parameters.first!.name == "transformer.wte.weight")
         #expect(gpt.parameters.contains { $0.name == "transformer.h.1.mlp.c_proj.weight" })
+    }
+
+    /// Same seed ⇒ bit-identical losses, whatever the number of threads.
+    @Test func trainingIsIdenticalAcrossThreadCounts() {
+        func losses(threads: Int) -> [Double] {
+            let pool = ThreadPool.shared
+            let previous = pool.activeThreads
+            pool.activeThreads = threads
+            defer { pool.activeThreads = previous }
+            let model = GPT(GPTConfig(vocabulary: 11, context: 16, dimension: 32, layers: 2, heads: 4), seed: 1)
+            let opt = Adam.adamW(parameters: model.parameters, learningRate: 1e-2)
+            var rng = Xoshiro256(seed: 2)
+            let tokens = (0..<500).map { _ in rng.nextInt(below: 11) }
+            return (0..<8).map { _ in
+                let (x, y) = TextData.randomBatch(from: tokens, batch: 24, context: 16, rng: &rng)
+                opt.zeroGradients()
+                let (loss, grad) = Loss.softmaxCrossEntropy.evaluate(output: model.forward(x, training: true), target: y)
+                _ = model.backward(grad)
+                opt.step()
+                return loss
+            }
+        }
+        let one = losses(threads: 1)
+        #expect(one == losses(threads: 2))
+        #expect(one == losses(threads: 1))
     }
 
     @Test func charVocabularyRoundTrip() {
@@ -54,14 +85,8 @@ import Testing
         let config = GPTConfig(vocabulary: data.vocabulary.count, context: 16, dimension: 32, layers: 1, heads: 2)
         let model = GPT(config, seed: 11)
         let opt = Adam.adamW(parameters: model.parameters, learningRate: 3e-3, beta2: 0.99, weightDecay: 0.1)
-        var batchRng = Xoshiro256(seed: 12)
-        for _ in 0..<300 {
-            let (x, y) = TextData.randomBatch(from: data.train, batch: 16, context: 16, rng: &batchRng)
-            opt.zeroGradients()
-            let (_, grad) = Loss.softmaxCrossEntropy.evaluate(output: model.forward(x, training: true), target: y)
-            _ = model.backward(grad)
-            opt.step()
-        }
+        let history = train(model, on: data, optimizer: opt, steps: 300, batchSize: 16, seed: 12)
+        #expect(history.status == .completed && history.steps.count == 300 && history.examples == 300 * 16)
         var evalRng = Xoshiro256(seed: 13)
         var total = 0.0
         for _ in 0..<10 {

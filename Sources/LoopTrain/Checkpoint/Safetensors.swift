@@ -33,6 +33,7 @@ public struct Safetensors: Equatable {
     /// The `__metadata__` entries.
     public var metadata: [String: String]
 
+    /// A file's contents: tensors in order, and string metadata.
     public init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata

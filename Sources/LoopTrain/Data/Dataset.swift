@@ -1,5 +1,5 @@
 /// What the targets of a dataset mean.
-public enum Task: Equatable, Sendable {
+public enum LearningTask: Equatable, Sendable {
     /// One class index per row (stored as a float); `classNames[i]` names class i.
     case classification(classNames: [String])
     /// One or more real-valued targets per row.
@@ -18,10 +18,11 @@ public struct Dataset: Sendable {
     public var features: Tensor
     /// `[rows]` class indices for classification, `[rows, outputs]` for regression.
     public var targets: Tensor
-    public var task: Task
+    public var task: LearningTask
     public var featureNames: [String]
 
-    public init(features: Tensor, targets: Tensor, task: Task, featureNames: [String]? = nil) {
+    /// A dataset; feature names default to `x0`, `x1`, ...
+    public init(features: Tensor, targets: Tensor, task: LearningTask, featureNames: [String]? = nil) {
         precondition(features.rank == 2, "features must be [rows, features], got \(features.shape)")
         precondition(targets.rows == features.rows, "\(features.rows) feature rows but \(targets.rows) targets")
         self.features = features
@@ -98,7 +99,7 @@ public struct Dataset: Sendable {
 /// Rows of `t` (viewed as `[rows, columns]`) at `indices`, keeping trailing dimensions.
 func gatherRows<C: Collection>(_ t: Tensor, _ indices: C) -> Tensor where C.Element == Int {
     let width = t.columns
-    var out = Tensor(uninitializedShape: [indices.count] + t.shape.dropFirst())
+    var out = Tensor(shape: [indices.count] + t.shape.dropFirst())
     out.withUnsafeMutableBufferPointer { o in
         t.withUnsafeBufferPointer { s in
             for (k, i) in indices.enumerated() {

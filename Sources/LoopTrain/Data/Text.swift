@@ -7,11 +7,13 @@ public struct CharVocabulary: Equatable, Sendable, Codable {
     public let characters: [Character]
     private let ids: [Character: Int]
 
+    /// The vocabulary of `text`.
     public init(text: String) {
         characters = Array(Set(text)).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         ids = Dictionary(uniqueKeysWithValues: characters.enumerated().map { ($1, $0) })
     }
 
+    /// A vocabulary with exactly these characters as ids 0, 1, ...
     public init(characters: [Character]) {
         self.characters = characters
         ids = Dictionary(characters.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -39,7 +41,9 @@ public struct CharVocabulary: Equatable, Sendable, Codable {
 /// A tokenised text for language modelling, split into a training and a validation part.
 public struct TextData: Sendable {
     public let vocabulary: CharVocabulary
+    /// Token ids of the training part.
     public let train: [Int]
+    /// Token ids of the validation part.
     public let validation: [Int]
 
     /// The first `1 − validationFraction` of the text trains, the rest validates (a contiguous
@@ -59,6 +63,15 @@ public struct TextData: Sendable {
         } catch {
             throw DataError.unreadable(file: path, reason: (error as NSError).localizedDescription)
         }
+    }
+
+    /// Where Debian's `wamerican` package puts its word list (one word per line).
+    public static let wordsPath = "/usr/share/dict/words"
+
+    /// The built-in `words` corpus: the system word list as one text (90/10 split).
+    /// - Throws: `DataError.unreadable` when the list is not installed.
+    public static func words(path: String = wordsPath) throws -> TextData {
+        try TextData(path: path)
     }
 
     /// `batch` random windows of `context` tokens from `tokens`: inputs `[batch, context]` and the

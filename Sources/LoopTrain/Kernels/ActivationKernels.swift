@@ -7,7 +7,7 @@ public enum GELUApproximation: String, Sendable, Codable {
 }
 
 /// Vectorised element-wise kernels on raw float buffers (`n` elements; outputs may alias inputs).
-/// Each has a plain counterpart in `Reference` that the tests compare against.
+/// Each has a plain counterpart in `ReferenceKernels` that the tests compare against.
 public enum Kernels {
     /// `y = max(x, 0)`.
     public static func relu(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {

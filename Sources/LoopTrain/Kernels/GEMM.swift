@@ -21,6 +21,7 @@ public enum GEMM {
         public var mc: Int
         public var kc: Int
         public var nc: Int
+        /// Block sizes: `mc` rows of A (multiple of 6), `kc` of the shared dimension, `nc` columns of B (multiple of 32).
         public init(mc: Int, kc: Int, nc: Int) {
             precondition(mc > 0 && mc % GEMM.mr == 0 && nc > 0 && nc % GEMM.nr == 0 && kc > 0)
             self.mc = mc; self.kc = kc; self.nc = nc
@@ -55,8 +56,11 @@ public enum GEMM {
         }
         let threads = m * n * k < parallelThreshold ? 1 : min(pool.activeThreads, maxThreads)
         let (kc, nc) = (blocking.kc, blocking.nc)
-        // With few rows, shrink the row block so every thread gets one.
-        let mc = min(blocking.mc, max(mr, (m + threads * mr - 1) / (threads * mr) * mr))
+        // Row blocks: as few as fit the blocking, a multiple of the thread count, equal in size
+        // (rounded up to 6 rows) — so every thread gets the same share and none idles at the end.
+        let blocksPerThread = (m + threads * blocking.mc - 1) / (threads * blocking.mc)
+        let rowsPerBlock = (m + threads * blocksPerThread - 1) / (threads * blocksPerThread)
+        let mc = min(blocking.mc, max(mr, (rowsPerBlock + mr - 1) / mr * mr))
         let workspace = Workspace.take(threads: threads, aCount: mc * kc, bCount: kc * nc)
         defer { Workspace.give(workspace) }
         let packedB = workspace.b.pointer

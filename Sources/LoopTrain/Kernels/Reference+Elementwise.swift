@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-extension Reference {
+extension ReferenceKernels {
     /// GELU(x) in `Double` through libm's erf / tanh.
     public static func gelu(_ x: Float, approximation: GELUApproximation = .erf) -> Float {
         let v = Double(x)

@@ -1,6 +1,6 @@
 /// Plain, obviously-correct implementations of LoopTrain's kernels, used by the tests as the
 /// ground truth. They accumulate in `Double` so they are also more accurate than the fast paths.
-public enum Reference {
+public enum ReferenceKernels {
     /// `C = op(A)·op(B)` (or `+=`), same conventions as `GEMM.sgemm`.
     public static func sgemm(
         transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,

@@ -15,6 +15,7 @@ public final class CausalSelfAttention: Layer {
     private var probabilities = Tensor(shape: [0])
     private var shape = (batch: 0, time: 0)
 
+    /// Attention over `channels` split into `heads` heads (`channels` must divide evenly).
     public init(channels: Int, heads: Int, bias: Bool = false, rng: inout Xoshiro256) {
         precondition(heads > 0 && channels % heads == 0, "channels (\(channels)) must be a multiple of heads (\(heads))")
         self.channels = channels
@@ -25,8 +26,8 @@ public final class CausalSelfAttention: Layer {
         projection.weight.name = "c_proj.weight"; projection.bias?.name = "c_proj.bias"
     }
 
-    public var parameters: [Parameter] { qkv.parameters + projection.parameters }
-    public var config: LayerConfig { .sequential([]) }  // only used inside `GPT`, which describes it
+    public var parameters: [ModelParameter] { qkv.parameters + projection.parameters }
+    public var config: LayerConfig { .causalSelfAttention(channels: channels, heads: heads, bias: qkv.bias != nil) }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == channels, "attention expects [batch, time, \(channels)], got \(x.shape)")
@@ -34,8 +35,8 @@ public final class CausalSelfAttention: Layer {
         let d = c / h
         let scale = 1 / Float(d).squareRoot()
         let qkvOut = qkv.forward(x, training: training)
-        var probabilities = Tensor(uninitializedShape: [b, h, t, t])
-        var y = Tensor(uninitializedShape: [b, t, c])
+        var probabilities = Tensor(shape: [b, h, t, t])
+        var y = Tensor(shape: [b, t, c])
         qkvOut.withUnsafeBufferPointer { qkvp in
             probabilities.withUnsafeMutableBufferPointer { pp in
                 y.withUnsafeMutableBufferPointer { yp in
@@ -70,7 +71,7 @@ public final class CausalSelfAttention: Layer {
         let (b, t, c, h) = (shape.batch, shape.time, channels, heads)
         let d = c / h
         let scale = 1 / Float(d).squareRoot()
-        var dqkv = Tensor(uninitializedShape: [b, t, 3 * c])
+        var dqkv = Tensor(shape: [b, t, 3 * c])
         qkvOut.withUnsafeBufferPointer { qkvp in
             probabilities.withUnsafeBufferPointer { pp in
                 dy.withUnsafeBufferPointer { dyp in

@@ -6,21 +6,22 @@
 public final class Embedding: Layer {
     public let vocabulary: Int
     public let dimension: Int
-    public let weight: Parameter
+    /// `[vocabulary, dimension]`.
+    public let weight: ModelParameter
     private var ids = Tensor(shape: [0])
 
     /// Rows initialised N(0, std²) (PyTorch's default is std 1; GPT recipes use 0.02).
     public init(vocabulary: Int, dimension: Int, std: Float = 1, rng: inout Xoshiro256) {
         self.vocabulary = vocabulary
         self.dimension = dimension
-        weight = Parameter(name: "weight", value: .randn([vocabulary, dimension], std: std, rng: &rng))
+        weight = ModelParameter(name: "weight", value: .randn([vocabulary, dimension], std: std, rng: &rng))
     }
 
-    public var parameters: [Parameter] { [weight] }
+    public var parameters: [ModelParameter] { [weight] }
     public var config: LayerConfig { .embedding(vocabulary: vocabulary, dimension: dimension) }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = Tensor(uninitializedShape: x.shape + [dimension])
+        var y = Tensor(shape: x.shape + [dimension])
         let d = dimension
         y.withUnsafeMutableBufferPointer { yp in
             weight.value.withUnsafeBufferPointer { wp in

@@ -2,7 +2,7 @@
 ///
 /// A class, so a layer, an optimiser and a checkpoint all see the same parameter: the optimiser
 /// updates `value` in place, and the next forward pass uses it.
-public final class Parameter {
+public final class ModelParameter {
     /// A dotted path such as `layers.0.weight`, unique within a model (set by the container).
     public var name: String
     /// The current value.
@@ -13,6 +13,7 @@ public final class Parameter {
     /// gains, the rule nanoGPT and most transformer recipes use.
     public var decays: Bool
 
+    /// A parameter with a zero gradient; `decays` defaults to `value.rank >= 2`.
     public init(name: String, value: Tensor, decays: Bool? = nil) {
         self.name = name
         self.value = value
@@ -37,31 +38,17 @@ public protocol Layer: AnyObject {
     /// ∂loss/∂input, given ∂loss/∂output of the last training forward pass.
     func backward(_ outputGradient: Tensor) -> Tensor
     /// The trainable parameters, in a fixed order (the order of checkpoints and optimiser state).
-    var parameters: [Parameter] { get }
+    var parameters: [ModelParameter] { get }
     /// The architecture, enough to rebuild the layer (its parameters come from a checkpoint).
     var config: LayerConfig { get }
 }
 
 extension Layer {
-    public var parameters: [Parameter] { [] }
+    public var parameters: [ModelParameter] { [] }
 
     /// The number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
     /// Zeroes every parameter's gradient.
     public func zeroGradients() { for p in parameters { p.zeroGradient() } }
-}
-
-/// A serialisable description of a layer (stored as JSON in checkpoints' `__metadata__`).
-public indirect enum LayerConfig: Codable, Equatable, Sendable {
-    case linear(inputs: Int, outputs: Int, bias: Bool)
-    case relu
-    case gelu(GELUApproximation)
-    case tanh
-    case sigmoid
-    case dropout(rate: Float)
-    case layerNorm(features: Int, eps: Float, bias: Bool)
-    case embedding(vocabulary: Int, dimension: Int)
-    case sequential([LayerConfig])
-    case gpt(GPTConfig)
 }

@@ -3,26 +3,29 @@
 public final class LayerNorm: Layer {
     public let features: Int
     public let eps: Float
-    public let gamma: Parameter
-    public let beta: Parameter?
+    /// The gain (`weight` in PyTorch), initialised to 1.
+    public let gamma: ModelParameter
+    /// The bias, initialised to 0; nil when built with `bias: false`.
+    public let beta: ModelParameter?
     private var input = Tensor(shape: [0])
     private var mean = Tensor(shape: [0])
     private var rstd = Tensor(shape: [0])
 
+    /// Normalises the last dimension of width `features`.
     public init(features: Int, eps: Float = 1e-5, bias: Bool = true) {
         self.features = features
         self.eps = eps
-        gamma = Parameter(name: "weight", value: Tensor(shape: [features], repeating: 1))
-        beta = bias ? Parameter(name: "bias", value: Tensor(shape: [features])) : nil
+        gamma = ModelParameter(name: "weight", value: Tensor(shape: [features], repeating: 1))
+        beta = bias ? ModelParameter(name: "bias", value: Tensor(shape: [features])) : nil
     }
 
-    public var parameters: [Parameter] { beta.map { [gamma, $0] } ?? [gamma] }
+    public var parameters: [ModelParameter] { beta.map { [gamma, $0] } ?? [gamma] }
     public var config: LayerConfig { .layerNorm(features: features, eps: eps, bias: beta != nil) }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         precondition(x.shape.last == features, "LayerNorm(\(features)) got input of shape \(x.shape)")
         let rows = x.count / features
-        var y = Tensor(uninitializedShape: x.shape)
+        var y = Tensor(shape: x.shape)
         var mean = Tensor(shape: [rows]), rstd = Tensor(shape: [rows])
         let betaValue = beta?.value
         y.withUnsafeMutableBufferPointer { yp in
@@ -47,7 +50,7 @@ public final class LayerNorm: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         let rows = input.count / features
         precondition(dy.count == input.count, "LayerNorm.backward: gradient shape \(dy.shape) does not match the forward pass")
-        var dx = Tensor(uninitializedShape: input.shape)
+        var dx = Tensor(shape: input.shape)
         dx.withUnsafeMutableBufferPointer { dxp in
             gamma.gradient.withUnsafeMutableBufferPointer { dg in
                 withOptionalMutablePointer(beta) { db in
@@ -70,7 +73,7 @@ func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) 
     return t.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-func withOptionalMutablePointer<R>(_ p: Parameter?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+func withOptionalMutablePointer<R>(_ p: ModelParameter?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
     guard let p else { return body(nil) }
     return p.gradient.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }

@@ -6,8 +6,10 @@
 public final class Linear: Layer {
     public let inputs: Int
     public let outputs: Int
-    public let weight: Parameter
-    public let bias: Parameter?
+    /// `[outputs, inputs]`.
+    public let weight: ModelParameter
+    /// `[outputs]`, or nil for a layer without bias.
+    public let bias: ModelParameter?
     private var input = Tensor(shape: [0])
 
     /// Initialised as PyTorch does by default (Kaiming-uniform with a = √5): weights and bias
@@ -16,17 +18,17 @@ public final class Linear: Layer {
         self.inputs = inputs
         self.outputs = outputs
         let bound = 1 / Float(inputs).squareRoot()
-        weight = Parameter(name: "weight", value: .uniform([outputs, inputs], low: -bound, high: bound, rng: &rng))
-        self.bias = bias ? Parameter(name: "bias", value: .uniform([outputs], low: -bound, high: bound, rng: &rng)) : nil
+        weight = ModelParameter(name: "weight", value: .uniform([outputs, inputs], low: -bound, high: bound, rng: &rng))
+        self.bias = bias ? ModelParameter(name: "bias", value: .uniform([outputs], low: -bound, high: bound, rng: &rng)) : nil
     }
 
-    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+    public var parameters: [ModelParameter] { bias.map { [weight, $0] } ?? [weight] }
     public var config: LayerConfig { .linear(inputs: inputs, outputs: outputs, bias: bias != nil) }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         precondition(x.shape.last == inputs, "Linear(\(inputs) → \(outputs)) got input of shape \(x.shape)")
         let rows = x.count / inputs
-        var y = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outputs])
+        var y = Tensor(shape: Array(x.shape.dropLast()) + [outputs])
         y.withUnsafeMutableBufferPointer { yp in
             x.withUnsafeBufferPointer { xp in
                 weight.value.withUnsafeBufferPointer { wp in
@@ -45,7 +47,7 @@ public final class Linear: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         let rows = input.count / inputs
         precondition(dy.count == rows * outputs, "Linear.backward: gradient shape \(dy.shape) does not match the forward pass")
-        var dx = Tensor(uninitializedShape: input.shape)
+        var dx = Tensor(shape: input.shape)
         dy.withUnsafeBufferPointer { dyp in
             input.withUnsafeBufferPointer { xp in
                 weight.gradient.withUnsafeMutableBufferPointer { dwp in

@@ -8,6 +8,7 @@ public final class TransformerBlock: Layer {
     public let gelu: GELU
     public let proj: Linear
 
+    /// A block of width `channels` with `heads` attention heads.
     public init(channels: Int, heads: Int, bias: Bool = false, rng: inout Xoshiro256) {
         ln1 = LayerNorm(features: channels, bias: bias)
         attention = CausalSelfAttention(channels: channels, heads: heads, bias: bias, rng: &rng)
@@ -22,10 +23,12 @@ public final class TransformerBlock: Layer {
         for p in proj.parameters { p.name = "mlp.c_proj.\(p.name)" }
     }
 
-    public var parameters: [Parameter] {
+    public var parameters: [ModelParameter] {
         ln1.parameters + attention.parameters + ln2.parameters + fc.parameters + proj.parameters
     }
-    public var config: LayerConfig { .sequential([]) }  // only used inside `GPT`, which describes it
+    public var config: LayerConfig {
+        .transformerBlock(channels: ln1.features, heads: attention.heads, bias: fc.bias != nil)
+    }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let a = attention.forward(ln1.forward(x, training: training), training: training)
@@ -44,7 +47,7 @@ public final class TransformerBlock: Layer {
 /// Element-wise sum of two tensors of the same shape (the residual connection).
 func add(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(a.count == b.count, "residual: \(a.shape) + \(b.shape)")
-    var out = Tensor(uninitializedShape: a.shape)
+    var out = Tensor(shape: a.shape)
     out.withUnsafeMutableBufferPointer { o in
         a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { Kernels.add(a.count, x.baseAddress!, $0.baseAddress!, o.baseAddress!) } }
     }

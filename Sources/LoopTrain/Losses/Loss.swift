@@ -11,7 +11,7 @@ public enum Loss: String, Sendable, CaseIterable {
 
     /// The mean loss (in `Double`) and ∂loss/∂output.
     public func evaluate(output: Tensor, target: Tensor) -> (loss: Double, gradient: Tensor) {
-        var grad = Tensor(uninitializedShape: output.shape)
+        var grad = Tensor(shape: output.shape)
         let n = output.count
         switch self {
         case .softmaxCrossEntropy:

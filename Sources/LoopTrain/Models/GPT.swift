@@ -1,14 +1,19 @@
 /// The shape of a character-level GPT.
 public struct GPTConfig: Codable, Equatable, Sendable {
+    /// Number of distinct tokens.
     public var vocabulary: Int
     /// Longest sequence (the number of learned positions).
     public var context: Int
+    /// Channels of the residual stream (a multiple of `heads`).
     public var dimension: Int
+    /// Number of transformer blocks.
     public var layers: Int
+    /// Attention heads per block.
     public var heads: Int
     /// Biases in Linear and LayerNorm layers (nanoGPT's char-level default is none).
     public var bias: Bool
 
+    /// A configuration; nanoGPT's char-level defaults have no biases.
     public init(vocabulary: Int, context: Int, dimension: Int, layers: Int, heads: Int, bias: Bool = false) {
         self.vocabulary = vocabulary
         self.context = context
@@ -27,6 +32,7 @@ public struct GPTConfig: Codable, Equatable, Sendable {
 /// Initialisation follows nanoGPT: every weight N(0, 0.02²), the residual projections
 /// (`c_proj`) N(0, (0.02/√(2·layers))²), biases 0, LayerNorm gains 1.
 public final class GPT: Layer {
+    /// The shape this model was built with.
     public let settings: GPTConfig
     public let tokenEmbedding: Embedding
     public let positionEmbedding: Embedding
@@ -35,6 +41,7 @@ public final class GPT: Layer {
     private var hidden = Tensor(shape: [0])
     private var shape = (batch: 0, time: 0)
 
+    /// A freshly initialised model; the seed fixes every initial weight.
     public init(_ config: GPTConfig, seed: UInt64) {
         var rng = Xoshiro256(seed: seed)
         settings = config
@@ -61,7 +68,7 @@ public final class GPT: Layer {
         }
     }
 
-    public var parameters: [Parameter] {
+    public var parameters: [ModelParameter] {
         [tokenEmbedding.weight, positionEmbedding.weight] + blocks.flatMap(\.parameters) + finalNorm.parameters
     }
     public var config: LayerConfig { .gpt(settings) }
@@ -79,7 +86,7 @@ public final class GPT: Layer {
         }
         for block in blocks { x = block.forward(x, training: training) }
         let h = finalNorm.forward(x, training: training)
-        var logits = Tensor(uninitializedShape: [b, t, v])
+        var logits = Tensor(shape: [b, t, v])
         logits.withUnsafeMutableBufferPointer { lp in
             h.withUnsafeBufferPointer { hp in
                 tokenEmbedding.weight.value.withUnsafeBufferPointer { wp in
@@ -94,7 +101,7 @@ public final class GPT: Layer {
 
     public func backward(_ dLogits: Tensor) -> Tensor {
         let (b, t, c, v) = (shape.batch, shape.time, settings.dimension, settings.vocabulary)
-        var dh = Tensor(uninitializedShape: [b, t, c])
+        var dh = Tensor(shape: [b, t, c])
         dLogits.withUnsafeBufferPointer { gp in
             tokenEmbedding.weight.value.withUnsafeBufferPointer { wp in
                 dh.withUnsafeMutableBufferPointer { dp in

@@ -1,5 +1,6 @@
 /// Layers applied in order; backward runs them in reverse.
 public final class Sequential: Layer {
+    /// The layers, applied first to last.
     public let layers: [any Layer]
 
     /// Parameter names become `<index>.<name>` (e.g. `0.weight`), as in PyTorch's `nn.Sequential`.
@@ -10,7 +11,7 @@ public final class Sequential: Layer {
         }
     }
 
-    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var parameters: [ModelParameter] { layers.flatMap(\.parameters) }
     public var config: LayerConfig { .sequential(layers.map(\.config)) }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
@@ -51,25 +52,4 @@ public func mlp(inputs: Int, hidden: [Int], outputs: Int, activation: Activation
     }
     layers.append(Linear(inputs: width, outputs: outputs, rng: &rng))
     return Sequential(layers)
-}
-
-/// Builds a freshly initialised layer from its description (a checkpoint then supplies the values).
-public func makeLayer(_ config: LayerConfig, seed: UInt64 = 0) -> any Layer {
-    var rng = Xoshiro256(seed: seed)
-    return makeLayer(config, rng: &rng)
-}
-
-func makeLayer(_ config: LayerConfig, rng: inout Xoshiro256) -> any Layer {
-    switch config {
-    case let .linear(inputs, outputs, bias): return Linear(inputs: inputs, outputs: outputs, bias: bias, rng: &rng)
-    case .relu: return ReLU()
-    case let .gelu(approximation): return GELU(approximation: approximation)
-    case .tanh: return Tanh()
-    case .sigmoid: return Sigmoid()
-    case let .dropout(rate): return Dropout(rate: rate, rng: &rng)
-    case let .layerNorm(features, eps, bias): return LayerNorm(features: features, eps: eps, bias: bias)
-    case let .embedding(vocabulary, dimension): return Embedding(vocabulary: vocabulary, dimension: dimension, rng: &rng)
-    case let .sequential(configs): return Sequential(configs.map { makeLayer($0, rng: &rng) })
-    case let .gpt(settings): return GPT(settings, seed: rng.next())
-    }
 }

@@ -3,7 +3,7 @@
 /// Weight decay applies to parameters with `decays` set: Adam adds `wd·θ` to the gradient (L2);
 /// AdamW (`decoupled`) first shrinks `θ ← θ·(1 − lr·wd)`.
 public final class Adam: Optimizer {
-    public let parameters: [Parameter]
+    public let parameters: [ModelParameter]
     public var learningRate: Float
     public let beta1: Float
     public let beta2: Float
@@ -15,7 +15,8 @@ public final class Adam: Optimizer {
     private var m: [Tensor]
     private var v: [Tensor]
 
-    public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+    /// Adam over `parameters` with PyTorch's defaults; `decoupled` makes it AdamW.
+    public init(parameters: [ModelParameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 eps: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false) {
         self.parameters = parameters
         self.learningRate = learningRate
@@ -29,7 +30,7 @@ public final class Adam: Optimizer {
     }
 
     /// AdamW: decoupled weight decay (PyTorch's default 0.01).
-    public static func adamW(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9,
+    public static func adamW(parameters: [ModelParameter], learningRate: Float = 1e-3, beta1: Float = 0.9,
                              beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01) -> Adam {
         Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps,
              weightDecay: weightDecay, decoupled: true)

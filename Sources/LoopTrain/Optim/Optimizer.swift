@@ -4,7 +4,7 @@
 /// `clipGradientNorm`, then `step()`; a schedule sets `learningRate` before each step.
 public protocol Optimizer: AnyObject {
     /// The parameters this optimiser updates, in the order its state is kept.
-    var parameters: [Parameter] { get }
+    var parameters: [ModelParameter] { get }
     /// The step size used by the next `step()`.
     var learningRate: Float { get set }
     /// Applies one update to every parameter.
@@ -19,7 +19,7 @@ extension Optimizer {
 /// Scales all gradients together so their global L2 norm is at most `maxNorm` (as PyTorch's
 /// `clip_grad_norm_`). Returns the norm before clipping (summed in `Double`, parameter order).
 @discardableResult
-public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Double {
+public func clipGradientNorm(_ parameters: [ModelParameter], maxNorm: Float) -> Double {
     var total = 0.0
     for p in parameters {
         total += p.gradient.withUnsafeBufferPointer { Double(Kernels.sumOfSquares($0.count, $0.baseAddress!)) }
@@ -35,6 +35,6 @@ public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Doubl
 }
 
 /// Per-parameter optimiser state: one tensor shaped like each parameter.
-func zerosLike(_ parameters: [Parameter]) -> [Tensor] {
+func zerosLike(_ parameters: [ModelParameter]) -> [Tensor] {
     parameters.map { Tensor(shape: $0.value.shape) }
 }

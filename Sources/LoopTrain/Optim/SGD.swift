@@ -3,7 +3,7 @@
 /// `g ← g + wd·θ` (decaying parameters only); `b ← μ·b + g` (`b = g` on the first step);
 /// `g ← g + μ·b` (Nesterov) or `g ← b`; `θ ← θ − lr·g`.
 public final class SGD: Optimizer {
-    public let parameters: [Parameter]
+    public let parameters: [ModelParameter]
     public var learningRate: Float
     public let momentum: Float
     public let nesterov: Bool
@@ -11,7 +11,8 @@ public final class SGD: Optimizer {
     private var velocity: [Tensor]
     private var started = false
 
-    public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0, nesterov: Bool = false,
+    /// SGD over `parameters`; `nesterov` needs `momentum > 0`.
+    public init(parameters: [ModelParameter], learningRate: Float, momentum: Float = 0, nesterov: Bool = false,
                 weightDecay: Float = 0) {
         precondition(!nesterov || momentum > 0, "Nesterov momentum needs momentum > 0")
         self.parameters = parameters

@@ -14,6 +14,8 @@ import Darwin
 /// after a job, so back-to-back calls start within a microsecond or so, then sleep on a condition
 /// variable so an idle pool costs nothing on a shared machine.
 ///
+/// A pool's threads live as long as the process: create pools once (most code uses `shared`).
+///
 /// Determinism: the pool hands out task indices dynamically, so *which* thread runs a task varies.
 /// Callers must make each task's result independent of that (LoopTrain's kernels split work by
 /// output tile and never reduce across tasks), so results depend only on the inputs.

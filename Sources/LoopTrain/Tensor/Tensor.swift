@@ -16,13 +16,6 @@ public struct Tensor: Sendable {
         self.storage = AlignedStorage(count: shape.reduce(1, *))
     }
 
-    /// A tensor whose elements are unspecified: for outputs that a kernel overwrites completely.
-    init(uninitializedShape shape: [Int]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
-        self.shape = shape
-        self.storage = AlignedStorage(count: shape.reduce(1, *), zeroed: false)
-    }
-
     /// A tensor with every element equal to `value`.
     public init(shape: [Int], repeating value: Float) {
         self.init(shape: shape)

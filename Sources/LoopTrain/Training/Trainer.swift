@@ -11,6 +11,7 @@ public enum TrainingStatus: String, Sendable {
 public struct StepRecord: Sendable {
     public var step: Int
     public var epoch: Int
+    /// The batch loss (NaN or infinite for the step that diverged).
     public var loss: Double
     public var learningRate: Float
 }
@@ -27,43 +28,88 @@ public struct TrainingHistory: Sendable {
     public var throughput: Double { seconds > 0 ? Double(examples) / seconds : 0 }
 }
 
-/// Mini-batch training: for each epoch, shuffle (seeded), and for each batch: zero gradients,
-/// forward, loss, backward, clip, set the scheduled learning rate, step.
+/// One optimisation step on one batch: zero gradients, forward, loss, backward, optional clipping,
+/// update. Returns the batch loss; when it is not finite the update is skipped (the caller decides
+/// that the run diverged).
+public func trainingStep(_ model: any Layer, inputs: Tensor, targets: Tensor, loss: Loss, optimizer: any Optimizer,
+                         clipNorm: Float? = nil) -> Double {
+    optimizer.zeroGradients()
+    let output = model.forward(inputs, training: true)
+    let (value, gradient) = loss.evaluate(output: output, target: targets)
+    guard value.isFinite else { return value }
+    _ = model.backward(gradient)
+    if let clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
+    optimizer.step()
+    return value
+}
+
+/// Mini-batch training on a dataset: for each epoch, shuffle (seeded), and for each batch set the
+/// scheduled learning rate and take a `trainingStep`.
 ///
 /// - Parameters:
+///   - maxSteps: stop (as `.completed`) after this many steps even if epochs remain.
 ///   - onStep: called after every step; return `false` to stop (status `.stopped`).
-/// - Returns: per-step losses and the run's status. Same seed and thread count ⇒ identical run.
+/// - Returns: per-step losses and the run's status. Same seed ⇒ identical run, for any thread count.
 public func train(
     _ model: any Layer, on data: Dataset, loss: Loss, optimizer: any Optimizer, epochs: Int, batchSize: Int,
+    maxSteps: Int? = nil, schedule: LearningRateSchedule = .constant, clipNorm: Float? = nil, seed: UInt64,
+    onStep: (StepRecord) -> Bool = { _ in true }
+) -> TrainingHistory {
+    var rng: Xoshiro256? = Xoshiro256(seed: seed)
+    var pending: [(features: Tensor, targets: Tensor)] = []
+    var epoch = -1
+    let limit = min(maxSteps ?? .max, epochs * ((data.count + batchSize - 1) / batchSize))
+    return runSteps(model, loss: loss, optimizer: optimizer, steps: limit, schedule: schedule, clipNorm: clipNorm,
+                    onStep: onStep) {
+        if pending.isEmpty {
+            pending = data.batches(size: batchSize, shuffle: &rng).reversed()
+            epoch += 1
+        }
+        let batch = pending.removeLast()
+        return (batch.features, batch.targets, epoch)
+    }
+}
+
+/// Language-model training on random windows of `text.train` (nanoGPT's sampling): `steps` steps
+/// of `batchSize` windows of `model.settings.context` tokens.
+public func train(
+    _ model: GPT, on text: TextData, optimizer: any Optimizer, steps: Int, batchSize: Int,
     schedule: LearningRateSchedule = .constant, clipNorm: Float? = nil, seed: UInt64,
     onStep: (StepRecord) -> Bool = { _ in true }
 ) -> TrainingHistory {
+    var rng = Xoshiro256(seed: seed)
+    let perEpoch = max(1, text.train.count / (batchSize * model.settings.context))
+    var step = 0
+    return runSteps(model, loss: .softmaxCrossEntropy, optimizer: optimizer, steps: steps, schedule: schedule,
+                    clipNorm: clipNorm, onStep: onStep) {
+        let (x, y) = TextData.randomBatch(from: text.train, batch: batchSize, context: model.settings.context, rng: &rng)
+        step += 1
+        return (x, y, (step - 1) / perEpoch)
+    }
+}
+
+/// The shared loop: `steps` calls of `nextBatch`, each followed by one scheduled `trainingStep`.
+func runSteps(
+    _ model: any Layer, loss: Loss, optimizer: any Optimizer, steps: Int, schedule: LearningRateSchedule,
+    clipNorm: Float?, onStep: (StepRecord) -> Bool, nextBatch: () -> (Tensor, Tensor, Int)
+) -> TrainingHistory {
     let start = GEMMBenchmark.monotonicSeconds()
     let baseRate = optimizer.learningRate
-    var rng: Xoshiro256? = Xoshiro256(seed: seed)
+    defer { optimizer.learningRate = baseRate }
     var records: [StepRecord] = []
     var examples = 0
     var status = TrainingStatus.completed
-    var step = 0
-    run: for epoch in 0..<epochs {
-        for (x, y) in data.batches(size: batchSize, shuffle: &rng) {
-            optimizer.zeroGradients()
-            let output = model.forward(x, training: true)
-            let (value, gradient) = loss.evaluate(output: output, target: y)
-            let rate = schedule.rate(base: baseRate, step: step)
-            let record = StepRecord(step: step, epoch: epoch, loss: value, learningRate: rate)
-            records.append(record)
-            if !value.isFinite { status = .diverged; break run }
-            _ = model.backward(gradient)
-            if let clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
-            optimizer.learningRate = rate
-            optimizer.step()
-            examples += y.rows
-            step += 1
-            if !onStep(record) { status = .stopped; break run }
-        }
+    for step in 0..<max(steps, 0) {
+        let (x, y, epoch) = nextBatch()
+        let rate = schedule.rate(base: baseRate, step: step)
+        optimizer.learningRate = rate
+        let value = trainingStep(model, inputs: x, targets: y, loss: loss, optimizer: optimizer, clipNorm: clipNorm)
+        let record = StepRecord(step: step, epoch: epoch, loss: value, learningRate: rate)
+        records.append(record)
+        if !value.isFinite { status = .diverged; break }
+        examples += y.rows
+        if !onStep(record) { status = .stopped; break }
     }
-    optimizer.learningRate = baseRate
     return TrainingHistory(status: status, steps: records, examples: examples,
                            seconds: GEMMBenchmark.monotonicSeconds() - start)
 }

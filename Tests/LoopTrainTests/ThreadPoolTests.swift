@@ -1,0 +1,61 @@
+import LoopTrain
+import Synchronization
+import Testing
+
+@Suite struct ThreadPoolTests {
+    @Test func runsEveryTaskOnceWithValidThreadIds() {
+        let pool = ThreadPool(threads: 3)
+        for tasks in [0, 1, 2, 7, 100] {
+            let hits = Mutex<[Int]>(Array(repeating: 0, count: tasks))
+            let threads = Mutex<Set<Int>>([])
+            pool.parallelFor(tasks) { task, thread in
+                hits.withLock { $0[task] += 1 }
+                threads.withLock { _ = $0.insert(thread) }
+            }
+            #expect(hits.withLock { $0 } == Array(repeating: 1, count: tasks))
+            #expect(threads.withLock { $0 }.allSatisfy { $0 >= 0 && $0 < 3 })
+        }
+    }
+
+    @Test func nestedLoopsRunSeriallyInsteadOfDeadlocking() {
+        let pool = ThreadPool(threads: 2)
+        let count = Mutex(0)
+        pool.parallelFor(4) { _, _ in
+            pool.parallelFor(5) { _, _ in count.withLock { $0 += 1 } }
+        }
+        #expect(count.withLock { $0 } == 20)
+    }
+
+    @Test func activeThreadsIsClamped() {
+        let pool = ThreadPool(threads: 2)
+        pool.activeThreads = 0
+        #expect(pool.activeThreads == 1)
+        pool.activeThreads = 9
+        #expect(pool.activeThreads == 2)
+        let threads = Mutex<Set<Int>>([])
+        pool.activeThreads = 1
+        pool.parallelFor(50) { _, thread in threads.withLock { _ = $0.insert(thread) } }
+        #expect(threads.withLock { $0 } == [0])
+    }
+
+    @Test func shapeChecksBeforeTraining() throws {
+        let data = SyntheticData.blobs(count: 30, centers: 3, features: 4, seed: 1)
+        try data.checkCompatible(with: mlp(inputs: 4, hidden: [8], outputs: 3, seed: 1))
+        #expect(throws: ShapeError.inputWidth(model: 5, data: 4)) {
+            try data.checkCompatible(with: mlp(inputs: 5, hidden: [8], outputs: 3, seed: 1))
+        }
+        #expect(throws: ShapeError.outputWidth(model: 2, data: 3)) {
+            try data.checkCompatible(with: mlp(inputs: 4, hidden: [8], outputs: 2, seed: 1))
+        }
+        try SyntheticData.xor(seed: 1).checkCompatible(with: mlp(inputs: 2, hidden: [4], outputs: 1, seed: 1))
+    }
+
+    @Test func wordsCorpusWhenInstalled() throws {
+        guard let words = try? TextData.words() else {
+            print("skipping wordsCorpusWhenInstalled: \(TextData.wordsPath) not installed")
+            return
+        }
+        #expect(words.vocabulary.count > 20 && words.train.count > words.validation.count)
+        #expect(throws: DataError.self) { try TextData.words(path: "/nonexistent/words") }
+    }
+}
