@@ -54,6 +54,13 @@ public enum Value: @unchecked Sendable {
 
     public static func record(fields: OrderedDictionary<String, Value>) -> Value { .record(Record(fields)) }
 
+    /// A record from fields in order; a later duplicate key replaces the earlier value.
+    public static func record(pairs: [(String, Value)]) -> Value {
+        var fields = OrderedDictionary<String, Value>()
+        for (k, v) in pairs { fields[k] = v }
+        return .record(Record(fields))
+    }
+
     /// Int or Float as a Double (nil for anything else).
     public var number: Double? {
         switch self {

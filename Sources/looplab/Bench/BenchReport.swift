@@ -1,3 +1,4 @@
+import LoopLang
 /// One measured case of a benchmark: Looplab's value and the same case measured by reference
 /// implementations (python3, lua5.4, numpy, torch...) in the same invocation.
 struct BenchRow {
@@ -25,23 +26,29 @@ struct BenchReport {
     }
 
     func jsonLines() -> [String] {
+        /// One JSON object per line, through the language's own JSON writer (field order kept).
+        func line(_ fields: [(String, Value)]) -> String {
+            let record = Value.record(pairs: fields)
+            return (try? JSON.encode(record, pretty: false)) ?? "{}"
+        }
+        func number(_ d: Double) -> Value { d.isFinite ? .float(d) : .nil }
         var lines: [String] = []
         for row in rows {
-            let base: [(String, JSONScalar)] = [
+            let base: [(String, Value)] = [
                 ("bench", .string(bench)), ("case", .string(row.caseName)),
-                ("value", .number(row.value)), ("unit", .string(row.unit)),
+                ("value", number(row.value)), ("unit", .string(row.unit)),
             ]
             let ran = referenceNames.compactMap { name in row.references[name].map { (name, $0) } }
             if ran.isEmpty {
-                lines.append(JSONScalar.object(base))
+                lines.append(line(base))
                 continue
             }
             for (name, reference) in ran {
                 var fields = base
                 fields.append(("reference", .string(name)))
-                fields.append(("reference_value", .number(reference)))
-                if let r = Self.ratio(row.value, reference) { fields.append(("ratio", .number(r))) }
-                lines.append(JSONScalar.object(fields))
+                fields.append(("reference_value", number(reference)))
+                if let r = Self.ratio(row.value, reference) { fields.append(("ratio", number(r))) }
+                lines.append(line(fields))
             }
         }
         return lines
@@ -80,41 +87,6 @@ struct BenchReport {
 
     func print(json: Bool) {
         for line in json ? jsonLines() : table() { Swift.print(line) }
-    }
-}
-
-/// Just enough JSON for flat benchmark records, without Foundation.
-enum JSONScalar {
-    case string(String)
-    case number(Double)
-
-    var text: String {
-        switch self {
-        case .number(let d): return d.isFinite ? "\(d)" : "null"
-        case .string(let s):
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case "\r": out += "\\r"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
-    }
-
-    static func object(_ fields: [(String, JSONScalar)]) -> String {
-        "{" + fields.map { "\(JSONScalar.string($0.0).text):\($0.1.text)" }.joined(separator: ",") + "}"
     }
 }
 
