@@ -19,10 +19,14 @@ public struct NativeParameter: Sendable {
     public let name: String
     /// The value used when the caller leaves it out; `nil` makes the parameter required.
     public let defaultValue: Value?
+    /// Only passed by name (`seq(a, b, seed: 1)`): positional arguments never fill it, so a
+    /// variadic function can collect every positional argument in `call.rest`.
+    public let keywordOnly: Bool
 
-    public init(_ name: String, default defaultValue: Value? = nil) {
+    public init(_ name: String, default defaultValue: Value? = nil, keywordOnly: Bool = false) {
         self.name = name
         self.defaultValue = defaultValue
+        self.keywordOnly = keywordOnly
     }
 
     public static func optional(_ name: String) -> NativeParameter { NativeParameter(name, default: .nil) }
@@ -37,6 +41,8 @@ public final class NativeFunction: Function, @unchecked Sendable {
     public let acceptsExtraNamed: Bool
     let summary: String
     let body: (inout NativeCall) throws(LoopError) -> Value
+    /// Indices of the parameters that positional arguments fill, in order.
+    let positionalParameterIndices: [Int]
 
     public init(
         _ name: String,
@@ -51,16 +57,17 @@ public final class NativeFunction: Function, @unchecked Sendable {
         self.acceptsExtraNamed = acceptsExtraNamed
         self.summary = doc
         self.body = body
+        self.positionalParameterIndices = parameters.indices.filter { !parameters[$0].keywordOnly }
         super.init(name: name, isClosure: false)
     }
 
     public override var doc: String? { summary }
 
     public override var signatureText: String {
-        var parts = parameters.map { p in
-            p.defaultValue.map { "\(p.name): \(Printer.repr($0))" } ?? p.name
-        }
+        func text(_ p: NativeParameter) -> String { p.defaultValue.map { "\(p.name): \(Printer.repr($0))" } ?? p.name }
+        var parts = parameters.filter { !$0.keywordOnly }.map(text)
         if variadic { parts.append("...") }
+        parts += parameters.filter(\.keywordOnly).map(text)
         return "\(name)(\(parts.joined(separator: ", ")))"
     }
 }

@@ -251,14 +251,15 @@ final class Runtime {
         var rest: [Value] = []
         var extra: [(String, Value)] = []
         do throws(LoopError) {
+            let positionalSlots = f.positionalParameterIndices
             for (i, a) in args.enumerated() {
-                if i < params.count {
-                    arguments[i] = a
-                    provided[i] = true
+                if i < positionalSlots.count {
+                    arguments[positionalSlots[i]] = a
+                    provided[positionalSlots[i]] = true
                 } else if f.variadic {
                     rest.append(a)
                 } else {
-                    throw LoopError(.tooManyArguments(function: f.name, max: params.count, given: args.count))
+                    throw LoopError(.tooManyArguments(function: f.name, max: positionalSlots.count, given: args.count))
                 }
             }
             for (label, value) in named {

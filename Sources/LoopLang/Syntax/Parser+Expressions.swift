@@ -166,7 +166,8 @@ extension Parser {
         var sawNamed = false
         while !check(.rparen) {
             let start = current.start
-            if case .identifier(let label) = current.kind, tokens[min(pos + 1, tokens.count - 1)].isPunct(.colon) {
+            // A label may be a keyword too (`mlp(in: 64)`): before `:` it cannot mean anything else.
+            if let label = labelName(current), tokens[min(pos + 1, tokens.count - 1)].isPunct(.colon) {
                 _ = advance(); _ = advance()
                 let value = try parseExpression()
                 args.append(Argument(label: label, value: value, span: span(start, previousEnd)))
@@ -180,6 +181,14 @@ extension Parser {
         }
         try expect(.rparen, "',' or ')' in the argument list")
         return args
+    }
+
+    func labelName(_ token: Token) -> String? {
+        switch token.kind {
+        case .identifier(let name): return name
+        case .keyword(let k): return k.rawValue
+        default: return nil
+        }
     }
 
     /// At `{`: does a record literal follow (`{}` or `{name: ...` or `{"key": ...`)?
