@@ -225,7 +225,16 @@ extension Parser {
             _ = advance()
             try expect(.colon, "':' after the field name")
             skipNewlines()
-            let value = try parseExpression()
+            var value = try parseExpression()
+            // `dropout: uniform(0, 0.5) when layers > 1` is `uniform(0, 0.5).when("layers > 1")`:
+            // the condition is kept as text for the value to interpret (search spaces do).
+            if case .identifier("when") = current.kind {
+                _ = advance()
+                let condition = try parseExpression()
+                let text = Expr(kind: .string([.text(file.text(of: condition.span))]), span: condition.span)
+                let method = Expr(kind: .member(value, "when"), span: value.span)
+                value = Expr(kind: .call(method, [Argument(label: nil, value: text, span: condition.span)]), span: value.span.to(condition.span))
+            }
             entries.append(RecordEntry(key: key, value: value))
             skipNewlines()
             if !match(.comma) { break }
