@@ -49,12 +49,12 @@ let package = Package(
         .target(name: "LoopTrain", swiftSettings: kernelFlags),
         // Spaces, samplers and the `propose` benchmark: pure computation, no dependencies.
         .target(name: "LoopResearch", swiftSettings: hostFlags),
-        .target(name: "LoopLab", dependencies: ["LoopLang"], swiftSettings: hostFlags),
+        .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore"], swiftSettings: hostFlags),
         .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
             dependencies: [
-                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch",
+                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostFlags

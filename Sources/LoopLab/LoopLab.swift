@@ -10,11 +10,15 @@ public enum LoopLab {
     public static let version = "0.1.0"
 
     /// The core built-ins plus every host primitive. `arguments` become the constant `args`.
-    public static func makeRegistry(arguments: [String], clock: any Clock = SystemClock()) -> Registry {
+    /// `storePath` names the project store's database (default: `LOOPLAB_STORE`, else
+    /// `.looplab/looplab.db` under the current directory); it is opened on first use.
+    public static func makeRegistry(arguments: [String], clock: any Clock = SystemClock(), storePath: String? = nil) -> Registry {
         let registry = Registry.core()
         ClockPrimitives.register(into: registry, clock: clock)
         EnvironmentPrimitives.register(into: registry, arguments: arguments)
         FilePrimitives.register(into: registry)
+        ResearchPrimitives.register(into: registry, storePath: storePath, clock: clock)
+        TrainingPrimitives.register(into: registry)
         return registry
     }
 
@@ -24,10 +28,11 @@ public enum LoopLab {
     public static func makeInterpreter(
         arguments: [String] = [],
         output: any OutputSink = StandardOutput(),
-        stdlibDirectory: String? = StdlibLocator.locate()
+        stdlibDirectory: String? = StdlibLocator.locate(),
+        storePath: String? = nil
     ) -> Interpreter {
         Interpreter(
-            registry: makeRegistry(arguments: arguments),
+            registry: makeRegistry(arguments: arguments, storePath: storePath),
             output: output,
             stdlibDirectory: stdlibDirectory,
             projectDirectory: POSIXFiles.currentDirectory()

@@ -28,7 +28,8 @@ struct Looplab: ParsableCommand {
             LOOPLAB_STDLIB=DIR overrides where the .loop standard library is found.
             """,
         version: LoopLab.version,
-        subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self,
+                      StudiesCommand.self, TrialsCommand.self, BestCommand.self, RecallCommand.self, ExportCommand.self]
     )
 
     @Option(name: [.customShort("e"), .customLong("eval")], help: ArgumentHelp("Run CODE and exit.", valueName: "CODE"))

@@ -20,11 +20,16 @@ import Testing
     func exampleRuns(_ name: String) throws {
         let path = repositoryRoot.appendingPathComponent("examples/\(name)").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
+        // Examples that keep studies get a scratch store, so the tests never write `.looplab/`
+        // into the working directory.
+        let store = try ScratchStore()
+        defer { store.remove() }
         let result: Result<String, LoopError> = Interpreter.onLargeStack {
             let output = CapturedOutput()
             let interpreter = LoopLab.makeInterpreter(
                 arguments: [], output: output,
-                stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path
+                stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path,
+                storePath: store.path
             )
             do throws(LoopError) {
                 _ = try interpreter.run(SourceFile(name: "examples/\(name)", text: text, path: path))

@@ -56,6 +56,13 @@ public struct TextData: Sendable {
         validation = Array(tokens[cut...])
     }
 
+    /// Already tokenised parts (a split made elsewhere, e.g. by the language's `split`).
+    public init(vocabulary: CharVocabulary, train: [Int], validation: [Int]) {
+        self.vocabulary = vocabulary
+        self.train = train
+        self.validation = validation
+    }
+
     /// Reads a UTF-8 text file.
     public init(path: String, validationFraction: Double = 0.1) throws {
         do {

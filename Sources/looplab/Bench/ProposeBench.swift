@@ -2,6 +2,7 @@ import Glibc
 import LoopLab
 import LoopLang
 import LoopResearch
+import LoopStore
 
 /// `looplab bench propose`: search quality (median simple regret over seeds at 50 and 100
 /// trials) of the default strategy and of TPE on the four anchor objectives, and proposal time at
@@ -36,9 +37,30 @@ enum ProposeBench {
             if let ms = reference.msPerTrial { bench.references["optuna-tpe"] = ms }
             report.rows.append(bench)
         }
+        report.rows += durableRows(proposalMs: report.rows.last?.value)
         let ran = reference.ran ? "Optuna TPE ran in this invocation" : "Optuna not measured (\(reference.why))"
         report.note = "median over \(options.seeds) seeds of best-so-far minus the known minimum; ratio < 1 is better than the reference. \(ran)."
         return report
+    }
+
+    /// What a trial costs with the store: proposal time plus `DurableWriteBenchmark`'s commit
+    /// times, and a real study loop (propose, start, complete: two commits) measured end to end.
+    static func durableRows(proposalMs: Double?) -> [BenchRow] {
+        var rows: [BenchRow] = []
+        do {
+            let write = try DurableWriteBenchmark.run(trials: 500)
+            if let proposalMs {
+                rows.append(BenchRow(caseName: "ms/trial @500 proposal + durable write \(Strategy.default.rawValue)",
+                                     value: proposalMs + write.writeMedian * 1000, unit: "ms"))
+                rows.append(BenchRow(caseName: "ms/trial @500 proposal + start/finish commits \(Strategy.default.rawValue)",
+                                     value: proposalMs + write.lifecycleMean * 1000, unit: "ms"))
+            }
+            let loop = try StudyLoopBenchmark.run(trials: 500)
+            rows.append(BenchRow(caseName: "ms/trial @500 study loop, SQLite \(Strategy.default.rawValue)", value: loop.medianMsLate, unit: "ms"))
+        } catch {
+            Diagnostics.printError("bench propose: the durable-write measurement failed: \(error)")
+        }
+        return rows
     }
 
     struct Reference {

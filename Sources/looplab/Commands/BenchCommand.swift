@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
             Example:
               looplab bench interp --json
             """,
-        subcommands: [InterpBenchCommand.self, ProposeBenchCommand.self]
+        subcommands: [InterpBenchCommand.self, ProposeBenchCommand.self, GEMMBenchCommand.self, MLPBenchCommand.self, GPTBenchCommand.self]
     )
 }
 

@@ -1,0 +1,47 @@
+import Foundation
+import LoopLang
+import LoopTrain
+
+/// `save(model, path)` and `load_model(path)`: safetensors checkpoints that also carry what the
+/// model needs beyond its weights (a GPT's characters, a table model's standardiser).
+enum CheckpointPrimitives {
+    static let vocabularyKey = "vocabulary"
+    static let standardizerKey = "standardizer"
+
+    static func register(into registry: Registry) {
+        registry.function(
+            "save", [NativeParameter("model"), NativeParameter("path")],
+            doc: "Writes a model to a safetensors file (weights, architecture, vocabulary); returns the path."
+        ) { call throws(LoopError) in
+            let box = try call.model()
+            let path = try call.string("path")
+            var metadata: [String: String] = [:]
+            if let v = box.vocabulary { metadata[vocabularyKey] = json(v) }
+            if let s = box.standardizer { metadata[standardizerKey] = json(s) }
+            do { try Checkpoint.save(box.layer, to: path, metadata: metadata) } catch {
+                throw trainError("save", "cannot write '\(path)': \(error)")
+            }
+            return .string(path)
+        }
+
+        registry.function(
+            "load_model", [NativeParameter("path")],
+            doc: "A model read from a safetensors file written by save."
+        ) { call throws(LoopError) in
+            let path = try call.string("path")
+            do {
+                let (layer, metadata) = try Checkpoint.load(from: path)
+                let box = ModelBox(layer)
+                box.vocabulary = metadata[vocabularyKey].flatMap { try? JSONDecoder().decode(CharVocabulary.self, from: Data($0.utf8)) }
+                box.standardizer = metadata[standardizerKey].flatMap { try? JSONDecoder().decode(Standardizer.self, from: Data($0.utf8)) }
+                return TrainingTypes.handle(box)
+            } catch {
+                throw trainError("load_model", "cannot load '\(path)': \(error)")
+            }
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,146 @@
+import LoopLang
+import LoopTrain
+
+/// `load_csv`, `load_text`, `dataset` and `split`: getting data into Dataset handles.
+enum DataPrimitives {
+    static func register(into registry: Registry) {
+        registry.function(
+            "load_csv", [NativeParameter("path"), NativeParameter("target", default: .string("label"))],
+            doc: "A table from a CSV file with a header; `target` names the label column (integers or strings: classification; fractions: regression)."
+        ) { call throws(LoopError) in
+            let path = try call.string("path")
+            let target = try call.string("target")
+            let text: String
+            do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
+                throw trainError("load_csv", "cannot read '\(path)': \(error.reason)")
+            }
+            do {
+                let data = try CSV.parse(text, target: target, file: path)
+                return TrainingTypes.handle(DataBox(.table(data), origin: baseName(path)))
+            } catch let error as DataError {
+                throw trainError("load_csv", error.description)
+            } catch {
+                throw trainError("load_csv", "\(path): \(error)")
+            }
+        }
+
+        registry.function(
+            "load_text", [NativeParameter("path")],
+            doc: "A text file as character tokens (the vocabulary is its distinct characters), for gpt models."
+        ) { call throws(LoopError) in
+            let path = try call.string("path")
+            let text: String
+            do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
+                throw trainError("load_text", "cannot read '\(path)': \(error.reason)")
+            }
+            guard !text.isEmpty else { throw trainError("load_text", "'\(path)' is empty") }
+            return TrainingTypes.handle(textData(text, origin: baseName(path)))
+        }
+
+        registry.function(
+            "text_data", [NativeParameter("text")],
+            doc: "A String as character tokens, like load_text without a file."
+        ) { call throws(LoopError) in
+            let text = try call.string("text")
+            guard !text.isEmpty else { throw trainError("text_data", "the text is empty") }
+            return TrainingTypes.handle(textData(text, origin: "text"))
+        }
+
+        registry.function(
+            "dataset",
+            [NativeParameter("name"), .optional("n"), .optional("noise"), NativeParameter("seed", default: .int(0)),
+             .optional("classes"), .optional("features")],
+            doc: "A built-in dataset: \"spirals\", \"moons\", \"blobs\", \"xor\" (classification), \"sine\" (regression), \"words\" (text)."
+        ) { call throws(LoopError) in
+            try builtin(call)
+        }
+
+        registry.function(
+            "split",
+            [NativeParameter("data"), NativeParameter("train", default: .float(0.8)), NativeParameter("val", default: .float(0.1)),
+             NativeParameter("test", default: .float(0.1)), NativeParameter("seed", default: .int(0)),
+             NativeParameter("standardize", default: .bool(true))],
+            doc: "Splits a dataset into {train, val, test} by fractions (seeded, stratified); tables are standardised with statistics of the train part only."
+        ) { call throws(LoopError) in
+            try split(call)
+        }
+    }
+
+    static func textData(_ text: String, origin: String) -> DataBox {
+        let vocabulary = CharVocabulary(text: text)
+        return DataBox(.text(tokens: vocabulary.encode(text), vocabulary: vocabulary), origin: origin)
+    }
+
+    static func builtin(_ call: NativeCall) throws(LoopError) -> Value {
+        let name = try call.string("name")
+        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        let n = try call.optionalInt("n")
+        let noise = try call.optionalDouble("noise").map(Float.init)
+        let classes = try call.optionalInt("classes")
+        if let n, n < 1 { throw trainError("dataset", "n must be at least 1, got \(n)") }
+        let data: Dataset
+        switch name {
+        case "spirals":
+            let k = classes ?? 3
+            data = SyntheticData.spirals(perClass: max(1, (n ?? 300) / k), classes: k, noise: noise ?? 0.2, seed: seed)
+        case "moons": data = SyntheticData.moons(count: n ?? 200, noise: noise ?? 0.1, seed: seed)
+        case "blobs":
+            data = SyntheticData.blobs(count: n ?? 300, centers: classes ?? 3, features: try call.optionalInt("features") ?? 2,
+                                       std: noise ?? 1, seed: seed)
+        case "xor": data = SyntheticData.xor(count: n ?? 200, noise: noise ?? 0.05, seed: seed)
+        case "sine": data = SyntheticData.sine(count: n ?? 200, noise: noise ?? 0.1, seed: seed)
+        case "words": return try words(count: n, seed: seed)
+        default:
+            throw trainError("dataset", "unknown dataset '\(name)' (known: spirals, moons, blobs, xor, sine, words)")
+        }
+        return TrainingTypes.handle(DataBox(.table(data), origin: name))
+    }
+
+    /// The system word list (Debian's `wamerican`), one word per line; with `count`, that many
+    /// words drawn at random (seeded) so train and validation parts are alike.
+    static func words(count: Int?, seed: UInt64) throws(LoopError) -> Value {
+        let text: String
+        do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(TextData.wordsPath) } catch {
+            throw trainError("dataset", "\"words\" needs \(TextData.wordsPath) (apt-get install wamerican): \(error.reason)")
+        }
+        var list = text.split(separator: "\n")
+        var rng = Xoshiro256(seed: seed)
+        list.seededShuffle(using: &rng)
+        if let count { list = Array(list.prefix(count)) }
+        return TrainingTypes.handle(textData(list.joined(separator: "\n") + "\n", origin: "words"))
+    }
+
+    static func split(_ call: NativeCall) throws(LoopError) -> Value {
+        let box = try call.dataset("data")
+        let fractions = (train: try call.double("train"), val: try call.double("val"), test: try call.double("test"))
+        guard fractions.train > 0, fractions.val >= 0, fractions.test >= 0 else {
+            throw trainError("split", "fractions must be non-negative with train > 0, got train \(fractions.train), val \(fractions.val), test \(fractions.test)")
+        }
+        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        switch box.content {
+        case .table(let data):
+            let parts = data.split(train: fractions.train, validation: fractions.val, test: fractions.test, seed: seed)
+            let scaler = try call.bool("standardize") ? Standardizer(fitting: parts.train.features) : nil
+            func wrap(_ d: Dataset, _ part: String) -> Value {
+                TrainingTypes.handle(DataBox(.table(scaler.map { d.standardized(by: $0) } ?? d),
+                                             origin: "\(box.origin) \(part)", standardizer: scaler))
+            }
+            return .record(["train": wrap(parts.train, "train"), "val": wrap(parts.validation, "val"),
+                            "test": wrap(parts.test, "test")])
+        case .text(let tokens, let vocabulary):
+            // Contiguous parts (train, then val, then test), as nanoGPT splits text, so no
+            // validation window overlaps training text.
+            let total = fractions.train + fractions.val + fractions.test
+            let a = Int(Double(tokens.count) * fractions.train / total)
+            let b = a + Int(Double(tokens.count) * fractions.val / total)
+            func wrap(_ range: Range<Int>, _ part: String) -> Value {
+                TrainingTypes.handle(DataBox(.text(tokens: Array(tokens[range]), vocabulary: vocabulary), origin: "\(box.origin) \(part)"))
+            }
+            return .record(["train": wrap(0..<a, "train"), "val": wrap(a..<b, "val"), "test": wrap(b..<tokens.count, "test")])
+        }
+    }
+
+    static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}

@@ -1,0 +1,149 @@
+import LoopLang
+import LoopTrain
+
+/// `mlp`, `seq` with its layer constructors, `gpt` and `params`: building models.
+enum ModelPrimitives {
+    static func register(into registry: Registry) {
+        registry.function(
+            "mlp",
+            [.optional("data"), .optional("in"), NativeParameter("hidden", default: .list([])), .optional("out"),
+             NativeParameter("act", default: .string("relu")), NativeParameter("dropout", default: .float(0)),
+             NativeParameter("seed", default: .int(0))],
+            doc: "A multilayer perceptron: Linear layers of widths in, hidden..., out with `act` (relu, gelu, tanh, sigmoid) between them; widths not given are taken from `data`."
+        ) { call throws(LoopError) in
+            try mlp(call)
+        }
+
+        registry.function(
+            "seq", [NativeParameter("seed", default: .int(0), keywordOnly: true)], variadic: true,
+            doc: "A model of layers applied in order (seed: Int fixes the initial weights): linear(...), relu(), gelu(), tanh_layer(), sigmoid_layer(), dropout(...), layer_norm(...), or activation names as Strings."
+        ) { call throws(LoopError) in
+            guard !call.rest.isEmpty else { throw trainError("seq", "needs at least one layer, e.g. seq(linear(2, 16), relu(), linear(16, 3))") }
+            var configs: [LayerConfig] = []
+            for (i, v) in call.rest.enumerated() { configs.append(try layerConfig(v, position: i + 1)) }
+            try checkWidths(configs)
+            let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+            return TrainingTypes.handle(ModelBox(makeLayer(.sequential(configs), seed: seed)))
+        }
+
+        registry.function(
+            "linear", [NativeParameter("inputs"), NativeParameter("outputs"), NativeParameter("bias", default: .bool(true))],
+            doc: "A fully connected layer from `inputs` to `outputs` features, for seq(...)."
+        ) { call throws(LoopError) in
+            let i = try call.int("inputs"), o = try call.int("outputs")
+            guard i > 0, o > 0 else { throw trainError("linear", "widths must be positive, got \(i) and \(o)") }
+            return spec(.linear(inputs: i, outputs: o, bias: try call.bool("bias")))
+        }
+        for (name, config, what) in [("relu", LayerConfig.relu, "ReLU"), ("gelu", .gelu(.erf), "GELU (exact, erf form)"),
+                                     ("tanh_layer", .tanh, "tanh"), ("sigmoid_layer", .sigmoid, "logistic sigmoid")] {
+            registry.function(name, [], doc: "A \(what) activation layer, for seq(...).") { _ in spec(config) }
+        }
+        registry.function("dropout", [NativeParameter("rate")], doc: "A dropout layer (active only while training), for seq(...).") { call throws(LoopError) in
+            let rate = try call.double("rate")
+            guard rate >= 0, rate < 1 else { throw trainError("dropout", "rate must be in [0, 1), got \(rate)") }
+            return spec(.dropout(rate: Float(rate)))
+        }
+        registry.function("layer_norm", [NativeParameter("features")], doc: "Layer normalisation over `features`, for seq(...).") { call throws(LoopError) in
+            let n = try call.int("features")
+            guard n > 0 else { throw trainError("layer_norm", "features must be positive, got \(n)") }
+            return spec(.layerNorm(features: n, eps: 1e-5, bias: true))
+        }
+
+        registry.function(
+            "gpt",
+            [NativeParameter("vocab"), NativeParameter("ctx", default: .int(32)), NativeParameter("dim", default: .int(64)),
+             NativeParameter("layers", default: .int(2)), NativeParameter("heads", default: .int(4)),
+             NativeParameter("seed", default: .int(0))],
+            doc: "A character-level GPT (pre-LN transformer, GELU, tied output head); `vocab` is a size or a text Dataset whose vocabulary it adopts."
+        ) { call throws(LoopError) in
+            try gpt(call)
+        }
+
+        registry.function("params", [NativeParameter("model")], doc: "The number of trainable scalars in a model.") { call throws(LoopError) in
+            .int(try call.model().layer.parameterCount)
+        }
+    }
+
+    static func spec(_ config: LayerConfig) -> Value { .handle(Handle(TrainingTypes.layer, LayerSpecBox(config))) }
+
+    static func layerConfig(_ v: Value, position: Int) throws(LoopError) -> LayerConfig {
+        if case .handle(let h) = v, let spec = h.object as? LayerSpecBox { return spec.config }
+        if case .handle(let h) = v, let model = h.object as? ModelBox { return model.layer.config }
+        if case .string(let name) = v, let act = Activation(rawValue: name) {
+            switch act {
+            case .relu: return .relu
+            case .gelu: return .gelu(.erf)
+            case .tanh: return .tanh
+            case .sigmoid: return .sigmoid
+            }
+        }
+        throw trainError("seq", "argument \(position) is not a layer (\(Printer.repr(v))); use linear(...), relu(), gelu(), tanh_layer(), sigmoid_layer(), dropout(...), layer_norm(...) or \"relu\"/\"gelu\"/\"tanh\"/\"sigmoid\"")
+    }
+
+    /// Consecutive fixed widths must agree (`linear(2, 16), relu(), linear(8, 3)` is caught here).
+    static func checkWidths(_ configs: [LayerConfig]) throws(LoopError) {
+        var width: Int?
+        for (i, config) in configs.enumerated() {
+            if let w = width, let input = config.inputWidth, input != w {
+                throw trainError("seq", "layer \(i + 1) (\(ModelBox.describe(config))) takes \(input) features but the layer before it gives \(w)")
+            }
+            if let out = config.outputWidth { width = out }
+        }
+    }
+
+    static func mlp(_ call: NativeCall) throws(LoopError) -> Value {
+        var inputs = try call.optionalInt("in"), outputs = try call.optionalInt("out")
+        if case .nil = call.value("data") {} else {
+            var v = call.value("data")
+            if case .record(let r) = v, let train = r.fields["train"] { v = train }
+            let box = try TrainingArguments.dataset(v, function: "mlp", parameter: "data")
+            guard case .table(let d) = box.content else {
+                throw trainError("mlp", "\(box.summary) is text; an mlp needs a table (use gpt for text)")
+            }
+            inputs = inputs ?? d.featureCount
+            outputs = outputs ?? d.outputCount
+        }
+        guard let inputs, let outputs else {
+            throw trainError("mlp", "give in: and out: (or a dataset to take them from), e.g. mlp(in: 64, hidden: [128], out: 10)")
+        }
+        var hidden: [Int] = []
+        for v in try call.list("hidden") {
+            guard case .int(let h) = v, h > 0 else { throw trainError("mlp", "hidden must be a list of positive Ints, got \(Printer.repr(call.value("hidden")))") }
+            hidden.append(h)
+        }
+        guard inputs > 0, outputs > 0 else { throw trainError("mlp", "in and out must be positive, got \(inputs) and \(outputs)") }
+        let actName = try call.string("act")
+        guard let act = Activation(rawValue: actName) else {
+            throw trainError("mlp", "unknown activation '\(actName)' (known: relu, gelu, tanh, sigmoid)")
+        }
+        let dropout = try call.double("dropout")
+        guard dropout >= 0, dropout < 1 else { throw trainError("mlp", "dropout must be in [0, 1), got \(dropout)") }
+        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        let model = LoopTrain.mlp(inputs: inputs, hidden: hidden, outputs: outputs, activation: act, dropout: Float(dropout), seed: seed)
+        return TrainingTypes.handle(ModelBox(model))
+    }
+
+    static func gpt(_ call: NativeCall) throws(LoopError) -> Value {
+        var vocabulary: CharVocabulary?
+        let size: Int
+        switch call.value("vocab") {
+        case .int(let n): size = n
+        case var v:
+            if case .record(let r) = v, let train = r.fields["train"] { v = train }
+            let box = try TrainingArguments.dataset(v, function: "gpt", parameter: "vocab")
+            guard case .text(_, let vocab) = box.content else {
+                throw trainError("gpt", "vocab must be an Int or a text Dataset, got \(box.summary)")
+            }
+            vocabulary = vocab
+            size = vocab.count
+        }
+        let ctx = try call.int("ctx"), dim = try call.int("dim"), layers = try call.int("layers"), heads = try call.int("heads")
+        guard size > 0, ctx > 0, dim > 0, layers > 0, heads > 0 else {
+            throw trainError("gpt", "vocab, ctx, dim, layers and heads must be positive")
+        }
+        guard dim % heads == 0 else { throw trainError("gpt", "dim (\(dim)) must be a multiple of heads (\(heads))") }
+        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        let model = GPT(GPTConfig(vocabulary: size, context: ctx, dimension: dim, layers: layers, heads: heads), seed: seed)
+        return TrainingTypes.handle(ModelBox(model, vocabulary: vocabulary))
+    }
+}

@@ -1,0 +1,114 @@
+import LoopLang
+import LoopTrain
+
+/// The arguments of `train`, checked and defaulted. Defaults depend on the data (table or text)
+/// and the optimiser, so they are resolved here rather than in the parameter list.
+struct TrainOptions {
+    var epochs: Int?
+    var steps: Int?
+    /// Seconds; nil means no limit.
+    var budget: Double?
+    var batch: Int?
+    var learningRate: Double?
+    var optimizer: String
+    var momentum: Double?
+    var weightDecay: Double?
+    var schedule: Value
+    var warmup: Int?
+    var clip: Double?
+    var evalEvery: Int?
+    var patience: Int?
+    var seed: UInt64
+    var progress: Bool
+
+    static let parameters: [NativeParameter] = [
+        NativeParameter("model"), NativeParameter("data"), .optional("val"),
+        .optional("epochs"), .optional("steps"), NativeParameter("budget", default: .duration(30)),
+        .optional("batch"), .optional("lr"), NativeParameter("optimizer", default: .string("adamw")), .optional("momentum"),
+        .optional("weight_decay"), NativeParameter("schedule", default: .string("constant")), .optional("warmup"),
+        .optional("clip"), .optional("eval_every"), .optional("patience"), NativeParameter("seed", default: .int(0)),
+        NativeParameter("progress", default: .bool(true)),
+    ]
+
+    static let optimizers = ["adamw", "adam", "sgd", "momentum", "nesterov"]
+    static let schedules = ["constant", "cosine", "warmup_cosine", "step"]
+
+    init(_ call: NativeCall) throws(LoopError) {
+        epochs = try call.optionalInt("epochs")
+        steps = try call.optionalInt("steps")
+        if case .nil = call.value("budget") { budget = nil } else { budget = try call.seconds("budget") }
+        batch = try call.optionalInt("batch")
+        learningRate = try call.optionalDouble("lr")
+        optimizer = try call.string("optimizer")
+        momentum = try call.optionalDouble("momentum")
+        weightDecay = try call.optionalDouble("weight_decay")
+        schedule = call.value("schedule")
+        warmup = try call.optionalInt("warmup")
+        clip = try call.optionalDouble("clip")
+        evalEvery = try call.optionalInt("eval_every")
+        patience = try call.optionalInt("patience")
+        seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        progress = try call.bool("progress")
+
+        guard Self.optimizers.contains(optimizer) else {
+            throw trainError("train", "unknown optimizer '\(optimizer)' (known: \(Self.optimizers.joined(separator: ", ")))")
+        }
+        for (name, value) in [("epochs", epochs), ("steps", steps), ("batch", batch), ("eval_every", evalEvery)] {
+            if let value, value < 1 { throw trainError("train", "\(name) must be at least 1, got \(value)") }
+        }
+        if let patience, patience < 1 { throw trainError("train", "patience must be at least 1, got \(patience)") }
+        if let lr = learningRate, !(lr > 0 && lr.isFinite) { throw trainError("train", "lr must be a positive number, got \(lr)") }
+        if let budget, !(budget > 0) { throw trainError("train", "budget must be positive, got \(budget)s") }
+        if let clip, !(clip > 0) { throw trainError("train", "clip must be positive, got \(clip)") }
+        if let wd = weightDecay, wd < 0 { throw trainError("train", "weight_decay must not be negative, got \(wd)") }
+    }
+
+    /// The optimiser over `parameters`; `forText` picks the GPT recipe's defaults (AdamW β₂ 0.99,
+    /// weight decay 0.1) as nanoGPT and the anchors use.
+    func makeOptimizer(_ parameters: [ModelParameter], forText: Bool) -> any Optimizer {
+        let sgd = optimizer == "sgd" || optimizer == "momentum" || optimizer == "nesterov"
+        let lr = Float(learningRate ?? (sgd ? 0.01 : 1e-3))
+        switch optimizer {
+        case "adam":
+            return Adam(parameters: parameters, learningRate: lr, beta2: forText ? 0.99 : 0.999, weightDecay: Float(weightDecay ?? 0))
+        case "sgd", "momentum", "nesterov":
+            let mu = Float(momentum ?? (optimizer == "sgd" ? 0 : 0.9))
+            return SGD(parameters: parameters, learningRate: lr, momentum: mu, nesterov: optimizer == "nesterov" && mu > 0,
+                       weightDecay: Float(weightDecay ?? 0))
+        default:
+            return Adam.adamW(parameters: parameters, learningRate: lr, beta2: forText ? 0.99 : 0.999,
+                              weightDecay: Float(weightDecay ?? (forText ? 0.1 : 0.01)))
+        }
+    }
+
+    /// The learning-rate schedule over `total` steps: a name, or a record such as
+    /// `{name: "step", every: 100, gamma: 0.5}`.
+    func makeSchedule(total: Int) throws(LoopError) -> LearningRateSchedule {
+        var name: String
+        var fields: [String: Value] = [:]
+        switch schedule {
+        case .string(let s): name = s
+        case .record(let r):
+            guard case .string(let s)? = r.fields["name"] else {
+                throw trainError("train", "a schedule record needs a name, e.g. {name: \"step\", every: 100, gamma: 0.5}")
+            }
+            name = s
+            for (k, v) in r.fields { fields[k] = v }
+        default:
+            throw trainError("train", "schedule must be a String or a record, got \(schedule.typeName)")
+        }
+        func number(_ key: String, _ fallback: Double) -> Double { fields[key]?.number ?? fallback }
+        let minFactor = Float(number("min", name == "warmup_cosine" ? 0.1 : 0))
+        switch name {
+        case "constant": return .constant
+        case "cosine": return .cosine(totalSteps: total, minFactor: minFactor)
+        case "warmup_cosine":
+            let w = Int(number("warmup", Double(warmup ?? max(1, total / 20))))
+            return .warmupCosine(warmupSteps: max(1, w), totalSteps: total, minFactor: minFactor)
+        case "step":
+            return .step(every: max(1, Int(number("every", Double(max(1, total / 3))))), gamma: Float(number("gamma", 0.1)))
+        default:
+            throw trainError("train", "unknown schedule '\(name)' (known: \(Self.schedules.joined(separator: ", ")))")
+        }
+    }
+}

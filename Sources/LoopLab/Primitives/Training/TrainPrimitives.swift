@@ -1,0 +1,217 @@
+import LoopLang
+import LoopTrain
+
+/// `train(model, data, ...)`: runs LoopTrain's training loop with a budget, periodic evaluation,
+/// early stopping, progress and Ctrl-C, and returns a Run handle.
+///
+/// The model is trained in place (`run.model` is the handle that was passed in). How a run ends is
+/// a result, not an error: `completed`, `budget` (time ran out), `early_stopped` (no validation
+/// improvement for `patience` evaluations; the best weights are restored), `diverged` (the loss
+/// became NaN or infinite) or `interrupted` (Ctrl-C: the request is consumed, so the script goes
+/// on with the model as it is).
+enum TrainPrimitives {
+    static func register(into registry: Registry) {
+        registry.function(
+            "train", TrainOptions.parameters,
+            doc: "Trains a model in place on a Dataset or a split {train, val}; returns a Run (run.model, run.status, run.curve, run.steps, run.time, run.throughput)."
+        ) { call throws(LoopError) in
+            try train(call)
+        }
+    }
+
+    static func train(_ call: NativeCall) throws(LoopError) -> Value {
+        let modelValue = call.value("model")
+        let model = try call.model()
+        var trainValue = call.value("data")
+        var valValue = call.value("val")
+        if case .record(let r) = trainValue {
+            guard let t = r.fields["train"] else {
+                throw trainError("train", "data must be a Dataset or a split record with a train field, got a record without one")
+            }
+            if case .nil = valValue, let v = r.fields["val"] { valValue = v }
+            trainValue = t
+        }
+        let data = try TrainingArguments.dataset(trainValue, function: "train", parameter: "data")
+        var validation: DataBox?
+        if case .nil = valValue {} else {
+            let v = try TrainingArguments.dataset(valValue, function: "train", parameter: "val")
+            if v.count > 0 { validation = v }
+        }
+        let options = try TrainOptions(call)
+        try EvalPrimitives.checkFits(model, data, function: "train")
+        if let validation { try EvalPrimitives.checkFits(model, validation, function: "train") }
+
+        let loop = TrainingLoop(model: model, validation: validation, options: options)
+        let run: RunBox
+        switch data.content {
+        case .table(let d):
+            run = try loop.runTable(d, modelValue: modelValue)
+            if model.standardizer == nil { model.standardizer = data.standardizer }
+        case .text(let tokens, let vocabulary):
+            if model.vocabulary == nil { model.vocabulary = vocabulary }
+            run = try loop.runText(tokens, vocabulary: vocabulary, modelValue: modelValue)
+        }
+        return .handle(Handle(TrainingTypes.run, run))
+    }
+}
+
+/// One call of `train`: the per-step bookkeeping shared by table and text training.
+final class TrainingLoop {
+    let model: ModelBox
+    let validation: DataBox?
+    let options: TrainOptions
+    private var curve: [Value] = []
+    private var lossSum = 0.0
+    private var lossCount = 0
+    private var done = 0
+    private var examples = 0
+    private var evalSeconds = 0.0
+    private var bestLoss = Double.infinity
+    private var bestParameters: [Tensor]?
+    private var sinceBest = 0
+    private var stopReason: String?
+    private var lastPoint = 0
+    private var start = 0.0
+
+    init(model: ModelBox, validation: DataBox?, options: TrainOptions) {
+        self.model = model
+        self.validation = validation
+        self.options = options
+    }
+
+    func runTable(_ data: Dataset, modelValue: Value) throws(LoopError) -> RunBox {
+        let batch = min(options.batch ?? 64, data.count)
+        let perEpoch = (data.count + batch - 1) / batch
+        let total = options.steps.map { s in options.epochs.map { min(s, $0 * perEpoch) } ?? s } ?? (options.epochs ?? 10) * perEpoch
+        let epochs = (total + perEpoch - 1) / perEpoch
+        let optimizer = options.makeOptimizer(model.layer.parameters, forText: false)
+        let schedule = try options.makeSchedule(total: total)
+        let every = options.evalEvery ?? perEpoch
+        let progress = TrainProgress(enabled: options.progress, total: total, budget: options.budget, unit: "examples/s")
+        start = GEMMBenchmark.monotonicSeconds()
+        let history = LoopTrain.train(
+            model.layer, on: data, loss: EvalPrimitives.loss(for: model.layer, data), optimizer: optimizer, epochs: epochs,
+            batchSize: batch, maxSteps: total, schedule: schedule, clipNorm: options.clip.map(Float.init), seed: options.seed
+        ) { record in
+            self.afterStep(record, batchRows: min(batch, data.count - (record.step % perEpoch) * batch), total: total,
+                           every: every, progress: progress)
+        }
+        return finish(history, modelValue: modelValue, unit: "examples/s", progress: progress)
+    }
+
+    func runText(_ tokens: [Int], vocabulary: CharVocabulary, modelValue: Value) throws(LoopError) -> RunBox {
+        let gpt = model.gpt!
+        let batch = options.batch ?? 32
+        let ctx = gpt.settings.context
+        guard tokens.count > ctx else {
+            throw trainError("train", "the training text has \(tokens.count) characters; the model's context (\(ctx)) needs more")
+        }
+        let perEpoch = max(1, tokens.count / (batch * ctx))
+        let total = options.steps.map { s in options.epochs.map { min(s, $0 * perEpoch) } ?? s } ?? (options.epochs ?? 1) * perEpoch
+        let optimizer = options.makeOptimizer(gpt.parameters, forText: true)
+        let schedule = try options.makeSchedule(total: total)
+        let every = options.evalEvery ?? max(1, total / 10)
+        let progress = TrainProgress(enabled: options.progress, total: total, budget: options.budget, unit: "tokens/s")
+        let text = TextData(vocabulary: vocabulary, train: tokens, validation: [])
+        start = GEMMBenchmark.monotonicSeconds()
+        let history = LoopTrain.train(gpt, on: text, optimizer: optimizer, steps: total, batchSize: batch, schedule: schedule,
+                                      clipNorm: options.clip.map(Float.init), seed: options.seed) { record in
+            self.afterStep(record, batchRows: batch * ctx, total: total, every: every, progress: progress)
+        }
+        return finish(history, modelValue: modelValue, unit: "tokens/s", progress: progress)
+    }
+
+    /// Called by LoopTrain after every step; returns false to stop the run.
+    private func afterStep(_ record: StepRecord, batchRows: Int, total: Int, every: Int, progress: TrainProgress) -> Bool {
+        done = record.step + 1
+        examples += batchRows
+        lossSum += record.loss
+        lossCount += 1
+        progress.step(done, loss: record.loss, throughput: throughput)
+        if done % every == 0 || done == total {
+            if !addPoint(record, progress: progress) { stopReason = "early_stopped"; return false }
+        }
+        if Interrupt.isRequested {
+            // Consumed here: the interrupt ends the run, not the script.
+            Interrupt.clear()
+            stopReason = "interrupted"
+            return false
+        }
+        if let budget = options.budget, GEMMBenchmark.monotonicSeconds() - start >= budget {
+            stopReason = "budget"
+            return false
+        }
+        return true
+    }
+
+    /// A Float32 rate as the decimal it was written as (0.001, not 0.0010000000474974513).
+    static func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
+
+    private var throughput: Double {
+        let seconds = GEMMBenchmark.monotonicSeconds() - start - evalSeconds
+        return seconds > 0 ? Double(examples) / seconds : 0
+    }
+
+    /// Records a curve point (train loss since the last one, validation metrics); returns false
+    /// when patience has run out.
+    private func addPoint(_ record: StepRecord, progress: TrainProgress) -> Bool {
+        let t0 = GEMMBenchmark.monotonicSeconds()
+        var fields: [(String, Value)] = [
+            ("step", .int(done)), ("epoch", .int(record.epoch + 1)),
+            ("loss", .float(lossCount > 0 ? lossSum / Double(lossCount) : record.loss)), ("lr", .float(Self.decimal(record.learningRate))),
+        ]
+        var monitored = lossCount > 0 ? lossSum / Double(lossCount) : record.loss
+        if let validation {
+            let metrics = EvalPrimitives.metrics(model, validation)
+            for (name, value) in metrics { fields.append(("val_\(name)", .float(value))) }
+            monitored = metrics.first { $0.0 == "loss" }?.1 ?? monitored
+        }
+        evalSeconds += GEMMBenchmark.monotonicSeconds() - t0
+        fields.append(("time", .duration(GEMMBenchmark.monotonicSeconds() - start)))
+        curve.append(.record(pairs: fields))
+        lossSum = 0
+        lossCount = 0
+        lastPoint = done
+        progress.evaluation(fields.compactMap { name, value in
+            if name == "lr" || name == "time" { return nil }
+            return switch value {
+            case .int(let i): (name, .int(i))
+            case .float(let f): (name, .number(f))
+            default: nil
+            }
+        })
+        guard let patience = options.patience else { return true }
+        if monitored < bestLoss {
+            bestLoss = monitored
+            bestParameters = model.layer.parameters.map(\.value)
+            sinceBest = 0
+            return true
+        }
+        sinceBest += 1
+        return sinceBest < patience
+    }
+
+    private func finish(_ history: TrainingHistory, modelValue: Value, unit: String, progress: TrainProgress) -> RunBox {
+        let status: String
+        switch history.status {
+        case .completed: status = "completed"
+        case .diverged: status = "diverged"
+        case .stopped: status = stopReason ?? "completed"
+        }
+        if status == "diverged", let last = history.steps.last {
+            done = last.step + 1
+            curve.append(.record(pairs: [("step", .int(done)), ("epoch", .int(last.epoch + 1)), ("loss", .float(last.loss)),
+                                         ("lr", .float(Self.decimal(last.learningRate)))]))
+        } else if lastPoint < done, let last = history.steps.last {
+            _ = addPoint(last, progress: progress)
+        }
+        if status == "early_stopped", let best = bestParameters {
+            for (p, value) in zip(model.layer.parameters, best) { p.value = value }
+        }
+        let seconds = GEMMBenchmark.monotonicSeconds() - start
+        let rate = throughput
+        let run = RunBox(model: modelValue, status: status, curve: curve, steps: done, seconds: seconds, throughput: rate, unit: unit)
+        progress.finish(run.summary)
+        return run
+    }
+}

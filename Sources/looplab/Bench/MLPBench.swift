@@ -1,0 +1,57 @@
+import LoopLab
+import LoopTrain
+
+/// `looplab bench mlp`: MLP training throughput against PyTorch CPU in the same run
+/// (`scripts/compare/mlp.py`): the digits-sized 64-256-256-10 (batch 64) and 784-512-512-10
+/// (batch 256) on random data, and, when `../shared/data/digits.csv` exists, real training on
+/// digits (20 epochs, examples/s from the median epoch) with the test accuracy of each.
+enum MLPBench {
+    static func report(threads: Int, digitsPath: String?) -> BenchReport {
+        var arguments = ["--threads", String(threads)]
+        let digits = digitsPath.flatMap { POSIXFiles.exists($0) ? $0 : nil }
+        if let digits { arguments += ["--digits", digits] }
+        let torch = PythonReference(script: "mlp.py", arguments: arguments).run().map(PythonReference.values)
+        var report = BenchReport(bench: "mlp", referenceNames: ["torch"])
+        func add(_ name: String, _ value: Double, _ unit: String) {
+            var row = BenchRow(caseName: name, value: value, unit: unit)
+            if case .success(let values) = torch, let v = values[name] { row.references["torch"] = v }
+            report.rows.append(row)
+        }
+        add("64-256-256-10 b64", MLPBenchmark.run(widths: [64, 256, 256, 10], batch: 64, steps: 50, threads: threads), "examples/s")
+        add("784-512-512-10 b256", MLPBenchmark.run(widths: [784, 512, 512, 10], batch: 256, steps: 25, threads: threads), "examples/s")
+        var notes: [String] = []
+        if let digits {
+            switch LoopProgram.numbers(digitsProgram(digits), name: "bench-digits.loop") {
+            case .success(let values) where values.count == 2:
+                add("digits train", values[0], "examples/s")
+                add("digits test accuracy", values[1], "accuracy")
+            case .success(let values): notes.append("digits program printed \(values)")
+            case .failure(let f): notes.append("digits program failed: \(f.message)")
+            }
+        } else {
+            notes.append("digits cases skipped (\(digitsPath ?? "no path") not found; pass --digits PATH)")
+        }
+        switch torch {
+        case .success: notes.insert("PyTorch CPU (\(threads) threads) measured in this run; ratio > 1 is faster (accuracy: higher)", at: 0)
+        case .failure(let skipped): notes.insert("torch not measured: \(skipped.reason)", at: 0)
+        }
+        report.note = notes.joined(separator: "\n")
+        return report
+    }
+
+    /// The digits protocol in `.loop`, as mlp.py runs it in PyTorch: stratified 80/20 split,
+    /// standardised on train, 64-256-256-10 ReLU, AdamW lr 1e-3 (wd 0.01), batch 64, 20 epochs;
+    /// examples/s from the median epoch time over epochs 2..20.
+    static func digitsProgram(_ path: String) -> String {
+        """
+        let parts = split(load_csv("\(path)", target: "label"), train: 0.8, val: 0, test: 0.2, seed: 0)
+        let model = mlp(parts, hidden: [256, 256], seed: 0)
+        let run = train(model, parts.train, epochs: 20, batch: 64, lr: 0.001, optimizer: "adamw", budget: nil, progress: false)
+        let ts = run.curve.map(fn(p) { seconds(p.time) })
+        var epochs = []
+        for i in 1..<len(ts) { epochs.append(ts[i] - ts[i - 1]) }
+        print(parts.train.size / epochs.sorted()[int(len(epochs) / 2)])
+        print(eval(model, parts.test).accuracy)
+        """
+    }
+}

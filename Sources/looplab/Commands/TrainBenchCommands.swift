@@ -1,0 +1,66 @@
+import ArgumentParser
+import LoopTrain
+
+/// `--threads` for the training benchmarks (Looplab's pool and the reference's).
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Threads for Looplab and the reference (default: all CPUs).")
+    var threads: Int = ThreadPool.availableCPUs
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// Limits the shared pool, so the `.loop` cases run with the same thread count.
+    func apply() { ThreadPool.shared.activeThreads = threads }
+}
+
+struct GEMMBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "SGEMM GFLOPS (square float32) vs numpy/OpenBLAS measured in the same run.",
+        discussion: "numpy runs scripts/compare/gemm.py with LOOPLAB_PYTHON (else python3), OPENBLAS_CORETYPE unset."
+    )
+    @OptionGroup var options: BenchOptions
+    @OptionGroup var threading: ThreadOptions
+    @Option(help: "Comma-separated matrix sizes.") var sizes = "512,1024,2048"
+
+    func run() throws {
+        let list = sizes.split(separator: ",").compactMap { Int($0) }
+        guard !list.isEmpty, list.allSatisfy({ $0 > 0 }) else { throw ValidationError("--sizes must be positive integers, e.g. 512,1024") }
+        threading.apply()
+        GEMMBench.report(sizes: list, threads: threading.threads).print(json: options.json)
+    }
+}
+
+struct MLPBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlp",
+        abstract: "MLP training examples/s (and digits accuracy) vs PyTorch CPU measured in the same run.",
+        discussion: "PyTorch runs scripts/compare/mlp.py with LOOPLAB_PYTHON (else python3); skipped with a note when torch is missing."
+    )
+    @OptionGroup var options: BenchOptions
+    @OptionGroup var threading: ThreadOptions
+    @Option(help: "digits.csv for the real-data cases.") var digits = "../shared/data/digits.csv"
+
+    func run() throws {
+        threading.apply()
+        MLPBench.report(threads: threading.threads, digitsPath: digits).print(json: options.json)
+    }
+}
+
+struct GPTBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gpt",
+        abstract: "Char-level GPT training tokens/s and validation loss vs PyTorch CPU measured in the same run.",
+        discussion: "PyTorch runs scripts/compare/gpt.py with LOOPLAB_PYTHON (else python3); skipped with a note when torch is missing."
+    )
+    @OptionGroup var options: BenchOptions
+    @OptionGroup var threading: ThreadOptions
+    @Option(help: "Text for the validation-loss case.") var corpus = "/usr/share/dict/words"
+    @Option(help: "Training steps before comparing validation loss (0 skips that case).") var qualitySteps = 500
+
+    func run() throws {
+        threading.apply()
+        GPTBench.report(threads: threading.threads, corpus: corpus, qualitySteps: qualitySteps).print(json: options.json)
+    }
+}
