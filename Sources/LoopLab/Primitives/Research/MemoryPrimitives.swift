@@ -1,0 +1,122 @@
+import LoopLang
+import LoopResearch
+import LoopStore
+
+/// `remember`, `recall` and `history`: what the loop keeps and finds again.
+enum MemoryPrimitives {
+    static func register(into registry: Registry, context: ResearchContext) {
+        registry.function(
+            "remember", [.optional("subject"), .optional("metrics"), NativeParameter("tags", default: .list([]))],
+            acceptsExtraNamed: true,
+            doc: "remember(t, metrics) completes a trial; remember(\"finding\", tags: [...]) keeps a note; remember(key: value) sets a memory."
+        ) { call throws(LoopError) in
+            switch call.value("subject") {
+            case .handle(let h) where h.object is TrialBox:
+                return try completeTrial(h.object as! TrialBox, call.value("metrics"))
+            case .string(let text):
+                let tags = try tagList(call)
+                let studyID = context.openStudies.count == 1 ? context.openStudies.values.first?.study.id : nil
+                _ = try context.withStore { store throws(StoreError) in try store.remember(text, tags: tags, studyID: studyID) }
+                return .nil
+            case .nil where !call.extraNamed.isEmpty:
+                let tags = try tagList(call)
+                for (key, value) in call.extraNamed {
+                    guard let json = ResearchValues.json(value) else {
+                        throw researchError("remember: \(key) cannot be stored (\(value.typeName) has no JSON form)")
+                    }
+                    _ = try context.withStore { store throws(StoreError) in try store.setMemory(key, to: json, tags: tags) }
+                }
+                return .nil
+            case let other:
+                throw researchError("remember: expected a Trial and its metrics, a finding as a String, or key: value pairs; got \(other.typeName)")
+            }
+        }
+
+        registry.function("recall", [NativeParameter("query"), NativeParameter("limit", default: .int(10))],
+                          doc: "Full-text search over notes, studies and trials: a list of {kind, id, title, snippet, score} (plus value for key memories), best first.") { call throws(LoopError) in
+            let query = try call.string("query")
+            let limit = try call.int("limit")
+            let hits = try context.withStore { store throws(StoreError) in try store.recall(query, limit: max(limit, 0)) }
+            var rows: [Value] = []
+            for hit in hits {
+                var fields: [(String, Value)] = [
+                    ("kind", .string(hit.kind.rawValue)), ("id", .int(Int(hit.id))), ("title", .string(hit.title)),
+                    ("snippet", .string(hit.snippet)), ("score", .float(hit.score)),
+                ]
+                if hit.kind == .note, !hit.title.isEmpty,
+                   let value = try context.withStore({ store throws(StoreError) in try store.memory(hit.title) }) {
+                    fields.append(("value", ResearchValues.value(value)))
+                }
+                rows.append(ResearchValues.record(fields))
+            }
+            return .list(rows)
+        }
+
+        registry.function("history", [NativeParameter("study")],
+                          doc: "A study's trials (a Study or a study's name) as records {id, status, params, metrics, value, error}.") { call throws(LoopError) in
+            switch call.value("study") {
+            case .handle(let h) where h.object is StudyBox:
+                let box = h.object as! StudyBox
+                return .list(box.study.trials.map(box.record))
+            case .string(let name):
+                let (study, trials) = try StoredStudy.load(name, context: context, function: "history")
+                let space = SpaceJSON.decode(study.space)
+                return .list(trials.map { t in
+                    let config = space.map { ResearchValues.config(fromJSON: t.params, space: $0) }
+                        ?? Config(t.params.compactMapValues { ResearchValues.parameterValue($0, for: nil) })
+                    return ResearchValues.record([
+                        ("id", .int(t.number)), ("status", .string(t.state.rawValue)),
+                        ("params", ResearchValues.record(config, space: space ?? (try! Space([])))),
+                        ("metrics", ResearchValues.record(t.metrics)), ("value", ResearchValues.optional(t.value)),
+                        ("error", ResearchValues.optional(t.error)),
+                    ])
+                })
+            case let other:
+                throw researchError("history: expected a Study or a study's name, got \(other.typeName)")
+            }
+        }
+    }
+
+    /// `remember(t, metrics)`: a record of numbers, or a bare number for the goal metric.
+    private static func completeTrial(_ box: TrialBox, _ metrics: Value) throws(LoopError) -> Value {
+        var numbers: [String: Double] = [:]
+        switch metrics {
+        case .record(let r):
+            for (name, v) in r.fields {
+                switch v {
+                case .int(let i): numbers[name] = Double(i)
+                case .float(let d), .duration(let d): numbers[name] = d
+                default: continue  // non-numeric fields (a model, a confusion matrix) are not metrics
+                }
+            }
+        case .int, .float:
+            numbers[box.study.goal.metric] = metrics.number!
+        case .nil:
+            throw researchError("remember: give the trial's metrics, e.g. remember(t, {\(box.study.goal.metric): 0.93})")
+        case let other:
+            throw researchError("remember: metrics must be a record of numbers or a number, got \(other.typeName)")
+        }
+        return try TrialPrimitives.finish(box) { study throws(StudyError) in try study.complete(box.id, metrics: numbers) }
+    }
+
+    private static func tagList(_ call: NativeCall) throws(LoopError) -> [String] {
+        var tags: [String] = []
+        for item in try call.list("tags") {
+            guard case .string(let s) = item else { throw researchError("remember: tags must be Strings, got \(item.typeName)") }
+            tags.append(s)
+        }
+        return tags
+    }
+}
+
+/// A study read straight from the store (by name), for `history`, `export` and the command line.
+enum StoredStudy {
+    static func load(_ name: String, context: ResearchContext, function: String) throws(LoopError) -> (LoopStore.Study, [Trial]) {
+        let found = try context.withStore { store throws(StoreError) -> (LoopStore.Study, [Trial])? in
+            guard let study = try store.study(named: name) else { return nil }
+            return (study, try store.trials(studyID: study.id))
+        }
+        guard let found else { throw researchError("\(function): no study named '\(name)' in \(context.resolvedStorePath)") }
+        return found
+    }
+}

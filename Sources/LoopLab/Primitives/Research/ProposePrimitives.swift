@@ -1,0 +1,61 @@
+import LoopLang
+import LoopResearch
+
+/// `propose(space, n:, strategy:, history:)`: proposals without a study, for loops that keep
+/// their own records.
+enum ProposePrimitives {
+    static func register(into registry: Registry) {
+        registry.function(
+            "propose",
+            [NativeParameter("space"), NativeParameter("n", default: .int(1)), NativeParameter("strategy", default: .string("default")),
+             NativeParameter("history", default: .list([])), NativeParameter("seed", default: .int(0)),
+             NativeParameter("allow_repeat", default: .bool(false)), .optional("goal")],
+            doc: "Up to n new configurations (records) of `space`; history is a Study or a list of {params, value} records (value minimised unless goal: maximize(..))."
+        ) { call throws(LoopError) in
+            let space: Space
+            switch call.value("space") {
+            case .handle(let h) where h.object is SpaceBox: space = (h.object as! SpaceBox).space
+            case .handle(let h) where h.object is StudyBox: space = (h.object as! StudyBox).study.declaration.space
+            case .record(let r): space = try SpacePrimitives.makeSpace(r)
+            case let other: throw researchError("propose: space must be a Space (space {...}), got \(other.typeName)")
+            }
+            let n = try call.int("n")
+            if n < 1 { throw researchError("propose: n must be at least 1, got \(n)") }
+            let strategy = try StudyPrimitives.parseStrategy(try call.string("strategy"), function: "propose")
+            var goal = Goal.minimize("value")
+            if case .handle(let h) = call.value("goal"), let box = h.object as? GoalBox { goal = box.goal }
+            let history = try observations(call.value("history"), space: space, goal: goal)
+            let seed = UInt64(bitPattern: Int64(try call.int("seed")))
+            var rng = SeededRandom(seed: seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
+            let configs = strategy.makeSampler(seed: seed)
+                .propose(space: space, history: history, n: n, allowRepeat: try call.bool("allow_repeat"), rng: &rng)
+            return .list(configs.map { ResearchValues.record($0, space: space) })
+        }
+    }
+
+    /// History as observations: a Study's trials, or records `{params: {...}, value: x}` (a record
+    /// without `params` is itself the configuration, with an optional `value` field).
+    private static func observations(_ history: Value, space: Space, goal: Goal) throws(LoopError) -> [Observation] {
+        switch history {
+        case .handle(let h) where h.object is StudyBox:
+            return (h.object as! StudyBox).study.observations()
+        case .list(let items):
+            var out: [Observation] = []
+            for item in items {
+                guard case .record(let r) = item else { throw researchError("propose: history items must be records like {params: {...}, value: 0.5}, got \(item.typeName)") }
+                var params = r.fields
+                if case .record(let p)? = r.fields["params"] { params = p.fields } else { params["value"] = nil }
+                var config = Config()
+                for (name, v) in params {
+                    guard let pv = ResearchValues.parameterValue(v) else { continue }
+                    config[name] = pv
+                }
+                let value = r.fields["value"]?.number.map(goal.objective)
+                out.append(Observation(config: config, value: value))
+            }
+            return out
+        case .nil: return []
+        case let other: throw researchError("propose: history must be a Study or a List of records, got \(other.typeName)")
+        }
+    }
+}

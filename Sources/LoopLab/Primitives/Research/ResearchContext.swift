@@ -1,0 +1,54 @@
+import Foundation
+import Glibc
+import LoopLang
+import LoopResearch
+import LoopStore
+
+/// What the research primitives of one interpreter share: the project store, opened on first use
+/// (so programs that never touch it never create `.looplab/`), the clock, and the studies this
+/// process has open.
+final class ResearchContext {
+    /// `nil`: `LOOPLAB_STORE`, else `.looplab/looplab.db` under the current directory.
+    let storePath: String?
+    let clock: any Clock
+    private var store: Store?
+    /// Studies opened in this process by name, so reopening one (a REPL cell run twice) can first
+    /// settle the trials the old handle left running.
+    var openStudies: [String: StudyBox] = [:]
+
+    init(storePath: String?, clock: any Clock) {
+        self.storePath = storePath
+        self.clock = clock
+    }
+
+    /// The database file the store lives in (see docs/store.md for the precedence).
+    var resolvedStorePath: String {
+        let environment = getenv("LOOPLAB_STORE").map { ["LOOPLAB_STORE": String(cString: $0)] } ?? [:]
+        return Store.resolvePath(storeOption: storePath, environment: environment,
+                                 projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory())).path
+    }
+
+    func openStore() throws(LoopError) -> Store {
+        if let store { return store }
+        do {
+            let opened = try Store(path: resolvedStorePath)
+            store = opened
+            return opened
+        } catch {
+            throw LoopError(.host(kind: "store", message: error.description))
+        }
+    }
+
+    /// Runs a store call, turning its error into a catchable `.loop` error of kind "store".
+    func withStore<T>(_ body: (Store) throws(StoreError) -> T) throws(LoopError) -> T {
+        let store = try openStore()
+        do throws(StoreError) { return try body(store) } catch {
+            throw LoopError(.host(kind: "store", message: error.description))
+        }
+    }
+}
+
+/// A bad argument or request to a research primitive: a catchable error of kind "research".
+func researchError(_ message: String) -> LoopError {
+    LoopError(.host(kind: "research", message: message))
+}

@@ -1,0 +1,15 @@
+import LoopLang
+
+/// The research engine in the language: spaces, proposals, studies and trials, memory and
+/// export, all sharing one lazily opened project store.
+enum ResearchPrimitives {
+    static func register(into registry: Registry, storePath: String?, clock: any Clock) {
+        let context = ResearchContext(storePath: storePath, clock: clock)
+        SpacePrimitives.register(into: registry)
+        ProposePrimitives.register(into: registry)
+        StudyPrimitives.register(into: registry, context: context)
+        TrialPrimitives.register(into: registry)
+        MemoryPrimitives.register(into: registry, context: context)
+        ExportPrimitives.register(into: registry, context: context)
+    }
+}

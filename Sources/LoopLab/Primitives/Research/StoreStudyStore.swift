@@ -1,0 +1,62 @@
+import LoopResearch
+import LoopStore
+
+/// The SQLite store as a `StudyStore`: how a study in `.loop` persists its trials. Every call is
+/// one transaction of `LoopStore`, so a killed process loses at most the trial it was running.
+final class StoreStudyStore: StudyStore {
+    let store: Store
+    /// Filled in by `openStudy`: stored parameter values are read back against it.
+    private var space: Space?
+
+    init(store: Store) { self.store = store }
+
+    func openStudy(_ declaration: StudyDeclaration) throws -> (id: Int64, trials: [StudyTrial]) {
+        // A space may grow between runs (a new parameter, a new choice, a wider range); removing or
+        // narrowing would orphan recorded trials, so it is refused before anything is written.
+        if let existing = try store.study(named: declaration.name), let old = SpaceJSON.decode(existing.space) {
+            do { try declaration.space.checkGrowth(from: old) } catch { throw StudyError.incompatibleSpace(error) }
+        }
+        space = declaration.space
+        let rails = declaration.guardrails
+        let settings: JSONValue = .object([
+            "max_trials": rails.maxTrials.map { .int($0) } ?? .null,
+            "max_time": rails.maxTime.map { .number($0) } ?? .null,
+            "patience": rails.patience.map { .int($0) } ?? .null,
+            "min_delta": .number(rails.minDelta),
+            "max_failures": rails.maxFailures.map { .int($0) } ?? .null,
+            "max_repeated_error": rails.maxRepeatedError.map { .int($0) } ?? .null,
+            "max_near_duplicates": rails.maxNearDuplicates.map { .int($0) } ?? .null,
+        ])
+        let spec = StudySpec(
+            name: declaration.name, space: SpaceJSON.encode(declaration.space), goalMetric: declaration.goal.metric,
+            goalDirection: declaration.goal.direction == .maximize ? .maximize : .minimize,
+            strategy: declaration.strategy.rawValue, seed: Int(truncatingIfNeeded: declaration.seed), settings: settings)
+        let study = try store.openStudy(spec)
+        return (study.id, try store.trials(studyID: study.id).map(convert))
+    }
+
+    func startTrial(studyID: Int64, config: Config) throws -> StudyTrial {
+        convert(try store.startTrial(studyID: studyID, params: ResearchValues.jsonParams(config)))
+    }
+
+    func finishTrial(_ trial: StudyTrial) throws {
+        try store.finishTrial(id: trial.id, state: TrialState(rawValue: trial.status.rawValue) ?? .failed,
+                              metrics: trial.metrics, value: trial.value, error: trial.error)
+    }
+
+    func report(trialID: Int64, step: Int, value: Double) throws {
+        try store.report(trialID: trialID, step: step, value: value)
+    }
+
+    func setStopReason(studyID: Int64, _ reason: String?) throws {
+        try store.setStopReason(studyID: studyID, reason)
+    }
+
+    private func convert(_ t: Trial) -> StudyTrial {
+        let config = space.map { ResearchValues.config(fromJSON: t.params, space: $0) }
+            ?? Config(t.params.compactMapValues { ResearchValues.parameterValue($0, for: nil) })
+        return StudyTrial(id: t.id, number: t.number, config: config,
+                          status: TrialStatus(rawValue: t.state.rawValue) ?? .failed,
+                          metrics: t.metrics, value: t.value, error: t.error)
+    }
+}

@@ -1,0 +1,178 @@
+import LoopLang
+import LoopResearch
+import LoopStore
+
+/// What `maximize("accuracy")` and `minimize("loss")` return.
+final class GoalBox {
+    let goal: Goal
+    init(_ goal: Goal) { self.goal = goal }
+}
+
+/// `study(...)`, `maximize`, `minimize` and the Study type: a named search that persists in the
+/// project store and is iterated with `for t in st { ... }`.
+enum StudyPrimitives {
+    static let goalType = HostType(name: "Goal", doc: "What a study optimises.", summary: { ($0 as! GoalBox).goal.description })
+
+    /// Why a trial the loop body left running is failed (see `StudyBox.settle`).
+    static let notRemembered = "the loop body ended without remember(t, metrics): it raised an error, broke out of the loop, or skipped remember"
+
+    static func register(into registry: Registry, context: ResearchContext) {
+        registry.register(goalType)
+        registry.register(studyType)
+        registry.function("maximize", [NativeParameter("metric")], doc: "A study goal: make `metric` as large as possible.") { call throws(LoopError) in
+            .handle(Handle(goalType, GoalBox(.maximize(try call.string("metric")))))
+        }
+        registry.function("minimize", [NativeParameter("metric")], doc: "A study goal: make `metric` as small as possible.") { call throws(LoopError) in
+            .handle(Handle(goalType, GoalBox(.minimize(try call.string("metric")))))
+        }
+        registry.function(
+            "study",
+            [NativeParameter("name"), .optional("space"), .optional("goal"), .optional("strategy"), .optional("seed"),
+             .optional("max_trials"), .optional("max_time"), .optional("patience"), .optional("min_delta"),
+             .optional("max_failures"), .optional("max_repeated_error"), .optional("max_near_duplicates")],
+            doc: "Creates or resumes the named study in the project store; `for t in st { ... }` runs trials until a guardrail stops it. Settings left out keep the stored study's (else max_trials: 100, max_failures: 5, max_repeated_error: 3, max_near_duplicates: 5)."
+        ) { call throws(LoopError) in
+            try open(call, context: context)
+        }
+    }
+
+    static let studyType = HostType(
+        name: "Study", doc: "A named search kept in the project store; iterate it to run trials.",
+        summary: { ($0 as! StudyBox).summary },
+        members: [
+            "name": .property(doc: "The study's name.") { .string(($0 as! StudyBox).name) },
+            "best": .property(doc: "The best complete trial as {id, params, metrics, value}, or nil.") { object in
+                let box = object as! StudyBox
+                return box.study.best.map(box.record) ?? .nil
+            },
+            "stop_reason": .property(doc: "The guardrail that stopped the study (max_trials, max_time, patience, max_failures, repeated_error, near_duplicates, exhausted), or nil.") {
+                ResearchValues.optional(($0 as! StudyBox).study.stopReason?.rawValue)
+            },
+            "trials": .property(doc: "Every trial as a record, like history(st).") { object in
+                let box = object as! StudyBox
+                return .list(box.study.trials.map(box.record))
+            },
+            "count": .property(doc: "How many trials have finished.") { .int(($0 as! StudyBox).study.trials.filter(\.status.isFinished).count) },
+            "goal": .property(doc: "The goal, as maximize(\"metric\") or minimize(\"metric\").") {
+                .handle(Handle(goalType, GoalBox(($0 as! StudyBox).goal)))
+            },
+            "space": .property(doc: "The search space.") { .handle(Handle(SpacePrimitives.spaceType, SpaceBox(($0 as! StudyBox).study.declaration.space))) },
+            "strategy": .property(doc: "The proposal strategy's name.") { .string(($0 as! StudyBox).study.declaration.strategy.rawValue) },
+        ],
+        makeIterator: { object, _ throws(LoopError) in
+            let box = object as! StudyBox
+            // A new loop is a new run: settle what an earlier loop left running, restart the clock.
+            try box.settleAll(reason: notRemembered)
+            do throws(StudyError) { try box.study.restart() } catch { throw ResearchMessages.error(error) }
+            return { () throws(LoopError) -> Value? in
+                if let previous = box.current { try box.settle(previous, reason: notRemembered) }
+                box.current = nil
+                return try box.next()
+            }
+        })
+
+    private static func open(_ call: NativeCall, context: ResearchContext) throws(LoopError) -> Value {
+        let name = try call.string("name")
+        if name.isEmpty { throw researchError("study: the name is empty") }
+        let existing = try context.withStore { store throws(StoreError) in try store.study(named: name) }
+
+        let space: Space
+        switch call.value("space") {
+        case .handle(let h) where h.object is SpaceBox: space = (h.object as! SpaceBox).space
+        case .record(let r): space = try SpacePrimitives.makeSpace(r)
+        case .nil:
+            guard let existing, let stored = SpaceJSON.decode(existing.space) else {
+                throw researchError("study: '\(name)' does not exist yet; give its space: study(\"\(name)\", space: space {...}, goal: maximize(\"accuracy\"))")
+            }
+            space = stored
+        case let other: throw researchError("study: space must be a Space (space {...}) or a record of ranges, got \(other.typeName)")
+        }
+
+        let goal: Goal
+        switch call.value("goal") {
+        case .handle(let h) where h.object is GoalBox: goal = (h.object as! GoalBox).goal
+        case .nil:
+            if let existing, let metric = existing.goalMetric {
+                goal = Goal(existing.goalDirection == .maximize ? .maximize : .minimize, metric)
+            } else {
+                goal = .minimize("loss")
+            }
+        case let other: throw researchError("study: goal must be maximize(\"metric\") or minimize(\"metric\"), got \(other.typeName)")
+        }
+
+        let strategy: Strategy
+        switch call.value("strategy") {
+        case .nil: strategy = existing.flatMap { Strategy(rawValue: $0.strategy) } ?? .default
+        case .string(let s): strategy = try parseStrategy(s, function: "study")
+        case let other: throw call.wrongType("strategy", expected: "a String", got: other)
+        }
+
+        var stored: [String: JSONValue] = [:]
+        if let existing, case .object(let settings) = existing.settings { stored = settings }
+        let seed: Int
+        if case .nil = call.value("seed") { seed = existing?.seed ?? 0 } else { seed = try call.int("seed") }
+        let declaration = StudyDeclaration(name: name, space: space, goal: goal, strategy: strategy,
+                                           seed: UInt64(bitPattern: Int64(seed)),
+                                           guardrails: try guardrails(call, stored: stored))
+        // Reopening in the same process (a REPL cell run again): the old handle's running trial
+        // must not stay running forever.
+        try context.openStudies[name]?.settleAll(reason: notRemembered)
+        let store = try context.openStore()
+        let study: LoopResearch.Study
+        do throws(StudyError) {
+            study = try LoopResearch.Study(declaration, store: StoreStudyStore(store: store), now: context.clock.now)
+        } catch {
+            if case .incompatibleSpace = error { throw researchError("study '\(name)': " + ResearchMessages.describe(error)) }
+            throw ResearchMessages.error(error)
+        }
+        let box = StudyBox(study: study, context: context)
+        context.openStudies[name] = box
+        return .handle(Handle(studyType, box))
+    }
+
+    /// The guardrails: each one given in the call, else as the stored study had it, else the
+    /// default (`Guardrails()`). Reopening a study by name keeps its limits.
+    private static func guardrails(_ call: NativeCall, stored: [String: JSONValue]) throws(LoopError) -> Guardrails {
+        func given(_ name: String) -> Bool { if case .nil = call.value(name) { return false } else { return true } }
+        func count(_ name: String, _ fallback: Int?) throws(LoopError) -> Int? {
+            guard given(name) else {
+                guard let value = stored[name] else { return fallback }
+                if case .int(let n) = value { return n }
+                return nil  // stored as null: no limit
+            }
+            let n = try call.int(name)
+            if n < 1 { throw researchError("study: \(name) must be at least 1, got \(n)") }
+            return n
+        }
+        let defaults = Guardrails()
+        var rails = defaults
+        rails.maxTrials = try count("max_trials", defaults.maxTrials)
+        rails.patience = try count("patience", defaults.patience)
+        rails.maxFailures = try count("max_failures", defaults.maxFailures)
+        rails.maxRepeatedError = try count("max_repeated_error", defaults.maxRepeatedError)
+        rails.maxNearDuplicates = try count("max_near_duplicates", defaults.maxNearDuplicates)
+        if given("max_time") {
+            let seconds = try call.seconds("max_time")
+            if !(seconds >= 0) { throw researchError("study: max_time must be a Duration >= 0, like 10m") }
+            rails.maxTime = seconds
+        } else {
+            rails.maxTime = stored["max_time"]?.doubleValue
+        }
+        if given("min_delta") {
+            rails.minDelta = try call.double("min_delta")
+            if !(rails.minDelta >= 0) { throw researchError("study: min_delta must be >= 0, got \(rails.minDelta)") }
+        } else {
+            rails.minDelta = stored["min_delta"]?.doubleValue ?? 0
+        }
+        return rails
+    }
+
+    static func parseStrategy(_ name: String, function: String) throws(LoopError) -> Strategy {
+        if name == "default" { return .default }
+        guard let s = Strategy(rawValue: name) else {
+            let names = (Strategy.allCases.map(\.rawValue) + ["default"]).joined(separator: ", ")
+            throw researchError("\(function): unknown strategy \"\(name)\"; use one of \(names)")
+        }
+        return s
+    }
+}

@@ -1,0 +1,104 @@
+import LoopLang
+import LoopResearch
+
+/// Trials in the language: the Trial type (`t.params`, `t.lr`, `t.should_prune()`...) and the
+/// functions that end or report on one: `fail`, `prune`, `report` (`remember(t, ...)` is in
+/// MemoryPrimitives).
+enum TrialPrimitives {
+    /// The Trial type of one space: the common members plus one property per parameter (nil
+    /// when the parameter is inactive in the trial). A parameter named like a common member is
+    /// reached through `t.params` or `t.get(name)`.
+    static func makeType(for space: Space) -> HostType {
+        let type = HostType(name: "Trial", doc: "One configuration a study is trying.", summary: { object in
+            let box = object as! TrialBox
+            let t = box.trial
+            return "<Trial \(t.number) of \(box.study.name) \(t.status.rawValue) \(t.config)>"
+        }, members: commonMembers())
+        for p in space.parameters where type.members[p.name] == nil {
+            let name = p.name
+            type.addMember(name, .property(doc: "The trial's value of \(name).") { object in
+                (object as! TrialBox).trial.config[name].map(ResearchValues.value) ?? .nil
+            })
+        }
+        return type
+    }
+
+    private static func commonMembers() -> [String: HostMember] {
+        func box(_ o: AnyObject) -> TrialBox { o as! TrialBox }
+        return [
+            "id": .property(doc: "The trial's number within its study (0, 1, 2...).") { .int(box($0).trial.number) },
+            "params": .property(doc: "The configuration, as a record.") { o in
+                let b = box(o)
+                return ResearchValues.record(b.trial.config, space: b.study.study.declaration.space)
+            },
+            "status": .property(doc: "running, complete, failed, pruned, diverged, interrupted or stale.") {
+                .string(box($0).trial.status.rawValue)
+            },
+            "metrics": .property(doc: "The metrics remembered for the trial.") { ResearchValues.record(box($0).trial.metrics) },
+            "value": .property(doc: "The goal metric's value once complete, else nil.") { ResearchValues.optional(box($0).trial.value) },
+            "error": .property(doc: "Why the trial failed, or nil.") { ResearchValues.optional(box($0).trial.error) },
+            "study": .property(doc: "The study's name.") { .string(box($0).study.name) },
+            "get": .method(NativeFunction("get", [NativeParameter("name")], doc: "The value of parameter `name` (nil if inactive).") { call throws(LoopError) in
+                let b = try receiver(call)
+                return b.trial.config[try call.string("name")].map(ResearchValues.value) ?? .nil
+            }),
+            "should_prune": .method(NativeFunction("should_prune", [], doc: "Whether the last report is worse than the median of other trials at that step.") { call throws(LoopError) in
+                let b = try receiver(call)
+                return .bool(b.study.study.shouldPrune(b.id))
+            }),
+        ]
+    }
+
+    private static func receiver(_ call: NativeCall) throws(LoopError) -> TrialBox {
+        guard case .handle(let h) = call.receiver, let box = h.object as? TrialBox else {
+            throw researchError("\(call.function.name): expected a Trial")
+        }
+        return box
+    }
+
+    static func trial(_ call: NativeCall, _ name: String) throws(LoopError) -> TrialBox {
+        let v = call.value(name)
+        guard case .handle(let h) = v, let box = h.object as? TrialBox else {
+            throw researchError("\(call.function.name): expected a Trial (the loop variable of `for t in study`), got \(v.typeName)")
+        }
+        return box
+    }
+
+    static func register(into registry: Registry) {
+        registry.function("fail", [NativeParameter("trial"), .optional("error")],
+                          doc: "Ends a running trial as failed, recording the error (a caught error record or a String).") { call throws(LoopError) in
+            let box = try trial(call, "trial")
+            let message: String?
+            switch call.value("error") {
+            case .nil: message = nil
+            case .string(let s): message = s
+            case .record(let r):
+                let text = r.fields["message"].map { Printer.display($0) } ?? Printer.display(.record(r))
+                message = r.fields["kind"].map { "\(Printer.display($0)): \(text)" } ?? text
+            case let other: message = Printer.display(other)
+            }
+            return try finish(box) { study throws(StudyError) in try study.fail(box.id, error: message) }
+        }
+        registry.function("prune", [NativeParameter("trial")],
+                          doc: "Ends a running trial as pruned (stopped early because it looked worse than its peers).") { call throws(LoopError) in
+            let box = try trial(call, "trial")
+            return try finish(box) { study throws(StudyError) in try study.fail(box.id, error: nil, status: .pruned) }
+        }
+        registry.function("report", [NativeParameter("trial"), NativeParameter("step"), NativeParameter("value")],
+                          doc: "Records an intermediate value of a running trial (for `t.should_prune()`); renews its heartbeat.") { call throws(LoopError) in
+            let box = try trial(call, "trial")
+            let (step, value) = (try call.int("step"), try call.double("value"))
+            do throws(StudyError) { try box.study.study.report(box.id, step: step, value: value) } catch {
+                throw ResearchMessages.error(error)
+            }
+            return .nil
+        }
+    }
+
+    /// Applies a final state to a trial and returns its history row.
+    static func finish(_ box: TrialBox, _ body: (LoopResearch.Study) throws(StudyError) -> StudyTrial) throws(LoopError) -> Value {
+        do throws(StudyError) { return box.study.record(try body(box.study.study)) } catch {
+            throw ResearchMessages.error(error)
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/// A named search: proposes configurations one at a time until a guardrail stops it, records
+/// every trial through a `StudyStore`, and resumes from what the store holds.
+///
+/// Resuming: completed (and otherwise finished) trials are never proposed again; `stale` trials
+/// — left running by a process that died — have their configurations proposed again first.
+/// Proposals are a pure function of the seed and the history, so a resumed study proposes what
+/// the uninterrupted one would have.
+public final class Study {
+    public private(set) var declaration: StudyDeclaration
+    /// The store's key for the study.
+    public let id: Int64
+    /// Every trial, in number order.
+    public private(set) var trials: [StudyTrial]
+    /// Why the study stopped, once `next()` has returned nil.
+    public private(set) var stopReason: StopReason?
+    public var pruner = MedianPruner()
+
+    private let store: any StudyStore
+    private let sampler: any Sampler
+    private let now: () -> Double
+    private var runStartedAt: Double
+    private var nearDuplicatesInARow = 0
+    /// Intermediate values reported in this process, by trial id then step (for the pruner).
+    private var reports: [Int64: [Int: Double]] = [:]
+
+    /// Opens (or reopens) the study in `store`. `now` is the clock for `maxTime`, in seconds;
+    /// `sampler` replaces the declaration's strategy (tests use it to force behaviours).
+    public init(_ declaration: StudyDeclaration, store: any StudyStore, sampler: (any Sampler)? = nil,
+                now: @escaping () -> Double) throws(StudyError) {
+        self.declaration = declaration
+        self.store = store
+        self.sampler = sampler ?? declaration.strategy.makeSampler(seed: declaration.seed)
+        self.now = now
+        self.runStartedAt = now()
+        let opened = try Study.storing { try store.openStudy(declaration) }
+        self.id = opened.id
+        self.trials = opened.trials.sorted { $0.number < $1.number }
+    }
+
+    /// Updates the guardrails (a rerun may change them) and starts a new run: `maxTime` counts
+    /// from now, and the previous stop reason is cleared.
+    public func restart(guardrails: Guardrails? = nil) throws(StudyError) {
+        if let guardrails { declaration.guardrails = guardrails }
+        runStartedAt = now()
+        nearDuplicatesInARow = 0
+        stopReason = nil
+        try Study.storing { try store.setStopReason(studyID: id, nil) }
+    }
+
+    // MARK: Proposing
+
+    /// Starts the next trial, or returns nil (and records `stopReason`) when a guardrail stops the
+    /// study. A stale configuration is proposed again before anything new.
+    public func next() throws(StudyError) -> StudyTrial? {
+        if stopReason != nil { return nil }
+        let rails = declaration.guardrails
+        if let reason = rails.stopReason(trials: trials, goal: declaration.goal, elapsed: now() - runStartedAt) {
+            return try stop(reason)
+        }
+        let config: Config
+        if let stale = pendingStaleConfig() {
+            config = stale
+        } else {
+            let history = observations()
+            var rng = SeededRandom(seed: declaration.seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
+            guard let proposed = sampler.propose(space: declaration.space, history: history, n: 1, rng: &rng).first else {
+                return try stop(.exhausted)
+            }
+            if let limit = rails.maxNearDuplicates, limit > 0 {
+                let tried = trials.filter { $0.status != .stale }.map(\.config)
+                if rails.isNearDuplicate(proposed, of: tried, in: declaration.space) {
+                    nearDuplicatesInARow += 1
+                    if nearDuplicatesInARow >= limit { return try stop(.nearDuplicates) }
+                } else {
+                    nearDuplicatesInARow = 0
+                }
+            }
+            config = proposed
+        }
+        let trial = try Study.storing { try store.startTrial(studyID: id, config: config) }
+        trials.append(trial)
+        return trial
+    }
+
+    /// What the sampler learns from: every non-stale trial, values minimised; running, failed and
+    /// pruned trials count as tried without a value.
+    public func observations() -> [Observation] {
+        trials.filter { $0.status != .stale }.map { t in
+            let value = t.status == .complete ? t.value.map(declaration.goal.objective) : nil
+            return Observation(config: t.config, value: value)
+        }
+    }
+
+    /// The first stale configuration no later trial has run again.
+    private func pendingStaleConfig() -> Config? {
+        let rerun = Set(trials.filter { $0.status != .stale }.map(\.config))
+        return trials.first { $0.status == .stale && !rerun.contains($0.config) }?.config
+    }
+
+    private func stop(_ reason: StopReason) throws(StudyError) -> StudyTrial? {
+        stopReason = reason
+        try Study.storing { try store.setStopReason(studyID: id, reason.rawValue) }
+        return nil
+    }
+
+    // MARK: Finishing trials
+
+    /// Completes a running trial with its metrics; the goal metric must be among them. A
+    /// non-finite goal value (NaN, infinity) marks the trial `diverged`.
+    @discardableResult
+    public func complete(_ trialID: Int64, metrics: [String: Double]) throws(StudyError) -> StudyTrial {
+        let goal = declaration.goal.metric
+        guard let value = metrics[goal] else {
+            throw .missingGoalMetric(metric: goal, available: metrics.keys.sorted())
+        }
+        return try finish(trialID, status: value.isFinite ? .complete : .diverged, metrics: metrics,
+                          value: value.isFinite ? value : nil,
+                          error: value.isFinite ? nil : "\(goal) is \(value)")
+    }
+
+    /// Ends a running trial as `failed` (or `pruned`, `diverged`, `interrupted`) with a reason.
+    @discardableResult
+    public func fail(_ trialID: Int64, error: String?, status: TrialStatus = .failed) throws(StudyError) -> StudyTrial {
+        let index = try indexOf(trialID)
+        return try finish(trialID, status: status, metrics: trials[index].metrics, value: nil, error: error)
+    }
+
+    private func finish(_ trialID: Int64, status: TrialStatus, metrics: [String: Double], value: Double?,
+                        error: String?) throws(StudyError) -> StudyTrial {
+        let index = try indexOf(trialID)
+        var trial = trials[index]
+        if trial.status.isFinished { throw .trialFinished(number: trial.number, status: trial.status) }
+        trial.status = status
+        trial.metrics = metrics
+        trial.value = value
+        trial.error = error
+        let finished = trial
+        try Study.storing { try store.finishTrial(finished) }
+        trials[index] = trial
+        return trial
+    }
+
+    /// The trial with this id, if the study has it.
+    public func trial(_ trialID: Int64) -> StudyTrial? { trials.first { $0.id == trialID } }
+
+    private func indexOf(_ trialID: Int64) throws(StudyError) -> Int {
+        guard let i = trials.firstIndex(where: { $0.id == trialID }) else { throw .unknownTrial(id: trialID) }
+        return i
+    }
+
+    // MARK: Results and pruning
+
+    /// The best complete trial in the goal's direction (the earliest among equals).
+    public var best: StudyTrial? {
+        var best: StudyTrial?
+        for t in trials where t.status == .complete {
+            if let v = t.value, declaration.goal.improves(v, on: best?.value) { best = t }
+        }
+        return best
+    }
+
+    /// Records an intermediate value of a running trial.
+    public func report(_ trialID: Int64, step: Int, value: Double) throws(StudyError) {
+        let index = try indexOf(trialID)
+        if trials[index].status.isFinished {
+            throw .trialFinished(number: trials[index].number, status: trials[index].status)
+        }
+        try Study.storing { try store.report(trialID: trialID, step: step, value: value) }
+        reports[trialID, default: [:]][step] = value
+    }
+
+    /// Whether the trial's latest report is worse than the median of other trials at that step.
+    public func shouldPrune(_ trialID: Int64) -> Bool {
+        guard let mine = reports[trialID], let step = mine.keys.max(), let value = mine[step] else { return false }
+        let others = reports.compactMap { id, steps in id == trialID ? nil : steps[step] }
+        return pruner.shouldPrune(step: step, value: value, others: others, goal: declaration.goal)
+    }
+
+    /// Runs a store operation, turning its error into `StudyError.store`.
+    static func storing<T>(_ body: () throws -> T) throws(StudyError) -> T {
+        do { return try body() } catch let error as StudyError { throw error } catch {
+            throw .store(message: String(describing: error))
+        }
+    }
+}

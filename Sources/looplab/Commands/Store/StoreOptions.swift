@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import LoopStore
+
+/// `--store PATH`, shared by the commands that read the project store.
+struct StoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The store's database file (default: $LOOPLAB_STORE, else .looplab/looplab.db here).", valueName: "PATH"))
+    var store: String?
+
+    var path: String {
+        Store.resolvePath(storeOption: store, environment: ProcessInfo.processInfo.environment,
+                          projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path
+    }
+
+    /// Opens the existing store; a missing one is an error, not a new empty store.
+    func open() throws -> Store {
+        let path = self.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            Diagnostics.printError("looplab: no store at \(path) (run a study here first, or pass --store PATH)")
+            throw ExitCode(1)
+        }
+        do { return try Store(path: path) } catch {
+            Diagnostics.printError("looplab: \(error.description)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The named study and its trials, or an error naming the studies that exist.
+    func study(_ name: String, in store: Store) throws -> (LoopStore.Study, [Trial]) {
+        guard let study = try store.study(named: name) else {
+            let names = (try? store.studies().map(\.name)) ?? []
+            Diagnostics.printError("looplab: no study '\(name)' in \(path)" + (names.isEmpty ? "" : "; studies: " + names.joined(separator: ", ")))
+            throw ExitCode(1)
+        }
+        return (study, try store.trials(studyID: study.id))
+    }
+}
+
+/// Left-aligned columns separated by two spaces, for the store commands' tables.
+enum TextTable {
+    static func render(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// A number in at most 6 significant digits.
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        return String(format: "%.6g", value)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import LoopLab
+import LoopLang
+import Testing
+
+/// `study`, `for t in st`, `remember(t, ...)`, `fail`, guardrails and resuming, through `.loop`
+/// programs against a scratch store.
+@Suite struct StudyPrimitivesTests {
+    static func issueLoop(maxTrials: Int) -> String {
+        syntheticObjective + """
+
+        let st = study("digits-mlp", space: s, goal: maximize("accuracy"), strategy: "tpe", seed: 1,
+                       max_trials: \(maxTrials), max_time: 10m, patience: 50)
+        var ran = []
+        for t in st {
+          ran.append(t.id)
+          remember(t, {accuracy: objective(t), loss: 1 - objective(t)})
+        }
+        print(ran)
+        print(st.count, st.stop_reason, st.best.metrics.accuracy > 0.5, st.best.params.hidden)
+        """
+    }
+
+    @Test func theIssueLoopRunsAndResumes() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let first = try store.run(Self.issueLoop(maxTrials: 12))
+        #expect(first.hasPrefix("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n12 max_trials true"))
+        // Re-running the same script runs nothing: every trial is complete.
+        let again = try store.run(Self.issueLoop(maxTrials: 12))
+        #expect(again.hasPrefix("[]\n12 max_trials true"))
+        // A larger budget continues where the study stopped.
+        let more = try store.run(Self.issueLoop(maxTrials: 15))
+        #expect(more.hasPrefix("[12, 13, 14]\n15 max_trials true"))
+        let rows = try store.run(#"let h = history("digits-mlp"); print(h.count, h[0].status, h[14].id, type(h[0].params.lr))"#)
+        #expect(rows == "15 complete 14 Float\n")
+        // Reopening by name keeps the stored space, goal and guardrails.
+        let reopened = try store.run(#"let st = study("digits-mlp"); for t in st { print(t.id) }; print(st.goal, st.stop_reason)"#)
+        #expect(reopened == "maximize(\"accuracy\") max_trials\n")
+    }
+
+    @Test func trialMembers() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run(syntheticObjective + """
+
+        let st = study("m", space: s, goal: minimize("loss"), strategy: "random", max_trials: 20)
+        var ok = true
+        for t in st {
+          ok = ok and t.lr == t.params.lr and t.get("hidden") == t.hidden and t.status == "running"
+          ok = ok and (if t.layers > 1 { t.dropout != nil } else { t.dropout == nil })
+          let done = remember(t, objective(t))
+          ok = ok and done.status == "complete" and t.status == "complete" and t.value == done.value
+        }
+        print(ok, type(st), st.best.id >= 0, st.goal)
+        """)
+        #expect(out == "true Study true minimize(\"loss\")\n")
+    }
+
+    @Test func errorsFailTheTrialAndTheStudyGoesOn() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run(syntheticObjective + """
+
+        let st = study("errors", space: s, goal: maximize("accuracy"), strategy: "random", max_trials: 8, max_failures: 10)
+        # An error escaping the loop body leaves the trial running; the next loop fails it first.
+        let escaped = try { for t in st { error("out of memory") } } catch e { e.message }
+        for t in st {
+          if t.id == 1 { continue }                      # skipped remember: failed by the iterator
+          if t.id == 2 {
+            try { error("nan loss", kind: "train") } catch e { fail(t, e) }
+            continue
+          }
+          remember(t, {accuracy: objective(t)})
+        }
+        let h = history(st)
+        print(escaped, h.count, [h[0].status, h[1].status, h[2].status, h[3].status])
+        print(h[2].error)
+        print(h[0].error)
+        """)
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines[0] == #"out of memory 8 ["failed", "failed", "failed", "complete"]"#)
+        #expect(lines[1] == "train: nan loss")
+        #expect(lines[2].contains("without remember"))
+    }
+
+    @Test func maxTimeStopsTheStudy() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run(syntheticObjective + """
+
+        let st = study("timed", space: s, goal: maximize("accuracy"), strategy: "random", max_time: 10s)
+        for t in st { remember(t, {accuracy: objective(t)}) }
+        print(st.stop_reason, st.count < 10)
+        """, clock: SteppingClock(step: 1))
+        #expect(out == "max_time true\n")
+    }
+
+    @Test func patienceStopsTheStudy() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run(syntheticObjective + """
+
+        let st = study("flat", space: s, goal: maximize("accuracy"), strategy: "random", patience: 5, min_delta: 0.01)
+        for t in st { remember(t, {accuracy: 0.5 + 0.001 * t.id}) }
+        print(st.stop_reason, st.count)
+        """)
+        #expect(out == "patience 6\n")
+    }
+
+    @Test func failuresInARowAndRepeatedErrors() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run(syntheticObjective + """
+
+        let a = study("failing", space: s, strategy: "random", max_failures: 4, max_repeated_error: 10)
+        for t in a { fail(t, "error \\(t.id)") }
+        let b = study("looping", space: s, strategy: "random", max_failures: 10)
+        for t in b { try { error("shape mismatch") } catch e { fail(t, e) } }
+        print(a.stop_reason, a.count, b.stop_reason, b.count)
+        """)
+        #expect(out == "max_failures 4 repeated_error 3\n")
+    }
+
+    @Test func aFiniteSpaceRunsOut() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run("""
+        let st = study("grid", space: space {k: integers(1, 3), act: choice("relu", "gelu")}, strategy: "grid")
+        for t in st { remember(t, {loss: float(t.k)}) }
+        print(st.stop_reason, st.count, st.best.params)
+        """)
+        #expect(out == "exhausted 6 {k: 1, act: \"relu\"}\n" || out == "exhausted 6 {k: 1, act: \"gelu\"}\n")
+    }
+
+    @Test func pruningWithReports() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run(syntheticObjective + """
+
+        let st = study("pruned", space: s, goal: minimize("loss"), strategy: "random", max_trials: 12)
+        var pruned = 0
+        for t in st {
+          var stopped = false
+          for step in 1...4 {
+            report(t, step, float(t.id % 3) + 1.0 / float(step))
+            if t.should_prune() { prune(t); pruned += 1; stopped = true; break }
+          }
+          if not stopped { remember(t, {loss: float(t.id % 3)}) }
+        }
+        print(pruned > 0, st.trials.filter(fn(r) { r.status == "pruned" }).count == pruned)
+        """)
+        #expect(out == "true true\n")
+    }
+
+    @Test func theSpaceMayGrowButNotShrink() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        _ = try store.run("""
+        let st = study("grow", space: space {k: integers(1, 3)}, strategy: "random", max_trials: 3)
+        for t in st { remember(t, {loss: float(t.k)}) }
+        """)
+        let grown = try store.run("""
+        let st = study("grow", space: space {k: integers(1, 5), act: choice("relu", "gelu")}, strategy: "random", max_trials: 5)
+        for t in st { remember(t, {loss: float(t.k)}) }
+        print(st.count, history(st)[0].params)
+        """)
+        #expect(grown.hasPrefix("5 {k: "))
+        let error = try #require(store.error(#"study("grow", space: space {k: integers(2, 3)})"#))
+        #expect(error.kind == "research")
+        #expect(error.message.contains("may only grow"))
+    }
+}
