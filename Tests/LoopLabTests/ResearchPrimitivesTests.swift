@@ -23,6 +23,27 @@ import Testing
         """)
     }
 
+    @Test func conditionalParameters() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run("""
+        let s = space {layers: integers(1, 3), act: choice("relu", "gelu") when layers >= 2, slope: uniform(0.0, 1.0) when act == "relu"}
+        print(s)
+        var ok = true
+        for c in propose(s, n: 30, strategy: "random") {
+          ok = ok and (c.layers >= 2) == c.has("act") and (c.has("act") and c.act == "relu") == c.has("slope")
+        }
+        print(ok)
+        """)
+        #expect(out == """
+        {layers: integers(1, 3), act: choice("relu", "gelu") when layers >= 2, slope: uniform(0.0, 1.0) when act == "relu"}
+        true
+
+        """)
+        let error = try #require(store.error(#"uniform(0, 1).when("no operator")"#))
+        #expect(error.message.contains(#"expected a condition like "layers > 1""#))
+    }
+
     @Test func proposeStandAlone() throws {
         let store = try ScratchStore()
         defer { store.remove() }

@@ -58,5 +58,5 @@ fn objective(t) {
   0.95 - 0.05 * l * l - 0.02 * h * h - 0.01 * abs(t.layers - 2)
 }
 let s = space {lr: loguniform(1e-4, 1e-1), hidden: choice(32, 64, 128), layers: integers(1, 4),
-               dropout: uniform(0.0, 0.5).when("layers > 1")}
+               dropout: uniform(0.0, 0.5) when layers > 1}
 """

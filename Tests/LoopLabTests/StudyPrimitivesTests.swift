@@ -149,8 +149,19 @@ import Testing
           if not stopped { remember(t, {loss: float(t.id % 3)}) }
         }
         print(pruned > 0, st.trials.filter(fn(r) { r.status == "pruned" }).count == pruned)
+        let asha = study("asha", space: s, strategy: "random", max_trials: 12, pruner: "asha")
+        var stops = []
+        for t in asha {
+          var stopped = false
+          for step in 1...9 {
+            report(t, step, float(t.id % 4) + 1.0 / float(step))
+            if t.should_prune() { prune(t); stops.append(step); stopped = true; break }
+          }
+          if not stopped { remember(t, {loss: float(t.id % 4)}) }
+        }
+        print(stops.count > 0, stops.filter(fn(s) { not (s == 1 or s == 3 or s == 9) }).count == 0)
         """)
-        #expect(out == "true true\n")
+        #expect(out == "true true\ntrue true\n")
     }
 
     @Test func theSpaceMayGrowButNotShrink() throws {

@@ -101,5 +101,10 @@ struct StoreCommandTests {
         #expect(missing.stderr.contains("no study 'nope'") && missing.stderr.contains("studies: cli"))
         let badFormat = try runLooplab(["export", "cli", "--format", "xml", "--store", store.path])
         #expect(badFormat.status == 2)
+        // `looplab run --store PATH` points a script at the same store.
+        let script = store.directory.appendingPathComponent("count.loop")
+        try #"print(history("cli").count)"#.write(to: script, atomically: true, encoding: .utf8)
+        let run = try runLooplab(["run", "--store", store.path, script.path])
+        #expect(run.stdout == "3\n")
     }
 }

@@ -181,3 +181,48 @@ private func drive(_ study: Study, limit: Int = 1000, score: (Int, Config) -> Do
         #expect(!study.shouldPrune(good.id))
     }
 }
+
+@Suite struct PrunerTests {
+    @Test func successiveHalvingJudgesAtRungs() {
+        let asha = SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3)
+        #expect([1, 3, 9, 27].allSatisfy(asha.isRung))
+        #expect(![2, 4, 8, 10].contains(where: asha.isRung))
+        let goal = Goal.minimize("loss")
+        // First at a rung: always goes on.
+        #expect(!asha.shouldPrune(step: 3, value: 5, others: [], goal: goal))
+        // Six peers + itself = 7 values; the best 7/3 = 2 go on.
+        let peers = [1.0, 2, 3, 4, 5, 6]
+        #expect(!asha.shouldPrune(step: 3, value: 1.5, others: peers, goal: goal))
+        #expect(asha.shouldPrune(step: 3, value: 2.5, others: peers, goal: goal))
+        // Off a rung nothing is pruned; a non-finite value always is.
+        #expect(!asha.shouldPrune(step: 4, value: 100, others: peers, goal: goal))
+        #expect(asha.shouldPrune(step: 4, value: .nan, others: peers, goal: goal))
+        // Maximising flips the order.
+        #expect(!asha.shouldPrune(step: 3, value: 5.5, others: peers, goal: .maximize("acc")))
+    }
+}
+
+@Suite struct SharedStudyTests {
+    /// Two processes (two Study objects over one store) interleaving trials: no configuration is
+    /// proposed twice and the study stops at `maxTrials` finished trials in all.
+    @Test func twoRunnersShareOneStudy() throws {
+        let store = InMemoryStudyStore()
+        let space = try Space([Parameter("k", .integers(low: 1, high: 40, step: 1))])
+        let declaration = StudyDeclaration(name: "shared", space: space, goal: .minimize("loss"), strategy: .random, seed: 3,
+                                           guardrails: Guardrails(maxTrials: 20))
+        let a = try Study(declaration, store: store, now: { 0 })
+        let b = try Study(declaration, store: store, now: { 0 })
+        var finished = 0
+        while true {
+            let ta = try a.next()
+            let tb = try b.next()
+            if ta == nil && tb == nil { break }
+            if let ta { try a.complete(ta.id, metrics: ["loss": ta.config["k"]!.number!]); finished += 1 }
+            if let tb { try b.complete(tb.id, metrics: ["loss": tb.config["k"]!.number!]); finished += 1 }
+        }
+        let all = store.studies["shared"]!.trials
+        #expect(Set(all.map(\.config)).count == all.count)
+        #expect(finished == 20 || finished == 21)  // the other runner may have one in flight at the limit
+        #expect(a.stopReason == .maxTrials && b.stopReason == .maxTrials)
+    }
+}

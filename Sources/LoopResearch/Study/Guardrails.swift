@@ -84,14 +84,18 @@ extension Guardrails {
 
     /// Whether `config` lies within `duplicateTolerance` of one of `tried` in every parameter.
     public func isNearDuplicate(_ config: Config, of tried: [Config], in space: Space) -> Bool {
-        let point = space.unitPoint(of: config)
-        return tried.contains { other in
-            let q = space.unitPoint(of: other)
-            for (i, p) in space.parameters.enumerated() {
+        isNearDuplicate(space.unitPoint(of: config), of: tried.map(space.unitPoint), in: space)
+    }
+
+    /// The same test on unit coordinates (`Space.unitPoint`), which a study caches per trial.
+    public func isNearDuplicate(_ point: [Double?], of tried: [[Double?]], in space: Space) -> Bool {
+        let numeric = space.parameters.map(\.distribution.isNumeric)
+        return tried.contains { q in
+            for i in numeric.indices {
                 switch (point[i], q[i]) {
                 case (nil, nil): continue
                 case (let a?, let b?):
-                    if p.distribution.isNumeric ? abs(a - b) > duplicateTolerance : a != b { return false }
+                    if numeric[i] ? abs(a - b) > duplicateTolerance : a != b { return false }
                 default: return false
                 }
             }

@@ -13,13 +13,19 @@ public final class Study {
     public private(set) var trials: [StudyTrial]
     /// Why the study stopped, once `next()` has returned nil.
     public private(set) var stopReason: StopReason?
-    public var pruner = MedianPruner()
+    /// Decides `shouldPrune`; the median rule unless the caller picks another.
+    public var pruner: any Pruner = MedianPruner()
 
     private let store: any StudyStore
     private let sampler: any Sampler
     private let now: () -> Double
     private var runStartedAt: Double
     private var nearDuplicatesInARow = 0
+    /// Unit coordinates of each trial's configuration, for the near-duplicate guardrail (a
+    /// trial's configuration never changes, and recomputing them dominated its cost).
+    private var unitPoints: [Int64: [Double?]] = [:]
+    /// Trials this object started; the others may belong to another process running the study.
+    private var startedHere: Set<Int64> = []
     /// Intermediate values reported in this process, by trial id then step (for the pruner).
     private var reports: [Int64: [Int: Double]] = [:]
 
@@ -53,6 +59,7 @@ public final class Study {
     /// study. A stale configuration is proposed again before anything new.
     public func next() throws(StudyError) -> StudyTrial? {
         if stopReason != nil { return nil }
+        try catchUp()
         let rails = declaration.guardrails
         if let reason = rails.stopReason(trials: trials, goal: declaration.goal, elapsed: now() - runStartedAt) {
             return try stop(reason)
@@ -67,8 +74,11 @@ public final class Study {
                 return try stop(.exhausted)
             }
             if let limit = rails.maxNearDuplicates, limit > 0 {
-                let tried = trials.filter { $0.status != .stale }.map(\.config)
-                if rails.isNearDuplicate(proposed, of: tried, in: declaration.space) {
+                let space = declaration.space
+                let tried = trials.lazy.filter { $0.status != .stale }.map { t in
+                    self.unitPoints[t.id] ?? { let p = space.unitPoint(of: t.config); self.unitPoints[t.id] = p; return p }()
+                }
+                if rails.isNearDuplicate(space.unitPoint(of: proposed), of: Array(tried), in: space) {
                     nearDuplicatesInARow += 1
                     if nearDuplicatesInARow >= limit { return try stop(.nearDuplicates) }
                 } else {
@@ -78,8 +88,25 @@ public final class Study {
             config = proposed
         }
         let trial = try Study.storing { try store.startTrial(studyID: id, config: config) }
+        startedHere.insert(trial.id)
         trials.append(trial)
+        if trials.count > 1, trials[trials.count - 2].number > trial.number { trials.sort { $0.number < $1.number } }
         return trial
+    }
+
+    /// Picks up trials another process started, and the outcome of those it was running, so two
+    /// processes on one study neither propose the same configuration nor overrun `maxTrials`.
+    /// In the common single-process case this is one empty indexed read.
+    private func catchUp() throws(StudyError) {
+        let foreignRunning = trials.lazy.filter { $0.status == .running && !self.startedHere.contains($0.id) }.map(\.number).min()
+        let from = foreignRunning ?? ((trials.last?.number ?? -1) + 1)
+        let fresh = try Study.storing { try store.trials(studyID: id, fromNumber: from) }
+        guard !fresh.isEmpty else { return }
+        var byID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
+        for t in fresh where !startedHere.contains(t.id) {
+            if let i = byID[t.id] { trials[i] = t } else { byID[t.id] = trials.count; trials.append(t) }
+        }
+        trials.sort { $0.number < $1.number }
     }
 
     /// What the sampler learns from: every non-stale trial, values minimised; running, failed and

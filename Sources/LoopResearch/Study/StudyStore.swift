@@ -25,6 +25,9 @@ public protocol StudyStore: AnyObject {
     /// Creates the study or reopens the one with this name, returning its id and every trial it
     /// has, trials orphaned by a dead process already marked `stale`.
     func openStudy(_ declaration: StudyDeclaration) throws -> (id: Int64, trials: [StudyTrial])
+    /// The study's trials numbered `number` and above (what other processes may have added or
+    /// finished since this one last looked).
+    func trials(studyID: Int64, fromNumber number: Int) throws -> [StudyTrial]
     /// Records a new `running` trial numbered after the study's last.
     func startTrial(studyID: Int64, config: Config) throws -> StudyTrial
     /// Records a running (or stale) trial's outcome: its final status, metrics, value and error.
@@ -60,6 +63,10 @@ public final class InMemoryStudyStore: StudyStore {
         let study = (id: Int64(studies.count + 1), trials: [StudyTrial]())
         studies[declaration.name] = study
         return study
+    }
+
+    public func trials(studyID: Int64, fromNumber number: Int) throws -> [StudyTrial] {
+        studies.values.first { $0.id == studyID }?.trials.filter { $0.number >= number } ?? []
     }
 
     public func startTrial(studyID: Int64, config: Config) throws -> StudyTrial {

@@ -103,6 +103,16 @@ extension Store {
         }
     }
 
+    /// A study's trials numbered `number` and above, in number order: how a process running a
+    /// study picks up what other processes started and finished since it last looked (one
+    /// indexed range read).
+    public func trials(studyID: Int64, fromNumber number: Int) throws(StoreError) -> [Trial] {
+        try read("list trials") { db in
+            try Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE study_id = ? AND number >= ? ORDER BY number",
+                               arguments: [studyID, number])
+        }
+    }
+
     /// The best `complete` trial by value, in the study's goal direction (ties: the earliest).
     public func bestTrial(studyID: Int64) throws(StoreError) -> Trial? {
         try read("find the best trial") { db in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 /// `looplab run FILE [ARGS...]`
 struct RunCommand: ParsableCommand {
@@ -13,8 +14,12 @@ struct RunCommand: ParsableCommand {
               looplab run examples/tour.loop
               looplab run sweep.loop --trials 20
               cat job.loop | looplab run - fast
+              looplab run --store /data/runs.db study.loop
             """
     )
+
+    @Option(help: ArgumentHelp("The project store's database file (default: $LOOPLAB_STORE, else .looplab/looplab.db here).", valueName: "PATH"))
+    var store: String?
 
     @Argument(help: ArgumentHelp("The script to run (`-` reads stdin).", valueName: "FILE"))
     var file: String
@@ -23,6 +28,8 @@ struct RunCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        // The research primitives resolve the store from LOOPLAB_STORE when they first need it.
+        if let store { setenv("LOOPLAB_STORE", store, 1) }
         let source: ScriptRunner.Source = file == "-" ? .standardInput : .file(file)
         let status = ScriptRunner.run(source: source, arguments: arguments)
         if status != 0 { throw ExitCode(status) }

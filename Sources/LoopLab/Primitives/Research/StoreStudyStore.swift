@@ -35,6 +35,10 @@ final class StoreStudyStore: StudyStore {
         return (study.id, try store.trials(studyID: study.id).map(convert))
     }
 
+    func trials(studyID: Int64, fromNumber number: Int) throws -> [StudyTrial] {
+        try store.trials(studyID: studyID, fromNumber: number).map(convert)
+    }
+
     func startTrial(studyID: Int64, config: Config) throws -> StudyTrial {
         convert(try store.startTrial(studyID: studyID, params: ResearchValues.jsonParams(config)))
     }

@@ -29,7 +29,8 @@ enum StudyPrimitives {
             "study",
             [NativeParameter("name"), .optional("space"), .optional("goal"), .optional("strategy"), .optional("seed"),
              .optional("max_trials"), .optional("max_time"), .optional("patience"), .optional("min_delta"),
-             .optional("max_failures"), .optional("max_repeated_error"), .optional("max_near_duplicates")],
+             .optional("max_failures"), .optional("max_repeated_error"), .optional("max_near_duplicates"),
+             NativeParameter("pruner", default: .string("median"))],
             doc: "Creates or resumes the named study in the project store; `for t in st { ... }` runs trials until a guardrail stops it. Settings left out keep the stored study's (else max_trials: 100, max_failures: 5, max_repeated_error: 3, max_near_duplicates: 5)."
         ) { call throws(LoopError) in
             try open(call, context: context)
@@ -124,6 +125,11 @@ enum StudyPrimitives {
         } catch {
             if case .incompatibleSpace = error { throw researchError("study '\(name)': " + ResearchMessages.describe(error)) }
             throw ResearchMessages.error(error)
+        }
+        switch try call.string("pruner") {
+        case "median": study.pruner = MedianPruner()
+        case "asha": study.pruner = SuccessiveHalvingPruner()
+        case let other: throw researchError("study: pruner must be \"median\" or \"asha\", got \"\(other)\"")
         }
         let box = StudyBox(study: study, context: context)
         context.openStudies[name] = box
