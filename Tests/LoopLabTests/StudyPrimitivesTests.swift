@@ -63,9 +63,8 @@ import Testing
         let out = try store.run(syntheticObjective + """
 
         let st = study("errors", space: s, goal: maximize("accuracy"), strategy: "random", max_trials: 8, max_failures: 10)
-        # An error escaping the loop body leaves the trial running; the next loop fails it first.
-        let escaped = try { for t in st { error("out of memory") } } catch e { e.message }
         for t in st {
+          if t.id == 0 { error("out of memory") }        # fails this trial; the study goes on
           if t.id == 1 { continue }                      # skipped remember: failed by the iterator
           if t.id == 2 {
             try { error("nan loss", kind: "train") } catch e { fail(t, e) }
@@ -74,14 +73,29 @@ import Testing
           remember(t, {accuracy: objective(t)})
         }
         let h = history(st)
-        print(escaped, h.count, [h[0].status, h[1].status, h[2].status, h[3].status])
-        print(h[2].error)
+        print(h.count, [h[0].status, h[1].status, h[2].status, h[3].status], st.stop_reason)
         print(h[0].error)
+        print(h[2].error)
+        print(h[1].error)
         """)
         let lines = out.split(separator: "\n").map(String.init)
-        #expect(lines[0] == #"out of memory 8 ["failed", "failed", "failed", "complete"]"#)
-        #expect(lines[1] == "train: nan loss")
-        #expect(lines[2].contains("without remember"))
+        #expect(lines[0] == #"8 ["failed", "failed", "failed", "complete"] max_trials"#)
+        #expect(lines[1].hasPrefix("error error: out of memory at "))
+        #expect(lines[2] == "train: nan loss")
+        #expect(lines[3].contains("without remember"))
+    }
+
+    @Test func interruptsAndRuntimeErrorsOutsideTrialsStillPropagate() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let error = try #require(store.error(syntheticObjective + """
+
+        let st = study("outside", space: s, goal: maximize("accuracy"), strategy: "random", max_trials: 3)
+        for t in st { remember(t, {accuracy: objective(t)}) }
+        for t in st { }
+        undefined_after_loop()
+        """))
+        #expect(error.message == "undefined variable 'undefined_after_loop'")
     }
 
     @Test func maxTimeStopsTheStudy() throws {

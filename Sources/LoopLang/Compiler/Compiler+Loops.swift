@@ -110,6 +110,7 @@ extension Compiler {
                 guard let make = h.type.makeIterator else { throw LoopError(.notIterable(h.type.name), at: sequenceSpan) }
                 let next: () throws(LoopError) -> Value?
                 do throws(LoopError) { next = try make(h.object, rt.interpreter) } catch { throw error.located(sequenceSpan) }
+                let consumer = h.type.consumesBodyError
                 while true {
                     let item: Value?
                     do throws(LoopError) { item = try next() } catch { throw error.located(sequenceSpan) }
@@ -122,7 +123,21 @@ extension Compiler {
                     } else {
                         bind(base, item, nil)
                     }
-                    if !(try iterate(base)) { break }
+                    guard let consumer else {
+                        if !(try iterate(base)) { break }
+                        continue
+                    }
+                    let savedTop = rt.top, savedDepth = rt.depth
+                    do throws(LoopError) {
+                        if !(try iterate(base)) { break }
+                    } catch {
+                        if case .interrupted = error.problem { throw error }
+                        if case .stackOverflow = error.problem { throw error }
+                        rt.top = savedTop
+                        rt.depth = savedDepth
+                        rt.unwind = .none
+                        guard try consumer(h.object, error) else { throw error }
+                    }
                 }
             default:
                 throw LoopError(.notIterable(value.typeName), at: sequenceSpan)

@@ -14,6 +14,11 @@ public final class HostType: @unchecked Sendable {
     public private(set) var members: [String: HostMember]
     /// When set, `for x in handle` iterates: the closure returns the next value or nil at the end.
     let makeIterator: ((AnyObject, Interpreter) throws(LoopError) -> () throws(LoopError) -> Value?)?
+    /// When set, an error raised by the body of `for x in handle` is handed to the handle first:
+    /// returning true records it as consumed and the loop goes on with the next item (a study
+    /// fails that trial and proposes the next); returning false lets it propagate. Interrupts
+    /// and stack overflows always propagate.
+    public var consumesBodyError: ((AnyObject, LoopError) throws(LoopError) -> Bool)?
 
     public init(
         name: String,

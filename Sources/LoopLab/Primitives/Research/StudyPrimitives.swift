@@ -1,3 +1,4 @@
+import Glibc
 import LoopLang
 import LoopResearch
 import LoopStore
@@ -37,7 +38,28 @@ enum StudyPrimitives {
         }
     }
 
-    static let studyType = HostType(
+    static let studyType: HostType = {
+        let type = makeStudyType()
+        // An error in the loop body fails that trial with the real message, and the study goes
+        // on with the next proposal (the contract); Ctrl-C still stops the loop.
+        // Misusing the research primitives themselves (kind "research") is a bug in the script
+        // and still stops it; a repeated error also stops the study by its guardrail.
+        type.consumesBodyError = { object, error throws(LoopError) in
+            let box = object as! StudyBox
+            guard let id = box.current, error.kind != "research" else { return false }
+            var place = ""
+            if let span = error.span { place = " at \(span.file.name):\(span.line):\(span.column)" }
+            let reason = "\(error.kind) error: \(error.message)\(place)"
+            try box.settle(id, reason: reason)
+            box.current = nil
+            let line = "study \(box.name): trial \(id) failed: \(reason)\n"
+            _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+            return true
+        }
+        return type
+    }()
+
+    private static func makeStudyType() -> HostType { HostType(
         name: "Study", doc: "A named search kept in the project store; iterate it to run trials.",
         summary: { ($0 as! StudyBox).summary },
         members: [
@@ -70,7 +92,7 @@ enum StudyPrimitives {
                 box.current = nil
                 return try box.next()
             }
-        })
+        }) }
 
     private static func open(_ call: NativeCall, context: ResearchContext) throws(LoopError) -> Value {
         let name = try call.string("name")
