@@ -13,8 +13,6 @@ enum ProposeBench {
         var seeds = 20
         var trials = 100
         var strategies: [Strategy] = [.default, .tpe]
-        /// The python that has optuna (`LOOPLAB_PYTHON`, else python3 on PATH).
-        var python: String? = getenv("LOOPLAB_PYTHON").map { String(cString: $0) } ?? ReferenceProgram.find("python3")
     }
 
     static func report(_ options: Options) -> BenchReport {
@@ -73,37 +71,26 @@ enum ProposeBench {
     /// Runs the Optuna script; its output is one JSON object per line.
     static func optunaReference(_ options: Options, checkpoints: [Int]) -> Reference {
         var reference = Reference()
-        guard let python = options.python else { reference.why = "python3 not found"; return reference }
-        guard let stdlib = StdlibLocator.locate() else { reference.why = "scripts/compare not found"; return reference }
-        let script = POSIXFiles.parent(stdlib) + "/scripts/compare/propose_optuna.py"
-        guard POSIXFiles.exists(script) else { reference.why = "\(script) not found"; return reference }
-        let command = "'\(python)' '\(script)' --seeds \(options.seeds) --trials \(options.trials) "
-            + "--checkpoints \(checkpoints.map(String.init).joined(separator: ",")) --timing-trials 500 2>/dev/null"
         Diagnostics.printError("bench propose: running Optuna TPE (\(options.seeds) seeds) for the reference...")
-        guard let pipe = popen(command, "r") else { reference.why = "could not start \(python)"; return reference }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, pipe)
-            if n <= 0 { break }
-            output.append(contentsOf: buffer[0..<n])
-        }
-        let status = pclose(pipe)
-        guard status == 0 else {
-            reference.why = (status >> 8) == 3 ? "optuna is not installed for \(python); set LOOPLAB_PYTHON" : "the Optuna script failed"
-            return reference
-        }
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-            guard case .record(let r)? = try? JSON.decode(String(line)) else { continue }
-            if case .string(let objective)? = r.fields["objective"], case .int(let k)? = r.fields["trials"],
-               let regret = r.fields["median_regret"]?.number {
-                reference.regret["\(objective)@\(k)"] = regret
-            } else if let ms = r.fields["ms_per_trial"]?.number {
-                reference.msPerTrial = ms
+        let script = PythonReference(script: "propose_optuna.py", arguments: [
+            "--seeds", String(options.seeds), "--trials", String(options.trials),
+            "--checkpoints", checkpoints.map(String.init).joined(separator: ","), "--timing-trials", "500",
+        ])
+        switch script.run() {
+        case .failure(let skipped):
+            reference.why = skipped.reason
+        case .success(let records):
+            for r in records {
+                if case .string(let objective)? = r.fields["objective"], case .int(let k)? = r.fields["trials"],
+                   let regret = r.fields["median_regret"]?.number {
+                    reference.regret["\(objective)@\(k)"] = regret
+                } else if let ms = r.fields["ms_per_trial"]?.number {
+                    reference.msPerTrial = ms
+                }
             }
+            reference.ran = !reference.regret.isEmpty
+            if !reference.ran { reference.why = "the Optuna script printed no regrets" }
         }
-        reference.ran = !reference.regret.isEmpty
-        if !reference.ran { reference.why = "the Optuna script printed nothing" }
         return reference
     }
 }

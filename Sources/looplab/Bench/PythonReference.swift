@@ -27,21 +27,13 @@ struct PythonReference {
         guard POSIXFiles.exists(path) else { return .failure(Skipped("\(path) not found")) }
         let env = environment.map { $0.hasPrefix("-") ? "-u '\($0.dropFirst())'" : "'\($0)'" }.joined(separator: " ")
         let command = "env \(env) '\(python)' '\(path)' " + arguments.map { "'\($0)'" }.joined(separator: " ") + " 2>/dev/null"
-        guard let pipe = popen(command, "r") else { return .failure(Skipped("could not start \(python)")) }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, pipe)
-            if n <= 0 { break }
-            output.append(contentsOf: buffer[0..<n])
-        }
-        let status = pclose(pipe)
+        guard let (status, text) = Shell.output(of: command) else { return .failure(Skipped("could not start \(python)")) }
         if status != 0 {
-            return .failure(Skipped((status >> 8) == 3 ? "torch/numpy not installed for \(python) (set LOOPLAB_PYTHON to a venv's python)"
-                : "\(script) failed (exit status \(status >> 8))"))
+            return .failure(Skipped(status == 3 ? "a module \(script) needs (numpy, torch, optuna) is not installed for \(python); set LOOPLAB_PYTHON to a venv's python"
+                : "\(script) failed (exit status \(status))"))
         }
         var records: [Record] = []
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+        for line in text.split(separator: "\n") {
             switch try? JSON.decode(String(line)) {
             case .record(let r)?: records.append(r)
             case .list(let items)?:  // gemm.py --json prints one list of objects

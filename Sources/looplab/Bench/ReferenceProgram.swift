@@ -32,16 +32,8 @@ struct ReferenceProgram {
         let scriptPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(scriptPath) }
         do { try POSIXFiles.writeText(scriptPath, source) } catch { return nil }
-        guard let pipe = popen("'\(binary)' '\(scriptPath)' 2>/dev/null", "r") else { return nil }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, pipe)
-            if n <= 0 { break }
-            output.append(contentsOf: buffer[0..<n])
-        }
-        guard pclose(pipe) == 0 else { return nil }
-        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
+        guard let (status, text) = Shell.output(of: "'\(binary)' '\(scriptPath)' 2>/dev/null"), status == 0 else { return nil }
+        let lines = text.split(separator: "\n")
         guard let last = lines.last, let value = Double(last.trimmingCharacters()), value.isFinite else { return nil }
         return value
     }
@@ -53,5 +45,22 @@ extension Substring {
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }
         return s
+    }
+}
+
+/// Runs a shell command and collects its standard output.
+enum Shell {
+    /// The exit status and everything the command printed; nil when it could not start.
+    static func output(of command: String) -> (status: Int32, text: String)? {
+        guard let pipe = popen(command, "r") else { return nil }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, pipe)
+            if n <= 0 { break }
+            output.append(contentsOf: buffer[0..<n])
+        }
+        let status = pclose(pipe)
+        return ((status >> 8) & 0xff, String(decoding: output, as: UTF8.self))
     }
 }
