@@ -154,4 +154,18 @@ import Testing
         #expect(first?["study"] as? String == "exp")
         #expect(first?["id"] as? Int == 0)
     }
+
+    @Test func finalEvalIsRecordedInTheStore() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run("""
+            let parts = split(dataset("blobs", n: 200, seed: 2), seed: 2)
+            let model = mlp(parts, hidden: [8], seed: 2)
+            train(model, parts.train, epochs: 1, progress: false)
+            final_eval(model, parts.test)
+            let hits = recall("final_eval")
+            print(hits.count > 0, hits[0].kind)
+            """)
+        #expect(out == "true note\n")
+    }
 }

@@ -19,7 +19,7 @@ import Testing
             print(model)
             let run = train(model, parts, epochs: 15, batch: 64, lr: 0.001, progress: false)
             print(run.status, run.steps)
-            let m = eval(model, parts.test)
+            let m = final_eval(model, parts.test)
             print(m.accuracy)
             """)
         let lines = out.split(separator: "\n").map(String.init)
@@ -123,7 +123,7 @@ import Testing
             let back = load_model(\(loopString(path)))
             print(back)
             print(params(back) == params(model))
-            print(eval(back, parts.test) == eval(model, parts.test))
+            print(eval(back, parts.val) == eval(model, parts.val))
             let text = text_data("abcabcabcabcabcabcabcabcabcabcabcabc")
             let g = gpt(vocab: text, ctx: 8, dim: 16, layers: 1, heads: 2)
             train(g, text, steps: 5, progress: false)
@@ -220,7 +220,7 @@ import Testing
             let parts = split(dataset("sine", n: 400), seed: 1)
             let model = mlp(parts, hidden: [32, 32], act: "tanh")
             train(model, parts, epochs: 60, lr: 0.01, progress: false)
-            let m = eval(model, parts.test)
+            let m = final_eval(model, parts.test)
             print(m.keys, m.r2 > 0.8)
             """)
         #expect(out == #"["mse", "r2", "loss"] true"# + "\n")
@@ -235,6 +235,18 @@ import Testing
         let lines = out.split(separator: "\n").map(String.init)
         #expect(lines[0] == "train true")
         #expect(lines[1] == "dataset: unknown dataset 'mnist' (known: spirals, moons, blobs, xor, sine, words)")
-        #expect(lines[2] == "eval: data must be a Dataset; for a split, pass one part such as split.test")
+        #expect(lines[2] == "eval: data must be a Dataset; for a split, pass one part such as parts.train or parts.val")
+    }
+
+    @Test func theTestSplitIsOnlyForFinalEval() throws {
+        let out = try runLoop("""
+            let parts = split(dataset("spirals", n: 300, seed: 1), train: 0.6, val: 0.2, test: 0.2, seed: 1)
+            let model = mlp(parts, hidden: [16], seed: 1)
+            train(model, parts.train, epochs: 2, progress: false)
+            print(try { eval(model, parts.test) } catch e { e.message.starts_with("eval: ") and e.message.contains("final_eval(model, data.test)") })
+            let m = final_eval(model, parts.test)
+            print(m.keys, eval(model, parts.val).keys == m.keys)
+            """)
+        #expect(out == "true\n[\"accuracy\", \"loss\"] true\n")
     }
 }

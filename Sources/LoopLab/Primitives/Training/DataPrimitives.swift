@@ -123,7 +123,7 @@ enum DataPrimitives {
             let scaler = try call.bool("standardize") ? Standardizer(fitting: parts.train.features) : nil
             func wrap(_ d: Dataset, _ part: String) -> Value {
                 TrainingTypes.handle(DataBox(.table(scaler.map { d.standardized(by: $0) } ?? d),
-                                             origin: "\(box.origin) \(part)", standardizer: scaler))
+                                             origin: "\(box.origin) \(part)", standardizer: scaler, isHoldout: part == "test"))
             }
             return .record(["train": wrap(parts.train, "train"), "val": wrap(parts.validation, "val"),
                             "test": wrap(parts.test, "test")])
@@ -134,7 +134,8 @@ enum DataPrimitives {
             let a = Int(Double(tokens.count) * fractions.train / total)
             let b = a + Int(Double(tokens.count) * fractions.val / total)
             func wrap(_ range: Range<Int>, _ part: String) -> Value {
-                TrainingTypes.handle(DataBox(.text(tokens: Array(tokens[range]), vocabulary: vocabulary), origin: "\(box.origin) \(part)"))
+                TrainingTypes.handle(DataBox(.text(tokens: Array(tokens[range]), vocabulary: vocabulary), origin: "\(box.origin) \(part)",
+                                             isHoldout: part == "test"))
             }
             return .record(["train": wrap(0..<a, "train"), "val": wrap(a..<b, "val"), "test": wrap(b..<tokens.count, "test")])
         }

@@ -10,8 +10,27 @@ enum EvalPrimitives {
         ) { call throws(LoopError) in
             let model = try call.model()
             let data = try call.dataset()
+            guard !data.isHoldout else {
+                throw trainError("eval", "\(data.summary) is the held-out test split; evaluate it once, at the end, with final_eval(model, data.test) (looking at the test set while tuning makes it a second validation set)")
+            }
             try checkFits(model, data, function: "eval")
             return .record(pairs: metrics(model, data).map { ($0.0, .float($0.1)) })
+        }
+
+        registry.function(
+            "final_eval", [NativeParameter("model"), NativeParameter("data")],
+            doc: "The one evaluation of the held-out test split (eval refuses it): the same metrics as eval, recorded in the project store's memory."
+        ) { call throws(LoopError) in
+            let model = try call.model()
+            let data = try call.dataset()
+            try checkFits(model, data, function: "final_eval")
+            let result = Value.record(pairs: metrics(model, data).map { ($0.0, .float($0.1)) })
+            // Recorded through `remember`, so it lands wherever the project's notes do.
+            if let remember = call.interpreter.lookup("remember") {
+                let note = "final_eval of \(model.summary) on \(data.summary): \(Printer.repr(result))"
+                _ = try call.interpreter.call(remember, [.string(note)], named: [("tags", .list([.string("final_eval")]))])
+            }
+            return result
         }
     }
 

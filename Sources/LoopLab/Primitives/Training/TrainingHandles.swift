@@ -15,11 +15,14 @@ final class DataBox {
     /// The standardiser applied to the features (fitted on a training split), kept so a saved
     /// model can carry it.
     let standardizer: Standardizer?
+    /// The test part of a split: only `final_eval` may look at it (holdout discipline).
+    let isHoldout: Bool
 
-    init(_ content: Content, origin: String, standardizer: Standardizer? = nil) {
+    init(_ content: Content, origin: String, standardizer: Standardizer? = nil, isHoldout: Bool = false) {
         self.content = content
         self.origin = origin
         self.standardizer = standardizer
+        self.isHoldout = isHoldout
     }
 
     var count: Int {
@@ -255,7 +258,7 @@ enum TrainingArguments {
     static func dataset(_ v: Value, function: String, parameter: String) throws(LoopError) -> DataBox {
         if case .handle(let h) = v, let box = h.object as? DataBox { return box }
         if case .record = v {
-            throw trainError(function, "\(parameter) must be a Dataset; for a split, pass one part such as split.test")
+            throw trainError(function, "\(parameter) must be a Dataset; for a split, pass one part such as parts.train or parts.val")
         }
         throw trainError(function, "\(parameter) must be a Dataset (from load_csv, load_text, dataset or split), got \(v.typeName)")
     }
