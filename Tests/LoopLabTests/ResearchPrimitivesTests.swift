@@ -168,4 +168,31 @@ import Testing
             """)
         #expect(out == "true note\n")
     }
+
+    @Test func registryPromotesThroughGatesAndRollsBack() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run("""
+            let parts = split(dataset("blobs", n: 200, seed: 3), seed: 3)
+            let better = fn(new, champion) { champion == nil or new.accuracy > champion.metrics.accuracy }
+            let m1 = mlp(parts, hidden: [8], seed: 1)
+            train(m1, parts.train, epochs: 1, progress: false)
+            let v1 = promote(m1, as: "blobs", metrics: {accuracy: 0.5}, gate: better)
+            let v2 = promote(m1, as: "blobs", metrics: {accuracy: 0.4}, gate: better)
+            let v3 = promote(m1, as: "blobs", metrics: {accuracy: 0.9}, gate: better)
+            print(v1.version, v1.status, v2.status, v3.status, v1.artifact != nil)
+            print(champion("blobs").version, versions("blobs").map(fn(v) { v.status }))
+            print(rollback("blobs").version, champion("blobs").metrics.accuracy)
+            print(champion("nothing"))
+            print(try { promote(m1, as: "x") } catch e { e.message.starts_with("promote: give a model's metrics") })
+            """)
+        #expect(out == """
+            1 promoted rejected promoted true
+            3 ["promoted", "rejected", "promoted"]
+            1 0.5
+            nil
+            true
+
+            """)
+    }
 }

@@ -11,5 +11,6 @@ enum ResearchPrimitives {
         TrialPrimitives.register(into: registry)
         MemoryPrimitives.register(into: registry, context: context)
         ExportPrimitives.register(into: registry, context: context)
+        RegistryPrimitives.register(into: registry, context: context)
     }
 }
