@@ -24,13 +24,7 @@ public enum GPTBenchmark {
                 opt.step()
             }
         }
-        window()
-        var samples: [Double] = []
-        for _ in 0..<7 {
-            let t0 = GEMMBenchmark.monotonicSeconds()
-            window()
-            samples.append(GEMMBenchmark.monotonicSeconds() - t0)
-        }
-        return Double(batch * config.context * steps) / samples.sorted()[3]
+        // Median of 7 timed windows after a warm-up, as every LoopTrain benchmark measures.
+        return Double(batch * config.context * steps) / GEMMBenchmark.medianSeconds(minTime: 0, window)
     }
 }

@@ -26,13 +26,7 @@ public enum MLPBenchmark {
                 opt.step()
             }
         }
-        window()
-        var samples: [Double] = []
-        for _ in 0..<7 {
-            let t0 = GEMMBenchmark.monotonicSeconds()
-            window()
-            samples.append(GEMMBenchmark.monotonicSeconds() - t0)
-        }
-        return Double(batch * steps) / samples.sorted()[3]
+        // Median of 7 timed windows after a warm-up, as every LoopTrain benchmark measures.
+        return Double(batch * steps) / GEMMBenchmark.medianSeconds(minTime: 0, window)
     }
 }
