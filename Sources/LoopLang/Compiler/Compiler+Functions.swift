@@ -25,7 +25,9 @@ extension Compiler {
         for p in decl.parameters { defaults.append(try p.defaultValue.map { e throws(LoopError) in CodeRef(run: try compileExpr(e)) }) }
         function.scopes = saved
         boxing[0] = boxes
-        let body = try compileBlock(decl.body, boxes: boxes).code
+        var body = try compileBlock(decl.body, boxes: boxes).code
+        if decl.isSkill { body = rt.announcing(SkillCall(name: name, source: decl.source), body) }
+        if let principal = module.principal { body = rt.runningAs(principal, body) }
         let proto = FunctionProto(name: name, parameterNames: decl.parameters.map(\.name), defaults: defaults,
                                   boxedParameters: boxes, body: body, frameSize: function.maxSlot,
                                   captures: function.captures.map(\.source), returns: decl.body.containsReturn, isSkill: decl.isSkill,

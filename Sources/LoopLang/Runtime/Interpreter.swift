@@ -8,6 +8,11 @@ public final class Interpreter {
     public var output: OutputSink
     /// Where `use` looks after the current file's directory: project skills, user skills, stdlib.
     public var librarySearchPath: [String]
+    /// The host's resolver for `use`, tried for names that are not files beside the using file
+    /// (and always for `name@requirement`). Returning nil falls back to the search path.
+    public var moduleResolver: ((UseRequest) throws(LoopError) -> ResolvedModule?)?
+    /// Called each time a `skill` starts running (the host records skill use as evidence).
+    public var skillObserver: ((SkillCall) -> Void)?
     let runtime = Runtime()
     lazy var loader = ModuleLoader(interpreter: self)
     private(set) var session = Module(name: "<session>")

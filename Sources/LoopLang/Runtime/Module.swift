@@ -36,6 +36,8 @@ final class Module {
     var code: Code?
     var frameSize = 1
     var state: State = .compiling
+    /// Who this module's code runs as; nil for trusted code.
+    var principal: Principal?
 
     enum State { case compiling, compiled, running, ran }
 

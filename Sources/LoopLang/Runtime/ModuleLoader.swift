@@ -16,11 +16,7 @@ final class ModuleLoader {
     }
 
     func load(_ path: String, from file: SourceFile, span: SourceSpan) throws(LoopError) -> Module {
-        let name = path.hasSuffix(".loop") ? path : path + ".loop"
-        let dirs = path.hasPrefix("/") ? ["/"] : searchDirectories(from: file)
-        guard let found = dirs.map({ FileSystem.join($0, name) }).first(where: FileSystem.isFile) else {
-            throw LoopError(.moduleNotFound(path: path, searched: dirs), at: span)
-        }
+        let (found, principal) = try locate(path, from: file, span: span)
         let key = FileSystem.canonical(found)
         if let module = modules[key] {
             if module.state == .compiling { throw LoopError(.circularUse(path), at: span) }
@@ -30,6 +26,7 @@ final class ModuleLoader {
             throw LoopError(.host(kind: "io", message: "cannot read '\(found)'"), at: span)
         }
         let module = Module(name: key)
+        module.principal = principal
         modules[key] = module
         let source = SourceFile(name: path, text: text, path: key)
         do throws(LoopError) {
@@ -42,6 +39,35 @@ final class ModuleLoader {
         return module
     }
 
+    /// The file a `use` names. A file beside the using file comes first (the language's rule for
+    /// paths); a bare name, or any `name@requirement`, then goes to the host's resolver (the
+    /// skill library, which knows versions and packs); then the plain search path.
+    private func locate(_ path: String, from file: SourceFile, span: SourceSpan) throws(LoopError) -> (String, Principal?) {
+        let name = path.hasSuffix(".loop") ? path : path + ".loop"
+        if path.hasPrefix("/") {
+            if FileSystem.isFile(name) { return (name, nil) }
+            throw LoopError(.moduleNotFound(path: path, searched: ["/"]), at: span)
+        }
+        let dirs = searchDirectories(from: file)
+        let versioned = path.contains("@")
+        if !versioned, let here = dirs.first, FileSystem.isFile(FileSystem.join(here, name)) {
+            return (FileSystem.join(here, name), nil)
+        }
+        if let resolver = interpreter.moduleResolver {
+            let resolved: ResolvedModule?
+            do throws(LoopError) {
+                resolved = try resolver(UseRequest(path: path, fromFile: file.path))
+            } catch {
+                throw error.located(span)
+            }
+            if let resolved { return (resolved.path, resolved.principal) }
+        }
+        if !versioned, let found = dirs.dropFirst().map({ FileSystem.join($0, name) }).first(where: FileSystem.isFile) {
+            return (found, nil)
+        }
+        throw LoopError(.moduleNotFound(path: path, searched: dirs), at: span)
+    }
+
     /// Code that runs the module's top level the first time it is called.
     func runner(for module: Module) -> () throws(LoopError) -> Void {
         let interpreter = self.interpreter
@@ -49,7 +75,8 @@ final class ModuleLoader {
             guard module.state == .compiled, let code = module.code else { return }
             module.state = .running
             do throws(LoopError) {
-                _ = try interpreter.runTopLevel(code, frameSize: module.frameSize)
+                let run = module.principal.map { interpreter.runtime.runningAs($0, code) } ?? code
+                _ = try interpreter.runTopLevel(run, frameSize: module.frameSize)
                 module.state = .ran
             } catch {
                 module.state = .compiled

@@ -88,6 +88,8 @@ final class Runtime {
     private(set) var stackEnd: Frame
     var top: Frame
     var depth = 0
+    /// The principals of the code running now (see `Principal`), outermost first.
+    var principals: [Principal] = []
     var unwind: Unwind = .none
     var returnValue: Value = .nil
     unowned(unsafe) var interpreter: Interpreter!
