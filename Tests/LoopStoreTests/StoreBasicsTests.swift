@@ -9,7 +9,7 @@ import Testing
         let store = try Store(projectDirectory: directory.url)
         #expect(store.path == directory.databasePath)
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent(".looplab/looplab.db").path))
-        #expect(try store.schemaVersions() == ["v1"])
+        #expect(try store.schemaVersions() == ["v1", "v2"])
         #expect(try store.integrityCheck() == ["ok"])
         #expect(try store.durabilityInEffect() == .normal)
         try store.close()
@@ -122,5 +122,22 @@ import Testing
         #expect(try store.installedSkills().map(\.version) == ["1.0.0", "1.1.0"])
         #expect(try store.removeInstall(name: "sweep", version: "1.0.0") == 1)
         #expect(try store.installedSkills().map(\.permissions) == [[:]])
+    }
+
+    @Test func skillUsesAreEvidenceWithTheirTrialsOutcome() throws {
+        let directory = TemporaryDirectory()
+        let store = try Store(projectDirectory: directory.url)
+        let study = try store.openStudy(StudySpec(name: "digits"))
+        let first = try store.startTrial(studyID: study.id, params: ["lr": .number(0.1)])
+        let second = try store.startTrial(studyID: study.id, params: ["lr": .number(0.01)])
+        try store.recordSkillUse(skill: "warmup", sha256: "aa", trialID: first.id)
+        try store.recordSkillUse(skill: "warmup", sha256: "aa", trialID: first.id)
+        try store.recordSkillUse(skill: "warmup", sha256: "bb", trialID: second.id)
+        _ = try store.finishTrial(id: first.id, state: .complete, metrics: ["accuracy": 0.9], value: 0.9)
+        let all = try store.skillUses(skill: "warmup")
+        #expect(all.map(\.trialNumber) == [0, 1])
+        #expect(all.first == SkillUse(study: "digits", trialNumber: 0, state: .complete, metrics: ["accuracy": 0.9]))
+        #expect(try store.skillUses(skill: "warmup", sha256: "bb").map(\.state) == [.running])
+        #expect(try store.skillUses(skill: "other").isEmpty)
     }
 }

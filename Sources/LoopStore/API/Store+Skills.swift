@@ -31,3 +31,43 @@ extension Store {
         }
     }
 }
+
+/// One trial a skill ran in: the evidence a saved skill carries.
+public struct SkillUse: Sendable, Hashable {
+    public var study: String
+    public var trialNumber: Int
+    public var state: TrialState
+    public var metrics: [String: Double]
+
+    public init(study: String, trialNumber: Int, state: TrialState, metrics: [String: Double]) {
+        self.study = study
+        self.trialNumber = trialNumber
+        self.state = state
+        self.metrics = metrics
+    }
+}
+
+extension Store {
+    /// Records that the skill with this source hash ran during the trial (once per trial).
+    public func recordSkillUse(skill: String, sha256: String, trialID: Int64, now: Date = Date()) throws(StoreError) {
+        try write("record a use of skill \(skill)") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO skill_uses (skill, sha256, trial_id, used_at) VALUES (?, ?, ?, ?)",
+                           arguments: [skill, sha256, trialID, now])
+        }
+    }
+
+    /// The trials a skill ran in, any version (`sha256` nil) or one, oldest first.
+    public func skillUses(skill: String, sha256: String? = nil) throws(StoreError) -> [SkillUse] {
+        try read("read the uses of skill \(skill)") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT t.*, s.name AS study_name FROM skill_uses u
+                JOIN trials t ON t.id = u.trial_id JOIN studies s ON s.id = t.study_id
+                WHERE u.skill = ?1 AND (?2 IS NULL OR u.sha256 = ?2) ORDER BY u.used_at, t.id
+                """, arguments: [skill, sha256])
+            return try rows.map { row in
+                let trial = try Trial(row: row)
+                return SkillUse(study: row["study_name"], trialNumber: trial.number, state: trial.state, metrics: trial.metrics)
+            }
+        }
+    }
+}

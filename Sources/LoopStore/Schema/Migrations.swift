@@ -9,6 +9,9 @@ enum Schema {
         migrator.registerMigration("v1") { db in
             for statement in SchemaV1.statements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v2") { db in
+            for statement in SchemaV2.statements { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 
