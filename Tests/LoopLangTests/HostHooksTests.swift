@@ -112,4 +112,26 @@ import Testing
         }
         #expect(out == "5.0 2 1\nwarm:skill warm(l warm:skill warm(l\nwarm Warm up. lr steps= true")
     }
+
+    @Test func registrySetupsGiveEachInterpreterItsOwnAttachedState() {
+        final class Tally { var n = 0 }
+        let registry = Registry.core()
+        registry.onInterpreterCreated { $0.attach(Tally()) }
+        registry.function("tick", doc: "counts calls per interpreter") { call in
+            guard let tally = call.interpreter.attachment(Tally.self) else { return .nil }
+            tally.n += 1
+            return .int(tally.n)
+        }
+        let out = Interpreter.onLargeStack {
+            let output = CapturedOutput()
+            let first = Interpreter(registry: registry, output: output)
+            let second = Interpreter(registry: registry, output: output)
+            do throws(LoopError) {
+                try first.run(SourceFile(name: "a.loop", text: "tick()\nprint(tick())"))
+                try second.run(SourceFile(name: "b.loop", text: "print(tick())"))
+            } catch { return error.message }
+            return output.text
+        }
+        #expect(out == "2\n1\n")
+    }
 }

@@ -13,6 +13,8 @@ public final class Interpreter {
     public var moduleResolver: ((UseRequest) throws(LoopError) -> ResolvedModule?)?
     /// Called each time a `skill` starts running (the host records skill use as evidence).
     public var skillObserver: ((SkillCall) -> Void)?
+    /// Host objects that live as long as this interpreter, one per type (see `attachment`).
+    private var attachments: [ObjectIdentifier: AnyObject] = [:]
     let runtime = Runtime()
     lazy var loader = ModuleLoader(interpreter: self)
     private(set) var session = Module(name: "<session>")
@@ -31,6 +33,7 @@ public final class Interpreter {
         if let stdlibDirectory { path.append(stdlibDirectory) }
         self.librarySearchPath = path
         runtime.interpreter = self
+        for setup in registry.interpreterSetups { setup(self) }
         if let stdlibDirectory { loadPrelude(FileSystem.join(stdlibDirectory, "prelude.loop")) }
     }
 
@@ -52,6 +55,13 @@ public final class Interpreter {
             }
         }
     }
+
+    /// Keeps a host object with this interpreter, replacing any earlier one of the same type:
+    /// per-interpreter host state (a policy, a skill library) that native functions reach
+    /// through `call.interpreter.attachment(...)`.
+    public func attach<T: AnyObject>(_ object: T) { attachments[ObjectIdentifier(T.self)] = object }
+
+    public func attachment<T: AnyObject>(_ type: T.Type) -> T? { attachments[ObjectIdentifier(type)] as? T }
 
     // MARK: running code
 

@@ -92,6 +92,12 @@ public final class Registry: @unchecked Sendable {
 
     public func register(_ type: HostType) { types[type.name] = type }
 
+    /// Setups run on each interpreter made with this registry, before any code runs: how a host
+    /// installs per-interpreter hooks (`moduleResolver`, `skillObserver`) beside its natives.
+    public private(set) var interpreterSetups: [(Interpreter) -> Void] = []
+
+    public func onInterpreterCreated(_ setup: @escaping (Interpreter) -> Void) { interpreterSetups.append(setup) }
+
     public func doc(for name: String) -> String? {
         if let d = docs[name] { return d }
         if case .function(let f)? = globals[name] { return f.doc }
