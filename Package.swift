@@ -49,12 +49,14 @@ let package = Package(
         .target(name: "LoopTrain", swiftSettings: kernelFlags),
         // Spaces, samplers and the `propose` benchmark: pure computation, no dependencies.
         .target(name: "LoopResearch", swiftSettings: hostFlags),
-        .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore"], swiftSettings: hostFlags),
+        // Skill library on disk, pack manifests, archives and the lock file: no language dependency.
+        .target(name: "LoopSkills", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
+        .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills"], swiftSettings: hostFlags),
         .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
             dependencies: [
-                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore",
+                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore", "LoopSkills",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostFlags
@@ -72,7 +74,8 @@ let package = Package(
         .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
         .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain"]),
         .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch"]),
-        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang"]),
+        .testTarget(name: "LoopSkillsTests", dependencies: ["LoopSkills"]),
+        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore"]),
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
         .testTarget(
             name: "LoopStoreTests",
