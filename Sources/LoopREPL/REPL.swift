@@ -1,4 +1,5 @@
 import LoopLang
+import LoopLab
 
 /// The interactive session: reads cells through a `LineEditor`, evaluates them in one
 /// interpreter session, echoes numbered results and handles `:` meta-commands.
@@ -54,6 +55,8 @@ public final class REPL {
     }
 
     private func loop() -> Int32 {
+        // Leaving the session closes the project store (its WAL folded back into looplab.db).
+        defer { LoopLab.finish(interpreter) }
         if handlesSignals { InterruptSignal.install() }
         defer { if handlesSignals { InterruptSignal.uninstall() } }
         editor.completionHandler = { [unowned self] line, cursor in

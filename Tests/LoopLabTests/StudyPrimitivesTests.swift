@@ -35,8 +35,8 @@ import Testing
         let rows = try store.run(#"let h = history("digits-mlp"); print(h.count, h[0].status, h[14].id, type(h[0].params.lr))"#)
         #expect(rows == "15 complete 14 Float\n")
         // Reopening by name keeps the stored space, goal and guardrails.
-        let reopened = try store.run(#"let st = study("digits-mlp"); for t in st { print(t.id) }; print(st.goal, st.stop_reason)"#)
-        #expect(reopened == "maximize(\"accuracy\") max_trials\n")
+        let reopened = try store.run(#"let st = study("digits-mlp"); for t in st { print(t.id) }; print(st.goal, st.stop_reason, st.goal.metric, st.goal.maximize)"#)
+        #expect(reopened == "maximize(\"accuracy\") max_trials accuracy true\n")
     }
 
     @Test func trialMembers() throws {

@@ -1,20 +1,54 @@
 import Synchronization
 
-private let interruptRequested = Atomic<Bool>(false)
+/// Bit 0: Ctrl-C was requested. The bits above count armed deadlines that have expired (see
+/// `Deadline`), so running code checks one word for both and pays nothing extra while neither
+/// is pending.
+private let pending = Atomic<Int>(0)
 
 /// Ctrl-C support. A signal handler calls `request()`; running code raises the catchable
 /// "interrupted" error at its next statement, loop iteration or call, and long host primitives
 /// poll `isRequested` at their own checkpoints.
+///
+/// The same checkpoints stop code whose `Deadline` (a study's per-trial time budget) has passed:
+/// they raise the deadline's error instead, and keep raising it until the deadline is cancelled.
 public enum Interrupt {
-    /// Async-signal-safe: only stores to an atomic flag.
-    public static func request() { interruptRequested.store(true, ordering: .relaxed) }
-    public static func clear() { interruptRequested.store(false, ordering: .relaxed) }
-    @inline(__always) public static var isRequested: Bool { interruptRequested.load(ordering: .relaxed) }
+    /// Async-signal-safe: only an atomic read-modify-write.
+    public static func request() { pending.bitwiseOr(1, ordering: .relaxed) }
+    /// Forgets a pending Ctrl-C. An expired deadline stays in force until it is cancelled.
+    public static func clear() { pending.bitwiseAnd(~1, ordering: .relaxed) }
 
-    /// Raises "interrupted" (and clears the request) when one is pending, placed at `span`.
+    /// Whether running code should stop: Ctrl-C is pending, or the deadline of the code running
+    /// on this thread has passed. Long host primitives poll this.
+    @inline(__always) public static var isRequested: Bool {
+        let state = pending.load(ordering: .relaxed)
+        return state != 0 && (state & 1 != 0 || Deadline.expiredOnCurrentThread() != nil)
+    }
+
+    /// Whether Ctrl-C (not a deadline) is pending.
+    public static var isUserRequested: Bool { pending.load(ordering: .relaxed) & 1 != 0 }
+
+    /// Raises "interrupted" (and clears the request) when one is pending, or the error of this
+    /// thread's expired deadline, placed at `span`.
     @inline(__always) public static func check(at span: SourceSpan? = nil) throws(LoopError) {
-        if interruptRequested.load(ordering: .relaxed), interruptRequested.exchange(false, ordering: .relaxed) {
-            throw LoopError(.interrupted, at: span)
+        if pending.load(ordering: .relaxed) != 0 { try slowCheck(at: span) }
+    }
+
+    /// Raises the error of this thread's expired deadline, if any; a pending Ctrl-C is left for
+    /// the next `check`. For host primitives that must not finish normally once the budget of the
+    /// code that called them has run out (a `train` stopped early, a trial about to complete).
+    public static func checkDeadline(at span: SourceSpan? = nil) throws(LoopError) {
+        if pending.load(ordering: .relaxed) > 1, let expired = Deadline.expiredOnCurrentThread() {
+            throw expired.error(at: span)
         }
     }
+
+    @inline(never) private static func slowCheck(at span: SourceSpan?) throws(LoopError) {
+        if pending.bitwiseAnd(~1, ordering: .relaxed).oldValue & 1 != 0 {
+            throw LoopError(.interrupted, at: span)
+        }
+        try checkDeadline(at: span)
+    }
+
+    /// Counts a deadline that expired (+1) or an expired one that was cancelled (-1).
+    static func adjustExpired(by delta: Int) { pending.wrappingAdd(delta * 2, ordering: .relaxed) }
 }

@@ -22,10 +22,13 @@ public struct Guardrails: Hashable, Sendable {
     /// Largest distance, in unit coordinates per parameter, at which two configurations count as
     /// near-duplicates (categorical values must match exactly).
     public var duplicateTolerance: Double = 1e-3
+    /// Seconds one trial's loop body may run; a trial that runs longer is stopped and recorded
+    /// `interrupted` ("trial budget: ..."), and the study goes on. Enforced by the host (LoopLab).
+    public var trialBudget: Double? = nil
 
     public init(maxTrials: Int? = 100, maxTime: Double? = nil, patience: Int? = nil, minDelta: Double = 0,
                 maxFailures: Int? = 5, maxRepeatedError: Int? = 3, maxNearDuplicates: Int? = 5,
-                duplicateTolerance: Double = 1e-3) {
+                duplicateTolerance: Double = 1e-3, trialBudget: Double? = nil) {
         self.maxTrials = maxTrials
         self.maxTime = maxTime
         self.patience = patience
@@ -34,6 +37,7 @@ public struct Guardrails: Hashable, Sendable {
         self.maxRepeatedError = maxRepeatedError
         self.maxNearDuplicates = maxNearDuplicates
         self.duplicateTolerance = duplicateTolerance
+        self.trialBudget = trialBudget
     }
 }
 

@@ -58,10 +58,12 @@ public final class Study {
     /// Starts the next trial, or returns nil (and records `stopReason`) when a guardrail stops the
     /// study. A stale configuration is proposed again before anything new.
     public func next() throws(StudyError) -> StudyTrial? {
-        if stopReason != nil { return nil }
+        if stopReason != nil { return try nextRepeat() }
         try catchUp()
         let rails = declaration.guardrails
-        if let reason = rails.stopReason(trials: trials, goal: declaration.goal, elapsed: now() - runStartedAt) {
+        // Repeats re-run finalists; they are not part of the search the guardrails bound.
+        let searched = trials.filter { !$0.isRepeat }
+        if let reason = rails.stopReason(trials: searched, goal: declaration.goal, elapsed: now() - runStartedAt) {
             return try stop(reason)
         }
         let config: Config
@@ -70,7 +72,8 @@ public final class Study {
         } else {
             let history = observations()
             var rng = SeededRandom(seed: declaration.seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
-            guard let proposed = sampler.propose(space: declaration.space, history: history, n: 1, rng: &rng).first else {
+            guard let proposed = sampler.propose(space: declaration.space, history: history, n: 1,
+                                                 allowRepeat: declaration.allowRepeat, rng: &rng).first else {
                 return try stop(.exhausted)
             }
             if let limit = rails.maxNearDuplicates, limit > 0 {
@@ -112,7 +115,7 @@ public final class Study {
     /// What the sampler learns from: every non-stale trial, values minimised; running, failed and
     /// pruned trials count as tried without a value.
     public func observations() -> [Observation] {
-        trials.filter { $0.status != .stale }.map { t in
+        trials.filter { $0.status != .stale && !$0.isRepeat }.map { t in
             let value = t.status == .complete ? t.value.map(declaration.goal.objective) : nil
             return Observation(config: t.config, value: value)
         }
@@ -121,13 +124,68 @@ public final class Study {
     /// The first stale configuration no later trial has run again.
     private func pendingStaleConfig() -> Config? {
         let rerun = Set(trials.filter { $0.status != .stale }.map(\.config))
-        return trials.first { $0.status == .stale && !rerun.contains($0.config) }?.config
+        return trials.first { $0.status == .stale && !$0.isRepeat && !rerun.contains($0.config) }?.config
     }
 
+    /// Records why the search stopped, then goes on with the finalists' repeats, if any.
     private func stop(_ reason: StopReason) throws(StudyError) -> StudyTrial? {
         stopReason = reason
         try Study.storing { try store.setStopReason(studyID: id, reason.rawValue) }
+        return try nextRepeat()
+    }
+
+    // MARK: Repeats
+
+    /// The best complete proposed configurations (not repeats), best first: the ones `repeats`
+    /// runs again before `best` is decided.
+    public var finalists: [StudyTrial] {
+        let count = declaration.finalists ?? max(declaration.repeats, 1)
+        let goal = declaration.goal
+        var seen = Set<Config>()
+        return trials.filter { $0.status == .complete && !$0.isRepeat && $0.value != nil }
+            .sorted { a, b in a.value! == b.value! ? a.number < b.number : goal.improves(a.value!, on: b.value!) }
+            .filter { seen.insert($0.config).inserted }
+            .prefix(count).map { $0 }
+    }
+
+    /// The next repeat a finalist still needs, or nil when all have run (then the study is over).
+    /// Repeats that went stale are run again; finished or running ones count.
+    private func nextRepeat() throws(StudyError) -> StudyTrial? {
+        guard declaration.repeats > 0 else { return nil }
+        try catchUp()
+        for finalist in finalists {
+            let done = trials.filter { $0.repeatOf == finalist.number && $0.status != .stale }.count
+            guard done < declaration.repeats else { continue }
+            let trial = try Study.storing {
+                try store.startRepeat(studyID: id, config: finalist.config, repeatOf: finalist.number, repeatIndex: done + 1)
+            }
+            startedHere.insert(trial.id)
+            trials.append(trial)
+            if trials.count > 1, trials[trials.count - 2].number > trial.number { trials.sort { $0.number < $1.number } }
+            return trial
+        }
         return nil
+    }
+
+    /// The goal values of a configuration's complete runs: the trial itself, then its repeats.
+    public func runs(of trial: StudyTrial) -> [StudyTrial] {
+        let original = trial.repeatOf.flatMap { n in trials.first { $0.number == n } } ?? trial
+        return trials.filter { ($0.number == original.number || $0.repeatOf == original.number) && $0.status == .complete && $0.value != nil }
+    }
+
+    /// The mean goal value over a configuration's complete runs (nil when none completed).
+    public func meanValue(of trial: StudyTrial) -> Double? {
+        let values = runs(of: trial).compactMap(\.value)
+        return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// A trial's seed: a function of the study's seed and the trial's number, so every trial, a
+    /// repeat included, has its own, and a rerun gives a trial the same one. In 0..<2^31.
+    public func seed(of trial: StudyTrial) -> Int {
+        var z = declaration.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(trial.number + 1)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) & 0x7FFF_FFFF)
     }
 
     // MARK: Finishing trials
@@ -177,13 +235,22 @@ public final class Study {
 
     // MARK: Results and pruning
 
-    /// The best complete trial in the goal's direction (the earliest among equals).
+    /// The best complete trial in the goal's direction (the earliest among equals). With
+    /// `repeats`, the finalist whose runs have the best mean (a repeat is never `best` itself; its
+    /// original trial is).
     public var best: StudyTrial? {
-        var best: StudyTrial?
-        for t in trials where t.status == .complete {
-            if let v = t.value, declaration.goal.improves(v, on: best?.value) { best = t }
+        guard declaration.repeats > 0 else {
+            var best: StudyTrial?
+            for t in trials where t.status == .complete {
+                if let v = t.value, declaration.goal.improves(v, on: best?.value) { best = t }
+            }
+            return best
         }
-        return best
+        var best: (trial: StudyTrial, mean: Double)?
+        for t in finalists {
+            if let mean = meanValue(of: t), declaration.goal.improves(mean, on: best?.mean) { best = (t, mean) }
+        }
+        return best?.trial
     }
 
     /// Records an intermediate value of a running trial.

@@ -6,15 +6,25 @@ public struct StudyDeclaration: Sendable {
     public var strategy: Strategy
     public var seed: UInt64
     public var guardrails: Guardrails
+    /// After a guardrail stops the study, each finalist's configuration runs this many more
+    /// times with new seeds, and `best` ranks finalists by their mean (0: no repeats).
+    public var repeats: Int
+    /// How many of the best configurations are finalists (nil: `repeats`).
+    public var finalists: Int?
+    /// Whether the sampler may propose a configuration that was already tried.
+    public var allowRepeat: Bool
 
     public init(name: String, space: Space, goal: Goal, strategy: Strategy = .default, seed: UInt64 = 0,
-                guardrails: Guardrails = Guardrails()) {
+                guardrails: Guardrails = Guardrails(), repeats: Int = 0, finalists: Int? = nil, allowRepeat: Bool = false) {
         self.name = name
         self.space = space
         self.goal = goal
         self.strategy = strategy
         self.seed = seed
         self.guardrails = guardrails
+        self.repeats = repeats
+        self.finalists = finalists
+        self.allowRepeat = allowRepeat
     }
 }
 
@@ -30,6 +40,8 @@ public protocol StudyStore: AnyObject {
     func trials(studyID: Int64, fromNumber number: Int) throws -> [StudyTrial]
     /// Records a new `running` trial numbered after the study's last.
     func startTrial(studyID: Int64, config: Config) throws -> StudyTrial
+    /// Records a new `running` repeat of trial `repeatOf` (its `repeatIndex`-th).
+    func startRepeat(studyID: Int64, config: Config, repeatOf: Int, repeatIndex: Int) throws -> StudyTrial
     /// Records a running (or stale) trial's outcome: its final status, metrics, value and error.
     func finishTrial(_ trial: StudyTrial) throws
     /// Records an intermediate value of a running trial (for pruning).
@@ -74,6 +86,15 @@ public final class InMemoryStudyStore: StudyStore {
         let trial = StudyTrial(id: nextTrialID, number: studies[name]!.trials.count, config: config)
         nextTrialID += 1
         studies[name]!.trials.append(trial)
+        return trial
+    }
+
+    public func startRepeat(studyID: Int64, config: Config, repeatOf: Int, repeatIndex: Int) throws -> StudyTrial {
+        let started = try startTrial(studyID: studyID, config: config)
+        var trial = started
+        trial.repeatOf = repeatOf
+        trial.repeatIndex = repeatIndex
+        try finishTrial(trial)
         return trial
     }
 

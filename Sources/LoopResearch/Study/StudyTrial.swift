@@ -24,9 +24,14 @@ public struct StudyTrial: Hashable, Sendable {
     public var value: Double?
     /// Why the trial failed, or why it became stale.
     public var error: String?
+    /// For a repeat (`repeats: k`): the number of the trial whose configuration it runs again.
+    public var repeatOf: Int?
+    /// 0 for a proposed configuration; 1, 2, ... for its repeats.
+    public var repeatIndex: Int
 
     public init(id: Int64, number: Int, config: Config, status: TrialStatus = .running,
-                metrics: [String: Double] = [:], value: Double? = nil, error: String? = nil) {
+                metrics: [String: Double] = [:], value: Double? = nil, error: String? = nil,
+                repeatOf: Int? = nil, repeatIndex: Int = 0) {
         self.id = id
         self.number = number
         self.config = config
@@ -34,5 +39,10 @@ public struct StudyTrial: Hashable, Sendable {
         self.metrics = metrics
         self.value = value
         self.error = error
+        self.repeatOf = repeatOf
+        self.repeatIndex = repeatIndex
     }
+
+    /// Whether this trial runs an earlier trial's configuration again with a new seed.
+    public var isRepeat: Bool { repeatOf != nil }
 }

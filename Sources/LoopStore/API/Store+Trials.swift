@@ -5,16 +5,21 @@ extension Store {
     /// Starts a trial: a `running` row owned by this process, numbered after the study's last.
     ///
     /// The number is taken inside the write transaction, so concurrent processes never collide.
+    /// `repeatOf` marks a repeat: the number of the trial whose configuration it runs again, and
+    /// `repeatIndex` which repeat it is (1, 2, ...).
     public func startTrial(studyID: Int64, params: [String: JSONValue], seed: Int? = nil,
+                           repeatOf: Int? = nil, repeatIndex: Int = 0,
                            now: Date = Date()) throws(StoreError) -> Trial {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
         return try write("start a trial") { db in
             try Store.requireStudy(db, studyID)
             try db.execute(sql: """
-                INSERT INTO trials (study_id, number, params, state, seed, started_at, heartbeat_at, pid, host)
+                INSERT INTO trials (study_id, number, params, state, seed, started_at, heartbeat_at, pid, host,
+                                    repeat_of, repeat_index)
                 VALUES (?, (SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = ?),
-                        ?, 'running', ?, ?, ?, ?, ?)
-                """, arguments: [studyID, studyID, paramsJSON, seed, now, now, owner.pid, owner.host])
+                        ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [studyID, studyID, paramsJSON, seed, now, now, owner.pid, owner.host,
+                                 repeatOf, repeatIndex])
             return try Store.fetchTrial(db, db.lastInsertedRowID)
         }
     }

@@ -32,6 +32,10 @@ public struct Trial: Sendable, Hashable, Identifiable {
     /// The process that runs (or ran) the trial.
     public var pid: Int32?
     public var host: String?
+    /// For a repeat: the `number` of the trial whose configuration it runs again (schema v3).
+    public var repeatOf: Int?
+    /// 0 for a proposed configuration, 1, 2, ... for its repeats.
+    public var repeatIndex: Int = 0
 }
 
 extension Trial: StoreRecord {
@@ -40,6 +44,7 @@ extension Trial: StoreRecord {
         case id, number, params, state, metrics, value, error, seed, pid, host
         case studyID = "study_id", startedAt = "started_at", finishedAt = "finished_at"
         case heartbeatAt = "heartbeat_at"
+        case repeatOf = "repeat_of", repeatIndex = "repeat_index"
     }
 }
 

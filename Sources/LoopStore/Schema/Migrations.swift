@@ -12,6 +12,9 @@ enum Schema {
         migrator.registerMigration("v2") { db in
             for statement in SchemaV2.statements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v3") { db in
+            for statement in SchemaV3.statements { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 

@@ -41,9 +41,13 @@ enum ScriptRunner {
         InterruptHandler.install()
         return Interpreter.onLargeStack {
             let interpreter = LoopLab.makeInterpreter(arguments: arguments)
+            // The store is closed (its WAL folded back) however the program ends.
+            defer { LoopLab.finish(interpreter) }
             do throws(LoopError) {
                 _ = try interpreter.run(file)
                 interpreter.output.flush()
+                // A Ctrl-C that stopped an `exec` as the program's last step still stops it.
+                if Interrupt.isUserRequested { throw LoopError(.interrupted) }
                 return ExitStatus.success
             } catch {
                 interpreter.output.flush()

@@ -79,8 +79,23 @@ enum MemoryPrimitives {
 
     /// `remember(t, metrics)`: a record of numbers, or a bare number for the goal metric.
     private static func completeTrial(_ box: TrialBox, _ metrics: Value) throws(LoopError) -> Value {
+        // A trial whose budget ran out (a `train` stopped early by it) must not complete.
+        try Interrupt.checkDeadline()
         var numbers: [String: Double] = [:]
         switch metrics {
+        case .record(let r) where ExecPrimitives.result(of: r) != nil:
+            // remember(t, exec(...)): a command that did not succeed ends the trial with why; a
+            // successful one must have printed the goal metric as a `key: value` line.
+            let result = ExecPrimitives.result(of: r)!
+            if let failure = result.failure {
+                let status: TrialStatus = result.status == "interrupted" ? .interrupted : .failed
+                return try TrialPrimitives.finish(box) { study throws(StudyError) in try study.fail(box.id, error: failure, status: status) }
+            }
+            for (name, v) in result.metrics.fields { if let d = v.number { numbers[name] = d } }
+            if numbers[box.study.goal.metric] == nil {
+                let message = "exec printed no '\(box.study.goal.metric): <number>' line (the study's goal)"
+                return try TrialPrimitives.finish(box) { study throws(StudyError) in try study.fail(box.id, error: message) }
+            }
         case .record(let r):
             for (name, v) in r.fields {
                 switch v {

@@ -39,6 +39,15 @@ final class ResearchContext {
         }
     }
 
+    /// Closes the store if it is open, folding its write-ahead log back into the database file (a
+    /// closed store is one file). The next use opens it again.
+    func close() {
+        openStudies = [:]
+        guard let store else { return }
+        self.store = nil
+        try? store.close()
+    }
+
     /// Runs a store call, turning its error into a catchable `.loop` error of kind "store".
     func withStore<T>(_ body: (Store) throws(StoreError) -> T) throws(LoopError) -> T {
         let store = try openStore()

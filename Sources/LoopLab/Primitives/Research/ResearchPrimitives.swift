@@ -1,7 +1,8 @@
 import LoopLang
 
 /// The research engine in the language: spaces, proposals, studies and trials, memory and
-/// export, all sharing one lazily opened project store.
+/// export, and `exec` (whose output is kept as an artifact), all sharing one lazily opened
+/// project store.
 enum ResearchPrimitives {
     static func register(into registry: Registry, storePath: String?, clock: any Clock) {
         let context = ResearchContext(storePath: storePath, clock: clock)
@@ -12,5 +13,8 @@ enum ResearchPrimitives {
         MemoryPrimitives.register(into: registry, context: context)
         ExportPrimitives.register(into: registry, context: context)
         RegistryPrimitives.register(into: registry, context: context)
+        ExecPrimitives.register(into: registry, context: context)
+        // So the host can close the store when a program ends (`LoopLab.finish`).
+        registry.onInterpreterCreated { $0.attach(context) }
     }
 }

@@ -26,6 +26,10 @@ final class StoreStudyStore: StudyStore {
             "max_failures": rails.maxFailures.map { .int($0) } ?? .null,
             "max_repeated_error": rails.maxRepeatedError.map { .int($0) } ?? .null,
             "max_near_duplicates": rails.maxNearDuplicates.map { .int($0) } ?? .null,
+            "trial_budget": rails.trialBudget.map { .number($0) } ?? .null,
+            "repeats": .int(declaration.repeats),
+            "finalists": declaration.finalists.map { .int($0) } ?? .null,
+            "allow_repeat": .bool(declaration.allowRepeat),
         ])
         let spec = StudySpec(
             name: declaration.name, space: SpaceJSON.encode(declaration.space), goalMetric: declaration.goal.metric,
@@ -41,6 +45,11 @@ final class StoreStudyStore: StudyStore {
 
     func startTrial(studyID: Int64, config: Config) throws -> StudyTrial {
         convert(try store.startTrial(studyID: studyID, params: ResearchValues.jsonParams(config)))
+    }
+
+    func startRepeat(studyID: Int64, config: Config, repeatOf: Int, repeatIndex: Int) throws -> StudyTrial {
+        convert(try store.startTrial(studyID: studyID, params: ResearchValues.jsonParams(config),
+                                     repeatOf: repeatOf, repeatIndex: repeatIndex))
     }
 
     func finishTrial(_ trial: StudyTrial) throws {
@@ -61,6 +70,7 @@ final class StoreStudyStore: StudyStore {
             ?? Config(t.params.compactMapValues { ResearchValues.parameterValue($0, for: nil) })
         return StudyTrial(id: t.id, number: t.number, config: config,
                           status: TrialStatus(rawValue: t.state.rawValue) ?? .failed,
-                          metrics: t.metrics, value: t.value, error: t.error)
+                          metrics: t.metrics, value: t.value, error: t.error,
+                          repeatOf: t.repeatOf, repeatIndex: t.repeatIndex)
     }
 }

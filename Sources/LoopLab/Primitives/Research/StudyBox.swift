@@ -17,7 +17,7 @@ final class StudyBox {
     init(study: Study, context: ResearchContext) {
         self.study = study
         self.context = context
-        self.trialType = TrialPrimitives.makeType(for: study.declaration.space)
+        self.trialType = TrialPrimitives.makeType(for: study.declaration.space, studyName: study.declaration.name)
     }
 
     var name: String { study.declaration.name }
@@ -38,9 +38,9 @@ final class StudyBox {
     /// Fails a trial this handle started if it is still running: the loop body ended without
     /// `remember(t, ...)`, `fail(t, ...)` or `prune(t)` (it raised an error, broke out, or
     /// forgot). Without this the trial would stay `running` until the process exits.
-    func settle(_ trialID: Int64, reason: String) throws(LoopError) {
+    func settle(_ trialID: Int64, reason: String, status: TrialStatus = .failed) throws(LoopError) {
         guard startedHere.contains(trialID), study.trial(trialID)?.status == .running else { return }
-        do throws(StudyError) { try study.fail(trialID, error: reason) } catch { throw ResearchMessages.error(error) }
+        do throws(StudyError) { try study.fail(trialID, error: reason, status: status) } catch { throw ResearchMessages.error(error) }
     }
 
     /// Settles every trial this handle left running (a new loop starts, or the study is reopened).
@@ -48,14 +48,32 @@ final class StudyBox {
         for id in startedHere.sorted() { try settle(id, reason: reason) }
     }
 
-    /// The history row of a trial: `{id, status, params, metrics, value, error}`.
+    /// The history row of a trial: `{id, status, params, metrics, value, error}`, plus
+    /// `repeat_of` and `repeat` for a repeat.
     func record(_ t: StudyTrial) -> Value {
-        ResearchValues.record([
+        var fields: [(String, Value)] = [
             ("id", .int(t.number)), ("status", .string(t.status.rawValue)),
             ("params", ResearchValues.record(t.config, space: study.declaration.space)),
             ("metrics", ResearchValues.record(t.metrics)), ("value", ResearchValues.optional(t.value)),
             ("error", ResearchValues.optional(t.error)),
-        ])
+        ]
+        if let original = t.repeatOf { fields += [("repeat_of", .int(original)), ("repeat", .int(t.repeatIndex))] }
+        return ResearchValues.record(fields)
+    }
+
+    /// `st.best`: the trial's row; with repeats, `value` and `metrics` are means over its
+    /// complete runs (the trial and its repeats), and `runs`/`values` show what was averaged.
+    func bestRecord(_ t: StudyTrial) -> Value {
+        guard study.declaration.repeats > 0, case .record(let row) = record(t) else { return record(t) }
+        let runs = study.runs(of: t)
+        var fields = row.fields
+        var sums: [String: (Double, Int)] = [:]
+        for run in runs { for (k, v) in run.metrics { sums[k, default: (0, 0)].0 += v; sums[k, default: (0, 0)].1 += 1 } }
+        fields["metrics"] = ResearchValues.record(sums.mapValues { $0.0 / Double($0.1) })
+        fields["value"] = ResearchValues.optional(study.meanValue(of: t))
+        fields["runs"] = .int(runs.count)
+        fields["values"] = .list(runs.compactMap(\.value).map { .float($0) })
+        return .record(Record(fields))
     }
 
     var summary: String {

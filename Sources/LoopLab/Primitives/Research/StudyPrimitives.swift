@@ -12,7 +12,12 @@ final class GoalBox {
 /// `study(...)`, `maximize`, `minimize` and the Study type: a named search that persists in the
 /// project store and is iterated with `for t in st { ... }`.
 enum StudyPrimitives {
-    static let goalType = HostType(name: "Goal", doc: "What a study optimises.", summary: { ($0 as! GoalBox).goal.description })
+    static let goalType: HostType = {
+        let type = HostType(name: "Goal", doc: "What a study optimises.", summary: { ($0 as! GoalBox).goal.description })
+        type.addMember("metric", .property(doc: "the metric's name") { .string(($0 as! GoalBox).goal.metric) })
+        type.addMember("maximize", .property(doc: "true when larger is better") { .bool(($0 as! GoalBox).goal.direction == .maximize) })
+        return type
+    }()
 
     /// Why a trial the loop body left running is failed (see `StudyBox.settle`).
     static let notRemembered = "the loop body ended without remember(t, metrics): it raised an error, broke out of the loop, or skipped remember"
@@ -31,8 +36,9 @@ enum StudyPrimitives {
             [NativeParameter("name"), .optional("space"), .optional("goal"), .optional("strategy"), .optional("seed"),
              .optional("max_trials"), .optional("max_time"), .optional("patience"), .optional("min_delta"),
              .optional("max_failures"), .optional("max_repeated_error"), .optional("max_near_duplicates"),
-             NativeParameter("pruner", default: .string("median"))],
-            doc: "Creates or resumes the named study in the project store; `for t in st { ... }` runs trials until a guardrail stops it. Settings left out keep the stored study's (else max_trials: 100, max_failures: 5, max_repeated_error: 3, max_near_duplicates: 5)."
+             NativeParameter("pruner", default: .string("median")), .optional("trial_budget"), .optional("repeats"),
+             .optional("finalists"), .optional("allow_repeat")],
+            doc: "Creates or resumes the named study in the project store; `for t in st { ... }` runs trials until a guardrail stops it. Settings left out keep the stored study's (else max_trials: 100, max_failures: 5, max_repeated_error: 3, max_near_duplicates: 5). trial_budget: 30s stops a trial that runs longer (recorded interrupted); repeats: k re-runs the best `finalists:` (default k) configurations k times with new seeds before st.best is decided by the mean; allow_repeat: true lets the strategy propose tried configurations."
         ) { call throws(LoopError) in
             try open(call, context: context)
         }
@@ -47,6 +53,14 @@ enum StudyPrimitives {
         type.consumesBodyError = { object, error throws(LoopError) in
             let box = object as! StudyBox
             guard let id = box.current, error.kind != "research" else { return false }
+            if error.kind == "deadline", error.message.hasPrefix(TrialBudget.prefix) {
+                // The trial ran out of its budget: stopped from outside, not failed by its code.
+                try box.settle(id, reason: error.message, status: .interrupted)
+                box.current = nil
+                let line = "study \(box.name): trial \(id) stopped: \(error.message)\n"
+                _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+                return true
+            }
             var place = ""
             if let span = error.span { place = " at \(span.file.name):\(span.line):\(span.column)" }
             let reason = "\(error.kind) error: \(error.message)\(place)"
@@ -64,9 +78,9 @@ enum StudyPrimitives {
         summary: { ($0 as! StudyBox).summary },
         members: [
             "name": .property(doc: "The study's name.") { .string(($0 as! StudyBox).name) },
-            "best": .property(doc: "The best complete trial as {id, params, metrics, value}, or nil.") { object in
+            "best": .property(doc: "The best complete trial as {id, params, metrics, value}, or nil; with repeats, the finalist with the best mean (value and metrics are means over runs).") { object in
                 let box = object as! StudyBox
-                return box.study.best.map(box.record) ?? .nil
+                return box.study.best.map(box.bestRecord) ?? .nil
             },
             "stop_reason": .property(doc: "The guardrail that stopped the study (max_trials, max_time, patience, max_failures, repeated_error, near_duplicates, exhausted), or nil.") {
                 ResearchValues.optional(($0 as! StudyBox).study.stopReason?.rawValue)
@@ -82,15 +96,25 @@ enum StudyPrimitives {
             "space": .property(doc: "The search space.") { .handle(Handle(SpacePrimitives.spaceType, SpaceBox(($0 as! StudyBox).study.declaration.space))) },
             "strategy": .property(doc: "The proposal strategy's name.") { .string(($0 as! StudyBox).study.declaration.strategy.rawValue) },
         ],
-        makeIterator: { object, _ throws(LoopError) in
+        makeIterator: { object, interpreter throws(LoopError) in
             let box = object as! StudyBox
             // A new loop is a new run: settle what an earlier loop left running, restart the clock.
             try box.settleAll(reason: notRemembered)
             do throws(StudyError) { try box.study.restart() } catch { throw ResearchMessages.error(error) }
+            // Held by the iterator, so the budget is also lifted when the loop ends by `break`,
+            // `return` or an error (the iterator is released then).
+            let budget = TrialBudget()
             return { () throws(LoopError) -> Value? in
+                budget.lift()
                 if let previous = box.current { try box.settle(previous, reason: notRemembered) }
                 box.current = nil
-                return try box.next()
+                // A pending Ctrl-C (e.g. one that stopped an `exec`) ends the loop before a new trial starts.
+                try Interrupt.check()
+                guard let trial = try box.next() else { return nil }
+                if let seconds = box.study.declaration.guardrails.trialBudget {
+                    budget.impose(interpreter.startDeadline(seconds: seconds, reason: TrialBudget.reason(seconds)))
+                }
+                return trial
             }
         }) }
 
@@ -134,9 +158,10 @@ enum StudyPrimitives {
         if let existing, case .object(let settings) = existing.settings { stored = settings }
         let seed: Int
         if case .nil = call.value("seed") { seed = existing?.seed ?? 0 } else { seed = try call.int("seed") }
-        let declaration = StudyDeclaration(name: name, space: space, goal: goal, strategy: strategy,
+        var declaration = StudyDeclaration(name: name, space: space, goal: goal, strategy: strategy,
                                            seed: UInt64(bitPattern: Int64(seed)),
                                            guardrails: try guardrails(call, stored: stored))
+        try StudyOptions.apply(call, stored: stored, to: &declaration)
         // Reopening in the same process (a REPL cell run again): the old handle's running trial
         // must not stay running forever.
         try context.openStudies[name]?.settleAll(reason: notRemembered)

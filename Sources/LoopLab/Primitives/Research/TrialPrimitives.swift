@@ -1,3 +1,4 @@
+import Glibc
 import LoopLang
 import LoopResearch
 
@@ -6,14 +7,24 @@ import LoopResearch
 /// MemoryPrimitives).
 enum TrialPrimitives {
     /// The Trial type of one space: the common members plus one property per parameter (nil
-    /// when the parameter is inactive in the trial). A parameter named like a common member is
-    /// reached through `t.params` or `t.get(name)`.
-    static func makeType(for space: Space) -> HostType {
+    /// when the parameter is inactive in the trial).
+    ///
+    /// The rule for names: the trial's own members always win, so `t.id`, `t.params`, `t.status`
+    /// (and the rest) mean the same in every study; a parameter named like one of them is read
+    /// as `t.params.id` or `t.get("id")` (which always work, for every parameter). Opening such
+    /// a study says so once on stderr.
+    static func makeType(for space: Space, studyName: String) -> HostType {
         let type = HostType(name: "Trial", doc: "One configuration a study is trying.", summary: { object in
             let box = object as! TrialBox
             let t = box.trial
             return "<Trial \(t.number) of \(box.study.name) \(t.status.rawValue) \(t.config)>"
         }, members: commonMembers())
+        let shadowed = space.parameters.map(\.name).filter { type.members[$0] != nil }
+        if !shadowed.isEmpty {
+            let names = shadowed.map { "'\($0)'" }.joined(separator: ", ")
+            let line = "study \(studyName): parameter \(names) has the name of a Trial member; t.\(shadowed[0]) is the trial's own, read the parameter as t.params.\(shadowed[0]) or t.get(\"\(shadowed[0])\")\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+        }
         for p in space.parameters where type.members[p.name] == nil {
             let name = p.name
             type.addMember(name, .property(doc: "The trial's value of \(name).") { object in
@@ -38,6 +49,16 @@ enum TrialPrimitives {
             "value": .property(doc: "The goal metric's value once complete, else nil.") { ResearchValues.optional(box($0).trial.value) },
             "error": .property(doc: "Why the trial failed, or nil.") { ResearchValues.optional(box($0).trial.error) },
             "study": .property(doc: "The study's name.") { .string(box($0).study.name) },
+            "seed": .property(doc: "The trial's own seed (from the study's seed and the trial's number; a repeat gets a new one), in 0..<2^31.") { o in
+                let b = box(o)
+                return .int(b.study.study.seed(of: b.trial))
+            },
+            "repeat": .property(doc: "0 for a proposed configuration; 1, 2... when the trial re-runs a finalist (study repeats:).") {
+                .int(box($0).trial.repeatIndex)
+            },
+            "repeat_of": .property(doc: "The id of the trial a repeat runs again, else nil.") {
+                box($0).trial.repeatOf.map { .int($0) } ?? .nil
+            },
             "get": .method(NativeFunction("get", [NativeParameter("name")], doc: "The value of parameter `name` (nil if inactive).") { call throws(LoopError) in
                 let b = try receiver(call)
                 return b.trial.config[try call.string("name")].map(ResearchValues.value) ?? .nil

@@ -1,0 +1,143 @@
+import Foundation
+import Glibc
+import LoopLang
+import LoopStore
+
+/// `exec(command, timeout:, env:, cwd:, grace:, echo:)`: runs an external program (a training
+/// script, a benchmark) the way an agent drives `train.py`, and returns what it reported.
+enum ExecPrimitives {
+    /// Fields every exec record has; a printed `key: value` with one of these names is only under
+    /// `metrics`.
+    static let fixedFields: Set<String> = ["status", "exit_code", "time", "output", "artifact", "artifact_path", "metrics"]
+
+    static func register(into registry: Registry, context: ResearchContext) {
+        registry.function(
+            "exec",
+            [NativeParameter("command"), .optional("timeout"), .optional("env"), .optional("cwd"),
+             NativeParameter("grace", default: .duration(5)), .optional("echo")],
+            doc: "Runs a command (a String via /bin/sh -c, or a List as argv) in its own process group; returns {status: ok|failed|timeout|interrupted, exit_code, time, output (last 50 lines), artifact, artifact_path, metrics} plus each `key: value` line it printed."
+        ) { call throws(LoopError) in
+            try run(call, context: context)
+        }
+    }
+
+    private static func run(_ call: NativeCall, context: ResearchContext) throws(LoopError) -> Value {
+        let command = try ExecCommand(call.value("command"))
+        var timeout: Double?
+        if case .nil = call.value("timeout") {} else {
+            let seconds = try call.seconds("timeout")
+            guard seconds > 0 else { throw execError("exec: timeout must be a Duration > 0, like 5m; got \(seconds)s") }
+            timeout = seconds
+        }
+        let grace = try call.seconds("grace")
+        guard grace >= 0 else { throw execError("exec: grace must be a Duration >= 0") }
+        let environment = try environmentOverrides(call.value("env"))
+        var cwd: String?
+        switch call.value("cwd") {
+        case .nil: break
+        case .string(let dir):
+            var info = stat()
+            guard stat(dir, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                throw execError("exec: cwd '\(dir)' is not a directory")
+            }
+            cwd = dir
+        case let other: throw call.wrongType("cwd", expected: "a String", got: other)
+        }
+        let echo: Bool
+        switch call.value("echo") {
+        case .nil: echo = isatty(1) != 0  // live lines for a person watching, none in logs and pipes
+        case .bool(let b): echo = b
+        case let other: throw call.wrongType("echo", expected: "a Bool", got: other)
+        }
+
+        let path = (environment["PATH"] ?? nil) ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+        var executablePath = command.executable
+        if command.checkProgram {
+            guard let found = ExecCommand.resolve(command.program, path: path, cwd: cwd) else {
+                if command.program.contains("/") {
+                    throw execError("exec: program '\(command.program)' does not exist or is not executable (command: \(command.display))")
+                }
+                throw execError("exec: program '\(command.program)' not found on PATH (command: \(command.display))")
+            }
+            if command.executable == command.program { executablePath = found }
+        }
+        try Capabilities.require(.exec(program: command.program), call)
+
+        let output = try ExecOutput(echo: echo ? call.interpreter.output : nil)
+        call.interpreter.output.flush()  // what the script printed comes before the command's lines
+        let runner = ExecRunner(command: command, executablePath: executablePath, environment: environment, cwd: cwd, timeout: timeout, grace: grace)
+        let outcome = try runner.run(into: output, interpreter: call.interpreter)
+        let name = "exec: " + String(command.display.prefix(120))
+        let artifact = try context.withStore { store throws(StoreError) in
+            try store.putArtifact(fileAt: output.file, kind: "log", name: name)
+        }
+        if let deadline = outcome.deadline { throw deadline.error() }
+        return record(outcome, output: output, artifact: artifact, storeDirectory: try context.openStore().directory)
+    }
+
+    /// `env: {NAME: value}` on top of this process's environment; nil unsets a variable.
+    private static func environmentOverrides(_ value: Value) throws(LoopError) -> [String: String?] {
+        switch value {
+        case .nil: return [:]
+        case .record(let r):
+            var out: [String: String?] = [:]
+            for (key, v) in r.fields {
+                guard !key.isEmpty, !key.contains("=") else { throw execError("exec: '\(key)' cannot be an environment variable name") }
+                switch v {
+                case .nil: out[key] = .some(nil)
+                case .string(let s): out[key] = s
+                case .int, .float, .bool, .duration: out[key] = Printer.display(v)
+                default: throw execError("exec: env.\(key) must be a String or a number, got \(v.typeName)")
+                }
+            }
+            return out
+        case let other: throw execError("exec: env must be a record like {CUDA_VISIBLE_DEVICES: \"0\"}, got \(other.typeName)")
+        }
+    }
+
+    private static func record(_ outcome: ExecRunner.Outcome, output: ExecOutput, artifact: Artifact, storeDirectory: URL) -> Value {
+        let exitCode: Int
+        var status: String
+        switch outcome.termination {
+        case .exited(let code):
+            exitCode = Int(code)
+            status = code == 0 ? "ok" : "failed"
+        case .signaled(let signal):
+            exitCode = 128 + Int(signal)  // as a shell reports a signalled command
+            status = "failed"
+        }
+        switch outcome.stop {
+        case .timeout?: status = "timeout"
+        case .interrupted?: status = "interrupted"
+        case nil: break
+        }
+        var parsed: [(String, Value)] = []
+        for (key, value) in output.fields { parsed.append((key, value)) }
+        var fields: [(String, Value)] = [
+            ("status", .string(status)), ("exit_code", .int(exitCode)), ("time", .duration(outcome.seconds)),
+            ("output", .string(output.tail.joined(separator: "\n"))), ("artifact", .string(artifact.sha256)),
+            ("artifact_path", .string(storeDirectory.appendingPathComponent(artifact.path).path)),
+            ("metrics", .record(pairs: parsed)),
+        ]
+        for (key, value) in parsed where !fixedFields.contains(key) { fields.append((key, value)) }
+        return .record(pairs: fields)
+    }
+
+    /// An exec record (what `remember(t, exec(...))` recognises): its status, metrics and a
+    /// one-line account of a failure.
+    static func result(of record: Record) -> (status: String, metrics: Record, failure: String?)? {
+        guard case .string(let status)? = record.fields["status"], case .int(let code)? = record.fields["exit_code"],
+              record.fields["artifact"] != nil, case .record(let metrics)? = record.fields["metrics"] else { return nil }
+        var lastLine = ""
+        if case .string(let out)? = record.fields["output"] { lastLine = out.split(separator: "\n").last.map(String.init) ?? "" }
+        let seconds = record.fields["time"].flatMap { if case .duration(let d) = $0 { d } else { nil } } ?? 0
+        let failure: String?
+        switch status {
+        case "ok": failure = nil
+        case "timeout": failure = "exec timed out after \(Printer.display(.duration(seconds)))"
+        case "interrupted": failure = "exec interrupted"
+        default: failure = "exec failed with exit code \(code)" + (lastLine.isEmpty ? "" : ": \(lastLine)")
+        }
+        return (status, metrics, failure)
+    }
+}

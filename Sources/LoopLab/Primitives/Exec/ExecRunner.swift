@@ -1,0 +1,166 @@
+import Foundation
+import Glibc
+import LoopLang
+
+/// Runs one command for `exec`: spawned with `posix_spawn` as the leader of a process group of
+/// its own (`POSIX_SPAWN_SETPGROUP`), its combined output read here, on the interpreter's thread,
+/// while the clock, Ctrl-C and the trial budget are watched.
+///
+/// Why not swift-subprocess: it can set the process group (`processGroupID`) and signal it, but
+/// it is async-only, and waiting for it from the interpreter's synchronous thread deadlocked when
+/// several interpreters ran commands at once (its termination never reached the waiting task); its
+/// teardown also stops signalling once the group's leader has exited, which lets a grandchild that
+/// ignores SIGTERM live on. Here a stop sends SIGTERM to the whole group, SIGKILL after `grace` if
+/// its output is still open, and SIGKILL once more when the command is over, whatever the leader
+/// did; the leader is reaped with `waitpid` on its own pid only.
+struct ExecRunner {
+    enum Stop { case timeout, interrupted }
+    enum Termination { case exited(Int32), signaled(Int32) }
+
+    struct Outcome {
+        var termination: Termination
+        var seconds: Double
+        var stop: Stop?
+        /// Set when the stop was the trial budget of the running code (not Ctrl-C).
+        var deadline: Deadline?
+        /// The command's process group id (its leader's pid).
+        var processGroup: pid_t
+    }
+
+    var command: ExecCommand
+    /// The program's file, already found on PATH.
+    var executablePath: String
+    var environment: [String: String?]
+    var cwd: String?
+    var timeout: Double?
+    var grace: Double
+
+    /// Runs the command to its end (or its stop), feeding `output` as bytes arrive.
+    func run(into output: ExecOutput, interpreter: Interpreter) throws(LoopError) -> Outcome {
+        var fds: [Int32] = [0, 0]
+        // Close-on-exec, so only the command (through its stdout and stderr) holds the write end.
+        guard pipe(&fds) == 0, fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0 else {
+            throw execError("exec: cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        let started = Deadline.monotonicSeconds()
+        let pid: pid_t
+        do throws(LoopError) { pid = try spawn(writing: writeEnd) } catch {
+            close(readEnd)
+            close(writeEnd)
+            throw error
+        }
+        close(writeEnd)
+
+        var stop: Stop?
+        var deadline: Deadline?
+        var termSent = false
+        var killAt: Double?
+        var giveUpReadingAt: Double?
+        var open = true
+        var status: Int32?
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        defer { if open { close(readEnd) } }
+
+        while open || status == nil {
+            if open {
+                var poller = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+                if poll(&poller, 1, 50) > 0 {
+                    let n = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress!, $0.count) }
+                    if n > 0 {
+                        buffer.withUnsafeBytes { output.consume(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+                    } else if n == 0 || errno != EINTR {
+                        close(readEnd)
+                        open = false
+                    }
+                }
+            } else {
+                usleep(5_000)
+            }
+            if status == nil {
+                var raw: Int32 = 0
+                if waitpid(pid, &raw, WNOHANG) == pid { status = raw }
+            }
+            let now = Deadline.monotonicSeconds()
+            if stop == nil {
+                if let timeout, now - started >= timeout {
+                    stop = .timeout
+                } else if Interrupt.isUserRequested {
+                    stop = .interrupted  // left pending: the script stops at its next checkpoint
+                } else if let expired = interpreter.expiredDeadline {
+                    stop = .interrupted
+                    deadline = expired
+                }
+            }
+            if stop != nil {
+                if !termSent {
+                    kill(-pid, SIGTERM)
+                    termSent = true
+                    killAt = now + grace
+                } else if let at = killAt, now >= at {
+                    kill(-pid, SIGKILL)
+                    killAt = nil
+                    giveUpReadingAt = now + 2
+                } else if let at = giveUpReadingAt, now >= at, open {
+                    // Something that left the group still holds the output open: stop waiting for it.
+                    close(readEnd)
+                    open = false
+                }
+            }
+        }
+        output.finish()
+        if stop != nil { kill(-pid, SIGKILL) }  // stragglers that closed their output
+        let raw = status ?? 0
+        let termination: Termination = raw & 0x7f == 0 ? .exited((raw >> 8) & 0xff) : .signaled(raw & 0x7f)
+        return Outcome(termination: termination, seconds: Deadline.monotonicSeconds() - started, stop: stop,
+                       deadline: deadline, processGroup: pid)
+    }
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np`, which the Glibc module does not import.
+    private static let addChdir: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+    }()
+
+    /// Starts the command in a new process group, stdin from /dev/null, stdout and stderr into
+    /// `writeEnd`, signal mask and dispositions reset (Looplab ignores SIGPIPE and handles SIGINT).
+    private func spawn(writing writeEnd: Int32) throws(LoopError) -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var reset = sigset_t()
+        sigemptyset(&reset)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD] { sigaddset(&reset, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &reset)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        if let cwd {
+            guard let addChdir = ExecRunner.addChdir else {
+                throw execError("exec: cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
+            }
+            _ = addChdir(&actions, cwd)
+        }
+
+        var variables = ProcessInfo.processInfo.environment
+        for (key, value) in environment { variables[key] = value }
+        let argv = ([executablePath] + command.arguments).map { strdup($0) } + [nil]
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, executablePath, &actions, &attributes, argv, envp)
+        guard rc == 0 else {
+            throw execError("exec: cannot run '\(command.display)': \(String(cString: strerror(rc)))")
+        }
+        return pid
+    }
+}
