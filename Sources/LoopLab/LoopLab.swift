@@ -11,16 +11,27 @@ public enum LoopLab {
 
     /// The core built-ins plus every host primitive. `arguments` become the constant `args`.
     /// `storePath` names the project store's database (default: `LOOPLAB_STORE`, else
-    /// `.looplab/looplab.db` under the current directory); it is opened on first use.
-    public static func makeRegistry(arguments: [String], clock: any Clock = SystemClock(), storePath: String? = nil) -> Registry {
+    /// `.looplab/looplab.db` under the current directory); it is opened on first use. The skill
+    /// library searches `projectDirectory`'s `skills/` and packs, `userLibrary`, then
+    /// `stdlibDirectory`; `confirmer` answers the policy's questions.
+    public static func makeRegistry(
+        arguments: [String], clock: any Clock = SystemClock(), storePath: String? = nil,
+        stdlibDirectory: String? = StdlibLocator.locate(), projectDirectory: String = POSIXFiles.currentDirectory(),
+        userLibrary: String = defaultUserLibrary(), confirmer: any Confirmer = TerminalConfirmer()
+    ) -> Registry {
         let registry = Registry.core()
         ClockPrimitives.register(into: registry, clock: clock)
         EnvironmentPrimitives.register(into: registry, arguments: arguments)
         FilePrimitives.register(into: registry)
         ResearchPrimitives.register(into: registry, storePath: storePath, clock: clock)
         TrainingPrimitives.register(into: registry)
+        SkillPrimitives.register(into: registry, stdlibDirectory: stdlibDirectory, projectDirectory: projectDirectory,
+                                 userLibrary: userLibrary, confirmer: confirmer)
         return registry
     }
+
+    /// The user's skill library: `$XDG_DATA_HOME/looplab/skills`, else `~/.local/share/looplab/skills`.
+    public static func defaultUserLibrary() -> String { SkillsContext.defaultUserLibrary() }
 
     /// An interpreter with every host primitive registered and the `.loop` standard library found
     /// next to the executable (see `StdlibLocator`). Relative paths resolve against the current
@@ -29,13 +40,15 @@ public enum LoopLab {
         arguments: [String] = [],
         output: any OutputSink = StandardOutput(),
         stdlibDirectory: String? = StdlibLocator.locate(),
-        storePath: String? = nil
+        storePath: String? = nil,
+        projectDirectory: String = POSIXFiles.currentDirectory()
     ) -> Interpreter {
         Interpreter(
-            registry: makeRegistry(arguments: arguments, storePath: storePath),
+            registry: makeRegistry(arguments: arguments, storePath: storePath, stdlibDirectory: stdlibDirectory,
+                                   projectDirectory: projectDirectory),
             output: output,
             stdlibDirectory: stdlibDirectory,
-            projectDirectory: POSIXFiles.currentDirectory()
+            projectDirectory: projectDirectory
         )
     }
 }

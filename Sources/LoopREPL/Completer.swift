@@ -25,6 +25,10 @@ public struct Completer {
             let offsetInLine = contentStart - (prefixText.utf8.count - before.count)
             let start = max(0, offsetInLine)
             let partial = String(decoding: before[start...], as: UTF8.self)
+            let opening = prefixText.utf8.prefix(max(0, contentStart - 1))
+            if String(decoding: opening, as: UTF8.self).split(whereSeparator: \.isWhitespace).last == "use" {
+                return Completion(start: start, candidates: skillNames(matching: partial) + Self.paths(matching: partial))
+            }
             return Completion(start: start, candidates: Self.paths(matching: partial))
         }
 
@@ -42,6 +46,19 @@ public struct Completer {
         }
         let onlyKeyword = names.count == 1 && Keyword(rawValue: names[0]) != nil
         return Completion(start: start, candidates: names.sorted(), appendSpace: onlyKeyword)
+    }
+
+    /// Skill names from the libraries (through `skills()`, which only reads the library).
+    private func skillNames(matching partial: String) -> [String] {
+        guard case .function? = interpreter.lookup("skills"), let skills = interpreter.lookup("skills"),
+              case .list(let rows)? = try? interpreter.call(skills, []) else { return [] }
+        var names: [String] = []
+        for row in rows {
+            if case .record(let r) = row, case .string(let name)? = r.fields["name"], name.hasPrefix(partial), !names.contains(name) {
+                names.append(name)
+            }
+        }
+        return names.sorted()
     }
 
     private func members(receiverEndingAt dot: Int, in before: [UInt8], prefix: String) -> [String] {

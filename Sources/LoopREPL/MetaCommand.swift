@@ -1,6 +1,6 @@
 /// The REPL's `:` commands.
 public enum MetaCommand: String, CaseIterable, Sendable {
-    case help, load, save, history, time, vars, reset, quit
+    case help, load, save, history, time, vars, skills, skill, reset, quit
 
     /// How the command is typed.
     public var usage: String {
@@ -11,6 +11,8 @@ public enum MetaCommand: String, CaseIterable, Sendable {
         case .history: return ":history"
         case .time: return ":time EXPR"
         case .vars: return ":vars"
+        case .skills: return ":skills [QUERY]"
+        case .skill: return ":skill save NAME"
         case .reset: return ":reset"
         case .quit: return ":quit"
         }
@@ -24,6 +26,8 @@ public enum MetaCommand: String, CaseIterable, Sendable {
         case .history: return "list this session's cells"
         case .time: return "evaluate an expression and print how long it took"
         case .vars: return "list the names you defined, with types and values"
+        case .skills: return "list the skills in your libraries, or those matching QUERY"
+        case .skill: return "save a skill you defined to your library (a new version if it changed)"
         case .reset: return "forget every name you defined and start numbering at 1 again"
         case .quit: return "leave the REPL (Ctrl-D does the same)"
         }

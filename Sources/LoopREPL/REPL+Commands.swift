@@ -30,6 +30,8 @@ extension REPL {
         case .history: showHistory()
         case .time: time(argument)
         case .vars: showVariables()
+        case .skills: showSkills(matching: argument)
+        case .skill: skillCommand(argument)
         case .reset: reset()
         case .quit: quitRequested = true
         }
@@ -137,6 +139,61 @@ extension REPL {
         } catch {
             say("warning: the notebook will not run as a script as it stands:\n" + DiagnosticRenderer.render(error))
         }
+    }
+
+    // MARK: skills
+
+    private func showSkills(matching query: String) {
+        let rows: [Value]
+        do throws(LoopError) {
+            rows = try callSkillPrimitive(query.isEmpty ? "skills" : "find_skills", query.isEmpty ? [] : [.string(query)])
+        } catch {
+            report(error)
+            return
+        }
+        guard !rows.isEmpty else {
+            say(query.isEmpty ? "(no skills yet: define one with `skill name(...) \"doc\" { ... }` and :skill save name)"
+                              : "(no skill matches '\(query)')")
+            return
+        }
+        let table = rows.compactMap { row -> (String, String, String)? in
+            guard case .record(let r) = row, case .string(let name)? = r.fields["name"], case .string(let version)? = r.fields["version"],
+                  case .string(let library)? = r.fields["library"] else { return nil }
+            var doc = ""
+            if case .string(let d)? = r.fields["doc"] { doc = firstLine(of: d) }
+            var place = library
+            if case .string(let pack)? = r.fields["pack"] { place += " " + pack }
+            return (name + " " + version, place, Self.shorten(doc, to: 60))
+        }
+        let w0 = table.map(\.0.count).max() ?? 0, w1 = table.map(\.1.count).max() ?? 0
+        say(table.map { "  " + $0.0.padded(to: w0) + "  " + $0.1.padded(to: w1) + "  " + $0.2 }.joined(separator: "\n"))
+    }
+
+    private func skillCommand(_ argument: String) {
+        let words = argument.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard words.count == 2, words[0] == "save" else {
+            say("error: usage: \(MetaCommand.skill.usage)")
+            return
+        }
+        do throws(LoopError) {
+            guard case .record(let r) = try callSkillPrimitive("save_skill", [.string(words[1])]).first,
+                  case .string(let version)? = r.fields["version"], case .string(let status)? = r.fields["status"],
+                  case .string(let path)? = r.fields["path"] else { return }
+            say(status == "created" ? "saved \(words[1]) \(version) to \(path)" : "\(words[1]) \(version) is unchanged; nothing saved")
+        } catch {
+            report(error)
+        }
+    }
+
+    /// Calls a skill-library primitive by name; a list result is returned as is, anything else
+    /// as a one-element list.
+    private func callSkillPrimitive(_ name: String, _ arguments: [Value]) throws(LoopError) -> [Value] {
+        guard let function = interpreter.lookup(name) else {
+            throw LoopError(.host(kind: "skill", message: "the skill library is not available in this session"))
+        }
+        let result = try interpreter.call(function, arguments)
+        if case .list(let items) = result { return Array(items) }
+        return [result]
     }
 
     // MARK: session

@@ -23,13 +23,15 @@ struct Looplab: ParsableCommand {
               looplab -e 'print(sqrt(2))'      run one line of code
               looplab check *.loop             report syntax and name errors, run nothing
               looplab bench interp --json      interpreter speed vs python3 and lua5.4
+              looplab skill install PACK       install a shared skill pack (see skill --help)
 
             Exit status: 0 success, 1 runtime error, 2 usage or syntax error, 130 Ctrl-C.
             LOOPLAB_STDLIB=DIR overrides where the .loop standard library is found.
             """,
         version: LoopLab.version,
         subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self,
-                      StudiesCommand.self, TrialsCommand.self, BestCommand.self, RecallCommand.self, ExportCommand.self]
+                      StudiesCommand.self, TrialsCommand.self, BestCommand.self, RecallCommand.self, ExportCommand.self,
+                      SkillCommand.self]
     )
 
     @Option(name: [.customShort("e"), .customLong("eval")], help: ArgumentHelp("Run CODE and exit.", valueName: "CODE"))

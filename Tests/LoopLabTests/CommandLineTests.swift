@@ -17,13 +17,17 @@ struct ProcessResult {
     var stderr: String
 }
 
-func runLooplab(_ arguments: [String], stdin: String? = nil, interruptAfter delay: Double? = nil) throws -> ProcessResult {
+/// Runs the binary; `directory` is its working directory and `environment` adds variables.
+func runLooplab(_ arguments: [String], stdin: String? = nil, interruptAfter delay: Double? = nil,
+                directory: URL? = nil, environment extra: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try #require(looplabBinary))
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["LOOPLAB_STDLIB"] = repositoryRoot.appendingPathComponent("stdlib").path
+    environment.merge(extra) { _, new in new }
     process.environment = environment
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err

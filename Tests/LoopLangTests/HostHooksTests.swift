@@ -134,4 +134,21 @@ import Testing
         }
         #expect(out == "2\n1\n")
     }
+
+    @Test func aWholeScriptCanRunAsAPrincipal() {
+        let registry = Registry.core()
+        registry.function("whoami", doc: "the principals on the stack") { call in
+            .string(call.interpreter.activePrincipals.map(\.name).joined(separator: ","))
+        }
+        let out = Interpreter.onLargeStack {
+            let output = CapturedOutput()
+            let interpreter = Interpreter(registry: registry, output: output)
+            do throws(LoopError) {
+                try interpreter.run(SourceFile(name: "t.loop", text: "fn f() { whoami() }\nprint(whoami(), f())"), as: Principal(name: "tests"))
+                try interpreter.run(SourceFile(name: "u.loop", text: "print(\"[\\(whoami())]\")"))
+            } catch { return error.message }
+            return output.text
+        }
+        #expect(out == "tests tests,tests\n[]\n")
+    }
 }

@@ -34,8 +34,9 @@ struct MetaCommandTests {
     }
 
     @Test func unambiguousPrefixesNameTheirCommand() {
-        let s = runSession([":s"])
+        let s = runSession([":sa", ":s"])
         #expect(s.transcript.contains("usage: :save FILE"))
+        #expect(s.transcript.contains("error: ':s' could mean :save or :skills or :skill"))
         let t = runSession([":r"])  // :reset is the only r-command
         #expect(t.transcript.contains("session reset"))
     }
@@ -97,5 +98,33 @@ struct MetaCommandTests {
         #expect(s.transcript.contains("--> \(bad):2:1"))
         #expect(s.transcript.contains("error: cannot read '/nonexistent/x.loop': No such file or directory"))
         #expect(s.transcript.contains("usage: :load FILE"))
+    }
+}
+
+/// `:skills` and `:skill save`, and completion of skill names after `use "`.
+struct SkillCommandTests {
+    static func hasLine(_ text: String, _ parts: String...) -> Bool {
+        text.split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }
+    }
+
+    @Test func aSkillSavedAtTheREPLIsListedFoundAndLoadableInTheNextSession() throws {
+        let library = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: library) }
+        let first = runSession([
+            "skill warmup(lr, steps = 100) \"Linear learning-rate warm-up.\" { lr * min(1, steps / 100) }",
+            ":skill save warmup", ":skill save warmup", ":skill save nothing", ":skill", ":skills warm-up",
+        ], userLibrary: library.path)
+        #expect(first.transcript.contains("saved warmup 1.0.0 to \(library.path)/warmup/1.0.0.loop"))
+        #expect(first.transcript.contains("warmup 1.0.0 is unchanged; nothing saved"))
+        #expect(first.transcript.contains("no skill named 'nothing' in this session"))
+        #expect(first.transcript.contains("error: usage: :skill save NAME"))
+        #expect(Self.hasLine(first.transcript, "warmup 1.0.0", "user", "Linear learning-rate warm-up."))
+        let second = runSession([":skills", "use \"warmup\"", "warmup(0.1, steps: 50)"], userLibrary: library.path)
+        #expect(Self.hasLine(second.transcript, "warmup 1.0.0", "user", "Linear learning-rate warm-up."))
+        #expect(Self.hasLine(second.transcript, "sweep 1.0.0", "stdlib"))
+        #expect(second.transcript.contains("[2] 0.05\n"))
+        let c = runSession([.complete("use \"warm")], userLibrary: library.path).editor.completions[0]
+        #expect(c.candidates.contains("warmup"))
+        #expect(runSession([.complete("use \"swe")]).editor.completions[0].candidates.contains("sweep"))
     }
 }

@@ -10,9 +10,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 let stdlibDirectory = repositoryRoot.appendingPathComponent("stdlib").path
 
 /// An interpreter with every host primitive, printing into `output`. `extra` registers test
-/// natives on top.
-func makeInterpreter(output: CapturedOutput, extra: (Registry) -> Void = { _ in }) -> Interpreter {
-    let registry = LoopLab.makeRegistry(arguments: [])
+/// natives on top. Its user skill library is a fresh directory (never the real one).
+func makeInterpreter(output: CapturedOutput, userLibrary: String? = nil, extra: (Registry) -> Void = { _ in }) -> Interpreter {
+    let library = userLibrary ?? FileManager.default.temporaryDirectory.appendingPathComponent("looplab-repl-skills-\(UUID().uuidString)").path
+    let registry = LoopLab.makeRegistry(arguments: [], stdlibDirectory: stdlibDirectory, userLibrary: library)
     extra(registry)
     return Interpreter(registry: registry, output: output, stdlibDirectory: stdlibDirectory)
 }
@@ -25,9 +26,9 @@ struct Session {
     let status: Int32
 }
 
-func runSession(_ steps: [FakeEditor.Step], extra: (Registry) -> Void = { _ in }) -> Session {
+func runSession(_ steps: [FakeEditor.Step], userLibrary: String? = nil, extra: (Registry) -> Void = { _ in }) -> Session {
     let output = CapturedOutput()
-    let interpreter = makeInterpreter(output: output, extra: extra)
+    let interpreter = makeInterpreter(output: output, userLibrary: userLibrary, extra: extra)
     let editor = FakeEditor(steps, transcript: output)
     let repl = REPL(interpreter: interpreter, editor: editor)
     let status = repl.run()
@@ -35,8 +36,8 @@ func runSession(_ steps: [FakeEditor.Step], extra: (Registry) -> Void = { _ in }
 }
 
 /// Convenience: every string is one typed line.
-func runSession(_ lines: [String], extra: (Registry) -> Void = { _ in }) -> Session {
-    runSession(lines.map { FakeEditor.Step.line($0) }, extra: extra)
+func runSession(_ lines: [String], userLibrary: String? = nil, extra: (Registry) -> Void = { _ in }) -> Session {
+    runSession(lines.map { FakeEditor.Step.line($0) }, userLibrary: userLibrary, extra: extra)
 }
 
 /// A fresh empty directory under the system temp directory.

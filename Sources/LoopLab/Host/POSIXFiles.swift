@@ -89,4 +89,27 @@ public enum POSIXFiles {
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
+
+    /// A new empty directory under /tmp (`mkdtemp`), for scratch work the caller removes.
+    public static func makeTemporaryDirectory(prefix: String) throws(Failure) -> String {
+        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { throw failure() }
+        return String(cString: made)
+    }
+
+    /// Removes a file or a directory tree; symbolic links are removed, never followed.
+    public static func removeTree(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if (st.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name != "." && name != ".." { removeTree(path + "/" + name) }
+            }
+            closedir(dir)
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
 }

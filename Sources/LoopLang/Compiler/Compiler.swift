@@ -125,7 +125,8 @@ final class Compiler {
                 }
                 declared.insert(name)
                 let cell = module.cell(name, mutable: mutable)
-                if !mutable, !module.exports.contains(name) { module.exports.append(name) }
+                // `_name`s are the file's own: `use` does not bring them in.
+                if !mutable, !name.hasPrefix("_"), !module.exports.contains(name) { module.exports.append(name) }
                 if case .function(let decl) = stmt.kind { functionDecls.append((cell, decl)) }
             }
         }

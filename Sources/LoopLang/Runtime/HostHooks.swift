@@ -46,11 +46,14 @@ public struct SkillDescription: Sendable {
     public let source: String
     /// Parameter names in order, each with whether it has a default.
     public let parameters: [(name: String, hasDefault: Bool)]
-    /// The file the skill was defined in (nil at the REPL).
-    public let file: String?
+    /// The text of the file (or REPL cell) the skill was defined in, for finding its helpers.
+    public let fileText: String
 }
 
 extension Function {
+    /// The declaration's source text of a `.loop` function; nil for natives.
+    public var sourceText: String? { isClosure ? unsafeDowncast(self, to: Closure.self).proto.source : nil }
+
     /// The skill metadata of a `skill` declaration; nil for `fn`s and natives.
     public var skillDescription: SkillDescription? {
         guard isClosure else { return nil }
@@ -58,7 +61,7 @@ extension Function {
         guard proto.isSkill else { return nil }
         return SkillDescription(name: proto.name, doc: proto.doc, source: proto.source,
                                 parameters: zip(proto.parameterNames, proto.defaults).map { ($0, $1 != nil) },
-                                file: proto.span.file.path)
+                                fileText: proto.span.file.text)
     }
 }
 

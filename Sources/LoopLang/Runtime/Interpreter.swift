@@ -92,11 +92,13 @@ public final class Interpreter {
     }
 
     /// Runs a whole file as a script in its own scope. Redeclaring a top-level name is an error.
+    /// With a principal, the whole file runs as it (a pack's tests, run at install).
     @discardableResult
-    public func run(_ file: SourceFile) throws(LoopError) -> Value {
+    public func run(_ file: SourceFile, as principal: Principal? = nil) throws(LoopError) -> Value {
         let module = Module(name: file.name)
+        module.principal = principal
         let code = try compile(file, into: module, allowRedeclaration: false)
-        return try execute(code, frameSize: module.frameSize)
+        return try execute(principal.map { runtime.runningAs($0, code) } ?? code, frameSize: module.frameSize)
     }
 
     /// Evaluates a REPL cell in the session: its names persist, and it may redeclare them.

@@ -50,7 +50,10 @@ final class ModuleLoader {
         }
         let dirs = searchDirectories(from: file)
         let versioned = path.contains("@")
-        if !versioned, let here = dirs.first, FileSystem.isFile(FileSystem.join(here, name)) {
+        // A file never means itself: `use "sweep"` inside sweep.loop is the library's sweep.
+        let itself = file.path.map(FileSystem.canonical)
+        if !versioned, let here = dirs.first, FileSystem.isFile(FileSystem.join(here, name)),
+           FileSystem.canonical(FileSystem.join(here, name)) != itself {
             return (FileSystem.join(here, name), nil)
         }
         if let resolver = interpreter.moduleResolver {

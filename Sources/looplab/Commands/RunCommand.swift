@@ -21,6 +21,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The project store's database file (default: $LOOPLAB_STORE, else .looplab/looplab.db here).", valueName: "PATH"))
     var store: String?
 
+    @Flag(help: "Answer yes to the policy's confirmations (policy {confirm: [...]}); same as LOOPLAB_YES=1.")
+    var yes = false
+
     @Argument(help: ArgumentHelp("The script to run (`-` reads stdin).", valueName: "FILE"))
     var file: String
 
@@ -30,6 +33,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         // The research primitives resolve the store from LOOPLAB_STORE when they first need it.
         if let store { setenv("LOOPLAB_STORE", store, 1) }
+        if yes { setenv("LOOPLAB_YES", "1", 1) }
         let source: ScriptRunner.Source = file == "-" ? .standardInput : .file(file)
         let status = ScriptRunner.run(source: source, arguments: arguments)
         if status != 0 { throw ExitCode(status) }

@@ -50,6 +50,8 @@ enum RegistryPrimitives {
             } else if case .nil = call.value("gate") {} else {
                 throw call.wrongType("gate", expected: "a Function (new, champion) -> Bool", got: call.value("gate"))
             }
+            // Only a version that would become champion needs the pack's right or the user's yes.
+            if passed { try Capabilities.require(.promote(name: name), call) }
             let version = try context.withStore { store throws(StoreError) in
                 let sha = try checkpoint.map { url throws(StoreError) in try store.putArtifact(fileAt: url, kind: "checkpoint", name: name).sha256 }
                 return try store.registerModel(name, passedGate: passed, gate: ["passed": .bool(passed)], metrics: metrics,
