@@ -11,5 +11,6 @@ enum TrainingPrimitives {
         EvalPrimitives.register(into: registry)
         GeneratePrimitives.register(into: registry)
         CheckpointPrimitives.register(into: registry)
+        RelabelPrimitives.register(into: registry)
     }
 }
