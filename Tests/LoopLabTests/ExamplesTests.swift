@@ -24,24 +24,10 @@ import Testing
         // into the working directory.
         let store = try ScratchStore()
         defer { store.remove() }
-        let result: Result<String, LoopError> = Interpreter.onLargeStack {
-            let output = CapturedOutput()
-            let interpreter = LoopLab.makeInterpreter(
-                arguments: [], output: output,
-                stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path,
-                storePath: store.path
-            )
-            do throws(LoopError) {
-                _ = try interpreter.run(SourceFile(name: "examples/\(name)", text: text, path: path))
-                return .success(output.text)
-            } catch {
-                return .failure(error)
-            }
-        }
-        switch result {
-        case .success(let printed):
+        do throws(LoopError) {
+            let printed = try store.run(text, name: "examples/\(name)", file: path)
             #expect(!printed.isEmpty, "\(name) printed nothing")
-        case .failure(let error):
+        } catch {
             Issue.record("\(name) failed:\n\(DiagnosticRenderer.render(error))")
         }
     }

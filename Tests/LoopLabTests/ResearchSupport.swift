@@ -15,15 +15,18 @@ struct ScratchStore {
     func file(_ name: String) -> String { loopString(directory.appendingPathComponent(name).path) }
 
     /// Runs `.loop` code in a fresh interpreter against this store (a fresh interpreter is what
-    /// re-running a script gives), returning what it printed.
-    func run(_ code: String, clock: any Clock = SystemClock()) throws(LoopError) -> String {
+    /// re-running a script gives), returning what it printed. `name` and `file` say where the
+    /// code came from (for `use` and for error messages).
+    func run(_ code: String, clock: any Clock = SystemClock(), name: String = "test.loop", file: String? = nil) throws(LoopError) -> String {
         let path = self.path
+        let stdlib = repositoryRoot.appendingPathComponent("stdlib").path
         let result: Result<String, LoopError> = Interpreter.onLargeStack {
             let output = CapturedOutput()
-            let interpreter = Interpreter(registry: LoopLab.makeRegistry(arguments: [], clock: clock, storePath: path), output: output,
-                                          stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path)
+            let interpreter = Interpreter(registry: LoopLab.makeRegistry(arguments: [], clock: clock, storePath: path, stdlibDirectory: stdlib),
+                                          output: output, stdlibDirectory: stdlib)
+            defer { LoopLab.finish(interpreter) }
             do throws(LoopError) {
-                _ = try interpreter.run(SourceFile(name: "test.loop", text: code))
+                _ = try interpreter.run(SourceFile(name: name, text: code, path: file))
                 return .success(output.text)
             } catch {
                 return .failure(error)

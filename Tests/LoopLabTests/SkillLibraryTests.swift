@@ -233,4 +233,65 @@ extension Result where Success == String, Failure == LoopError {
         #expect(m.run("exec(\"echo\")").text.contains("policy.toml:1: confirm: unknown action"))
         #expect(m.run("policy {confirm: [\"fly\"]}").text.contains("policy: cannot confirm \"fly\""))
     }
+
+    static let gitAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/git")
+
+    @Test(.enabled(if: gitAvailable, "git is not installed"))
+    func packsInstallFromAGitURLAndTheLockRemembersTheURL() throws {
+        let m = try Machine()
+        defer { m.remove() }
+        let repo = try PackScaffold.create(name: "gitpack", in: m.root.path)
+        func git(_ arguments: [String]) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            p.arguments = ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.org"] + arguments
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "git \(arguments)")
+        }
+        try git(["init", "-q"])
+        try git(["add", "."])
+        try git(["commit", "-q", "-m", "pack"])
+        let installed = try m.tooling().install("file://" + repo)
+        #expect(installed.manifest.name == "gitpack")
+        #expect(m.run("use \"gitpack\"\nprint(gitpack([2, 4]))").text == "3.0\n")
+        let lock = try String(contentsOf: m.project.appendingPathComponent("skills.lock"), encoding: .utf8)
+        #expect(lock.contains("source = \"file://\(repo)\""))
+        #expect(!FileManager.default.fileExists(atPath: installed.directory + "/.git"))
+    }
+
+    @Test(.enabled(if: looplabBinary != nil, "the looplab executable is not built"))
+    func theSkillCommandMakesTestsPacksInstallsListsAndRemoves() throws {
+        let m = try Machine()
+        defer { m.remove() }
+        func looplab(_ arguments: String...) throws -> ProcessResult {
+            try runLooplab(["skill"] + arguments, directory: m.project, environment: m.environment)
+        }
+        #expect(try looplab("new", "demo").stdout.contains("created demo/"))
+        #expect(try looplab("new", "demo").stderr.contains("'demo' already exists"))
+        #expect(try looplab("test", "demo").stdout.contains("ok  tests/demo_test.loop"))
+        let packed = try looplab("pack", "demo")
+        #expect(packed.stdout.contains("wrote ./demo-0.1.0.looppack"), "\(packed.stderr)")
+        let sha = try #require(packed.stdout.split(separator: "\n").first { $0.hasPrefix("sha256 ") }).dropFirst(7)
+        let wrong = try looplab("install", "demo-0.1.0.looppack", "--sha256", String(repeating: "0", count: 64))
+        #expect(wrong.status == 1 && wrong.stderr.contains("sha256"))
+        let install = try looplab("install", "demo-0.1.0.looppack", "--sha256", String(sha))
+        #expect(install.status == 0, "\(install.stderr)")
+        #expect(SkillCommandLines.row(try looplab("list").stdout, "demo", "0.1.0", "demo", "none"))
+        #expect(try looplab("show", "demo").stdout.contains("sha256:       \(sha)"))
+        try m.write("use.loop", "use \"demo\"\nprint(demo([1, 2, 3], scale: 3))\n")
+        #expect(try runLooplab(["run", "use.loop"], directory: m.project, environment: m.environment).stdout == "6.0\n")
+        #expect(try looplab("remove", "demo").stdout.contains("removed demo"))
+        #expect(try looplab("list").stdout.contains("no packs installed"))
+        #expect(try looplab("show", "demo").stderr.contains("no installed pack named 'demo'"))
+    }
+}
+
+enum SkillCommandLines {
+    /// Whether a line of a table has exactly these cells, however wide the columns are.
+    static func row(_ table: String, _ cells: String...) -> Bool {
+        table.split(separator: "\n").contains { $0.split(separator: " ").map(String.init) == cells }
+    }
 }

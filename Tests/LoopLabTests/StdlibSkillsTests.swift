@@ -38,23 +38,11 @@ import Testing
         // Studies and memories go to a scratch store; files the tests write go to its directory.
         let store = try ScratchStore()
         defer { store.remove() }
-        let result: Result<String, LoopError> = Interpreter.onLargeStack {
-            let output = CapturedOutput()
-            let interpreter = LoopLab.makeInterpreter(
-                arguments: [], output: output, stdlibDirectory: Self.stdlib.path, storePath: store.path
-            )
-            do throws(LoopError) {
-                _ = try interpreter.run(SourceFile(name: "stdlib/tests/\(name)", text: text, path: path))
-                return .success(output.text)
-            } catch {
-                return .failure(error)
-            }
-        }
-        switch result {
-        case .success(let printed):
+        do throws(LoopError) {
+            let printed = try store.run(text, name: "stdlib/tests/\(name)", file: path)
             let skill = String(name.dropLast("_test.loop".count))
             #expect(printed.contains("\(skill): ok"), "\(name) ended without printing '\(skill): ok':\n\(printed)")
-        case .failure(let error):
+        } catch {
             Issue.record("\(name) failed:\n\(DiagnosticRenderer.render(error))")
         }
     }
