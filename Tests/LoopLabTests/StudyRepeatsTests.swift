@@ -1,6 +1,7 @@
 import Foundation
 import LoopLab
 import LoopLang
+import LoopStore
 import Testing
 
 /// `repeats:` (finalists re-run with new seeds, `st.best` by the mean), `allow_repeat:`, batches
@@ -37,6 +38,12 @@ import Testing
         #expect(Set(trials.map { $0[4] }).count == 9, "every trial has its own seed")
         #expect(out.contains("best \(idOfX["1"]!) 1 3 3 exhausted\n"))
         #expect(out.contains("mean true\nrows 4\n"))
+        // `looplab best` and `looplab studies` rank the same way st.best does.
+        let db = try Store(path: store.path)
+        let study = try #require(try db.study(named: "rep"))
+        let best = try #require(try db.bestConfiguration(studyID: study.id))
+        #expect("\(best.trial.number)" == idOfX["1"] && best.runs == 3 && best.mean < 1.1)
+        try db.close()
 
         // A rerun finds every repeat done: nothing runs, and the winner is the same.
         let again = try store.run(Self.script)

@@ -132,6 +132,31 @@ extension Store {
         }
     }
 
+    /// The study's best configuration as `st.best` ranks it: once repeats have run (schema v3),
+    /// the finalist with the best mean over its runs; before that, the best single trial.
+    /// `trial` is the configuration's original (non-repeat) trial.
+    public func bestConfiguration(studyID: Int64) throws(StoreError) -> (trial: Trial, mean: Double, runs: Int)? {
+        try read("find the best configuration") { db in
+            guard let direction = try GoalDirection.fetchOne(
+                db, sql: "SELECT goal_direction FROM studies WHERE id = ?", arguments: [studyID])
+            else { throw StoreError.studyNotFound("id \(studyID)") }
+            let order = direction == .minimize ? "ASC" : "DESC"
+            guard let row = try Row.fetchOne(db, sql: """
+                WITH runs AS (
+                  SELECT coalesce(repeat_of, number) AS config, value FROM trials
+                  WHERE study_id = ?1 AND state = 'complete' AND value IS NOT NULL),
+                groups AS (SELECT config, avg(value) AS mean, count(*) AS runs FROM runs GROUP BY config)
+                SELECT g.config, g.mean, g.runs FROM groups g
+                WHERE g.runs > 1 OR NOT EXISTS (SELECT 1 FROM groups WHERE runs > 1)
+                ORDER BY g.mean \(order), g.config LIMIT 1
+                """, arguments: [studyID]) else { return nil }
+            let config: Int = row["config"]
+            guard let trial = try Trial.fetchOne(db, sql: "SELECT * FROM trials WHERE study_id = ? AND number = ?",
+                                                 arguments: [studyID, config]) else { return nil }
+            return (trial, row["mean"], row["runs"])
+        }
+    }
+
     /// A trial's intermediate reports, by step.
     public func reports(trialID: Int64) throws(StoreError) -> [TrialReport] {
         try read("read reports") { db in

@@ -15,9 +15,9 @@ struct StudiesCommand: ParsableCommand {
         for s in try db.studies() {
             let trials = try db.trials(studyID: s.id)
             let complete = trials.filter { $0.state == .complete }.count
-            let best = try db.bestTrial(studyID: s.id)
+            let best = try db.bestConfiguration(studyID: s.id)
             rows.append([s.name, "\(s.goalDirection.rawValue) \(s.goalMetric ?? "-")", s.strategy,
-                         "\(trials.count)", "\(complete)", TextTable.number(best?.value), s.stopReason ?? "-"])
+                         "\(trials.count)", "\(complete)", TextTable.number(best?.mean), s.stopReason ?? "-"])
         }
         if rows.isEmpty { print("no studies in \(store.path)"); return }
         print(TextTable.render(["study", "goal", "strategy", "trials", "complete", "best", "stop_reason"], rows))
