@@ -65,12 +65,14 @@ import Testing
 
     @Test func codeFromAPrincipalsModuleRunsAsItEvenThroughCallbacksAndErrors() {
         let pack = """
+        use "helper.loop"
         let at_load = whoami()
+        let handed_out = helper_fn
         fn call_back(f) { f() }
         fn fail() { error("boom") }
         fn make() { fn() { whoami() } }
         """
-        withFiles(["pack.loop": pack]) { dir in
+        withFiles(["pack.loop": pack, "helper.loop": "fn helper_fn() { whoami() }\n"]) { dir in
             let principal = Principal(name: "pack")
             let configure: (Interpreter) -> Void = { interpreter in
                 interpreter.moduleResolver = { _ in ResolvedModule(path: dir + "/pack.loop", principal: principal) }
@@ -87,9 +89,9 @@ import Testing
             try { fail() } catch e { print(e.message) }
             print("[\\(whoami())]")
             let escaped = make()
-            print("[\\(escaped())]")
+            print("[\\(escaped())]", "[\\(handed_out())]")
             """
-            #expect(run(dir, main, register: register, configure) == "[pack] []\n[pack]\nboom\n[]\n[pack]\n")
+            #expect(run(dir, main, register: register, configure) == "[pack] []\n[pack]\nboom\n[]\n[pack] [pack]\n")
         }
     }
 

@@ -97,6 +97,7 @@ public final class Interpreter {
     public func run(_ file: SourceFile, as principal: Principal? = nil) throws(LoopError) -> Value {
         let module = Module(name: file.name)
         module.principal = principal
+        if let path = file.path { loader.setPrincipal(principal, for: path) }
         let code = try compile(file, into: module, allowRedeclaration: false)
         return try execute(principal.map { runtime.runningAs($0, code) } ?? code, frameSize: module.frameSize)
     }

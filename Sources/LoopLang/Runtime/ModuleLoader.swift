@@ -3,6 +3,8 @@
 final class ModuleLoader {
     unowned let interpreter: Interpreter
     private var modules: [String: Module] = [:]
+    /// The principal each loaded file's code runs as (nil: trusted), by canonical path.
+    private var principals: [String: Principal?] = [:]
 
     init(interpreter: Interpreter) { self.interpreter = interpreter }
 
@@ -16,8 +18,13 @@ final class ModuleLoader {
     }
 
     func load(_ path: String, from file: SourceFile, span: SourceSpan) throws(LoopError) -> Module {
-        let (found, principal) = try locate(path, from: file, span: span)
-        let key = FileSystem.canonical(found)
+        let (found, resolvedPrincipal) = try locate(path, from: file, span: span)
+        // What a pack's code loads runs as the pack too (unless the host says otherwise), so a
+        // function the pack hands out cannot escape its permissions. A file loaded by code of
+        // different principals is one module per principal.
+        let principal = resolvedPrincipal ?? file.path.flatMap { principals[FileSystem.canonical($0)] } ?? nil
+        let canonicalPath = FileSystem.canonical(found)
+        let key = principal.map { canonicalPath + "\u{0}" + $0.name + "\(ObjectIdentifier($0).hashValue)" } ?? canonicalPath
         if let module = modules[key] {
             if module.state == .compiling { throw LoopError(.circularUse(path), at: span) }
             return module
@@ -25,10 +32,11 @@ final class ModuleLoader {
         guard let text = FileSystem.read(found) else {
             throw LoopError(.host(kind: "io", message: "cannot read '\(found)'"), at: span)
         }
-        let module = Module(name: key)
+        let module = Module(name: canonicalPath)
         module.principal = principal
         modules[key] = module
-        let source = SourceFile(name: path, text: text, path: key)
+        principals[canonicalPath] = principal
+        let source = SourceFile(name: path, text: text, path: canonicalPath)
         do throws(LoopError) {
             module.code = try interpreter.compile(source, into: module, allowRedeclaration: false)
         } catch {
@@ -38,6 +46,10 @@ final class ModuleLoader {
         module.state = .compiled
         return module
     }
+
+    /// Code of the file at `path` runs as `principal` (a script run with `run(_:as:)`), and so
+    /// does what it loads.
+    func setPrincipal(_ principal: Principal?, for path: String) { principals[FileSystem.canonical(path)] = principal }
 
     /// The file a `use` names. A file beside the using file comes first (the language's rule for
     /// paths); a bare name, or any `name@requirement`, then goes to the host's resolver (the
