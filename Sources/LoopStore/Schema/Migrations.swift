@@ -23,7 +23,9 @@ enum Schema {
     ///
     /// GRDB reads the list of applied migrations before a migration's transaction takes the write
     /// lock, so two processes can both decide to run `v1`; the loser's transaction then fails on
-    /// the winner's tables and rolls back. Run again, it finds the work done.
+    /// the winner's tables and rolls back. Run again, it finds the work done. Each migration is its
+    /// own transaction, so the loser can lose once per migration while the winner works through
+    /// them: it may try once more than there are migrations.
     static func migrate(_ writer: any DatabaseWriter) throws {
         var attempt = 0
         while true {
@@ -34,7 +36,7 @@ enum Schema {
                 attempt += 1
                 let done = try? writer.read { db in try migrator.hasCompletedMigrations(db) }
                 if done == true { return }
-                if attempt >= 3 { throw error }
+                if attempt > migrator.migrations.count + 1 { throw error }
             }
         }
     }
