@@ -74,19 +74,33 @@ public final class Store: Sendable {
         try FileCheck.inspect(path: self.path)
         try Store.preflight(path: self.path, options: options)
 
-        let pool: DatabasePool
-        do {
-            pool = try DatabasePool(path: self.path, configuration: options.configuration())
-            // GRDB switches the writer to synchronous = NORMAL when it enables WAL, after
-            // `prepareDatabase` ran, so the chosen durability is applied here, on the writer.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = \(options.durability == .full ? "FULL" : "NORMAL")")
+        // Processes that open a brand-new store at the same moment race to switch it to WAL and
+        // migrate it; SQLite can answer the loser "busy" at once, without waiting in the busy
+        // handler. Opening again shortly after finds the winner's work done.
+        let giveUp = Date().addingTimeInterval(options.busyTimeout)
+        var attempt = 0
+        while true {
+            do {
+                self.pool = try Store.openPool(path: self.path, options: options)
+                return
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && Date() < giveUp {
+                attempt += 1
+                usleep(UInt32(min(20_000 * attempt, 250_000)))
+            } catch {
+                throw StoreError.from(error, path: self.path, operation: "open the database", busyTimeout: options.busyTimeout)
             }
-            try Schema.migrate(pool)
-        } catch {
-            throw StoreError.from(error, path: self.path, operation: "open the database", busyTimeout: options.busyTimeout)
         }
-        self.pool = pool
+    }
+
+    private static func openPool(path: String, options: Options) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: options.configuration())
+        // GRDB switches the writer to synchronous = NORMAL when it enables WAL, after
+        // `prepareDatabase` ran, so the chosen durability is applied here, on the writer.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(options.durability == .full ? "FULL" : "NORMAL")")
+        }
+        try Schema.migrate(pool)
+        return pool
     }
 
     /// Refuses a damaged or too-new database before anything may write to it.
