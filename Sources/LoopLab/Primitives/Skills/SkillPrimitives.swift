@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import LoopLang
 import LoopSkills
@@ -190,13 +191,9 @@ enum SkillPrimitives {
         return "unknown"
     }
 
-    /// ISO-8601 UTC, seconds precision: `2026-11-27T03:04:05Z`.
+    /// ISO-8601 UTC, seconds precision: `2026-11-27T03:04:05Z` (as `export` writes dates).
     static func isoDate(_ seconds: Double) -> String {
-        var t = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
     }
 }
 
