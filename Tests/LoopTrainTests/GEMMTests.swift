@@ -92,9 +92,21 @@ import Testing
         #expect(a.matmul(a, transposeSelf: true).scalars == [17, 22, 27, 22, 29, 36, 27, 36, 45])
     }
 
-    @Test func benchmarkReportsEachSize() {
-        let results = GEMMBenchmark.run(sizes: [64, 96], threads: 1, minTime: 0.001)
-        #expect(results.map(\.size) == [64, 96])
-        #expect(results.allSatisfy { $0.gflops > 0 })
+    @Test func benchmarkReportsEachShape() {
+        let shapes = [GEMMBenchmark.Shape.square(64), GEMMBenchmark.Shape(m: 7, k: 65, n: 33, transA: true)]
+        let results = GEMMBenchmark.run(shapes: shapes, threads: 1, minTime: 0.001)
+        #expect(results.map(\.shape) == shapes)
+        #expect(results.allSatisfy { $0.gflops > 0 && $0.gflops.isFinite })
+    }
+
+    @Test func benchmarkShapesParse() {
+        #expect(GEMMBenchmark.Shape(parsing: "512") == .square(512))
+        #expect(GEMMBenchmark.Shape(parsing: "64x256x10:nt") == GEMMBenchmark.Shape(m: 64, k: 256, n: 10, transB: true))
+        #expect(GEMMBenchmark.Shape(parsing: "256x64x256:TN") == GEMMBenchmark.Shape(m: 256, k: 64, n: 256, transA: true))
+        for bad in ["", "0", "64x256", "64x256x0", "64x-1x3", "8x8x8:nx", "8x8x8:nt:tn", "axbxc"] {
+            #expect(GEMMBenchmark.Shape(parsing: bad) == nil, "\(bad) parsed")
+        }
+        #expect(GEMMBenchmark.Shape.square(512).description == "512³")
+        #expect(GEMMBenchmark.Shape(m: 64, k: 256, n: 10, transB: true).description == "64x256x10 nt")
     }
 }

@@ -7,14 +7,20 @@ import Synchronization
 /// gradient); all of them go through the same packed path, since packing absorbs the transpose.
 ///
 /// Structure (after Goto & van de Geijn, and BLIS): the `n` dimension is cut into `nc`-column
-/// blocks and `k` into `kc`-deep slices; each `kc × nc` block of op(B) is packed once into 32-wide
-/// micro-panels (shared by all threads, sized for L2/L3), then each `mc × kc` block of op(A) is
-/// packed into 6-high micro-panels (per thread, sized for L2), and the 6×32 microkernel sweeps the
-/// block with one B micro-panel resident in L1.
+/// blocks and `k` into `kc`-deep slices; each `kc × nc` block of op(B) is packed into 32-wide
+/// micro-panels, each `mc × kc` block of op(A) into 6-high micro-panels (sized for L2), and the 6×32
+/// microkernel sweeps the block with one B micro-panel resident in L1. The first row block uses
+/// each B micro-panel right after packing it, while it is still in L1.
 ///
-/// Threads split C by output tiles (blocks of rows, or of column panels when there are too few
-/// rows), and every element is accumulated over k in the same order whatever the thread count, so
-/// results are bit-identical for any number of threads.
+/// Threads split C into one rectangle each — column ranges when C is wider than tall, else row
+/// ranges — and each runs the serial algorithm on its rectangle with its own packing buffers.
+/// Nothing a thread writes is read by another: on this class of machine a packed panel written by
+/// one core and read by the other costs more than packing it twice (a 64×256·256×256 product ran
+/// slower on two threads than on one when they shared packed B). The redundant packing is the
+/// smaller operand's: op(A) for a column split, op(B) for a row split.
+///
+/// Every element is accumulated over k in the same order whatever the split, so results are
+/// bit-identical for any number of threads.
 public enum GEMM {
     /// Cache-blocking parameters. `mc` must be a multiple of 6 and `nc` of 32.
     public struct Blocking: Sendable, Equatable {
@@ -54,59 +60,90 @@ public enum GEMM {
             if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
+        let product = Product(transA: transA, transB: transB, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                              accumulate: accumulate, blocking: blocking)
         let threads = m * n * k < parallelThreshold ? 1 : min(pool.activeThreads, maxThreads)
-        let (kc, nc) = (blocking.kc, blocking.nc)
-        // Row blocks: as few as fit the blocking, a multiple of the thread count, equal in size
-        // (rounded up to 6 rows) — so every thread gets the same share and none idles at the end.
-        let blocksPerThread = (m + threads * blocking.mc - 1) / (threads * blocking.mc)
-        let rowsPerBlock = (m + threads * blocksPerThread - 1) / (threads * blocksPerThread)
-        let mc = min(blocking.mc, max(mr, (rowsPerBlock + mr - 1) / mr * mr))
-        let workspace = Workspace.take(threads: threads, aCount: mc * kc, bCount: kc * nc)
+        let parts = partition(m: m, n: n, threads: threads)
+        let workspace = Workspace.take(threads: parts.count, aCount: blocking.mc * blocking.kc,
+                                       bCount: blocking.kc * min(blocking.nc, (n + nr - 1) / nr * nr))
         defer { Workspace.give(workspace) }
-        let packedB = workspace.b.pointer
-
-        var jc = 0
-        while jc < n {
-            let ncCur = min(nc, n - jc)
-            let panels = (ncCur + nr - 1) / nr
-            var pc = 0
-            while pc < k {
-                let kcCur = min(kc, k - pc)
-                let overwrite = pc == 0 && !accumulate
-                pool.parallelFor(panels, maxThreads: threads) { panel, _ in
-                    packBPanel(b, ldb: ldb, transposed: transB, j: jc + panel * nr, width: min(nr, ncCur - panel * nr),
-                               p0: pc, kc: kcCur, into: packedB + panel * kcCur * nr)
-                }
-                let rowBlocks = (m + mc - 1) / mc
-                // Too few row blocks to occupy every thread: also split the column panels.
-                let columnChunks = rowBlocks >= threads ? 1 : min(panels, threads)
-                pool.parallelFor(rowBlocks * columnChunks, maxThreads: threads) { task, thread in
-                    let block = task / columnChunks, chunk = task % columnChunks
-                    let i0 = block * mc, mcCur = min(mc, m - i0)
-                    let packedA = workspace.a[thread].pointer
-                    packA(a, lda: lda, transposed: transA, i0: i0, rows: mcCur, p0: pc, kc: kcCur, into: packedA)
-                    let firstPanel = chunk * panels / columnChunks, endPanel = (chunk + 1) * panels / columnChunks
-                    for panel in firstPanel..<endPanel {
-                        let j = panel * nr, width = min(nr, ncCur - j)
-                        let bp = UnsafePointer(packedB + panel * kcCur * nr)
-                        var ir = 0
-                        while ir < mcCur {
-                            let height = min(mr, mcCur - ir)
-                            let ap = UnsafePointer(packedA + ir * kcCur)
-                            let cp = c + (i0 + ir) * ldc + jc + j
-                            if height == mr && width == nr {
-                                microkernel(kc: kcCur, a: ap, b: bp, c: cp, ldc: ldc, overwrite: overwrite)
-                            } else {
-                                edgeKernel(kc: kcCur, a: ap, b: bp, c: cp, ldc: ldc, rows: height, cols: width,
-                                           overwrite: overwrite)
-                            }
-                            ir += mr
-                        }
-                    }
-                }
-                pc += kc
+        if parts.count == 1 {
+            product.run(rows: 0..<m, columns: 0..<n, packedA: workspace.a[0].pointer, packedB: workspace.b[0].pointer)
+        } else {
+            pool.parallelFor(parts.count, maxThreads: threads) { part, thread in
+                product.run(rows: parts[part].rows, columns: parts[part].columns,
+                            packedA: workspace.a[thread].pointer, packedB: workspace.b[thread].pointer)
             }
-            jc += nc
+        }
+    }
+
+    /// One rectangle of C per thread (see the type's comment): column ranges in whole 32-column
+    /// panels when C is at least as wide as tall and has a panel per thread, else row ranges in
+    /// whole 6-row tiles, each as equal as the granularity allows.
+    static func partition(m: Int, n: Int, threads: Int) -> [(rows: Range<Int>, columns: Range<Int>)] {
+        let panels = (n + nr - 1) / nr, tiles = (m + mr - 1) / mr
+        let byColumns = panels >= threads && (m <= n || tiles < threads)
+        let units = byColumns ? panels : tiles, width = byColumns ? nr : mr, extent = byColumns ? n : m
+        let count = max(1, min(threads, units))
+        return (0..<count).map { t in
+            let range = min(extent, t * units / count * width)..<min(extent, (t + 1) * units / count * width)
+            return byColumns ? (0..<m, range) : (range, 0..<n)
+        }
+    }
+
+    /// The operands of one call, and the serial blocked algorithm over a rectangle of C.
+    struct Product {
+        var transA: Bool, transB: Bool, k: Int
+        var a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int
+        var c: UnsafeMutablePointer<Float>, ldc: Int
+        var accumulate: Bool
+        var blocking: Blocking
+
+        func run(rows: Range<Int>, columns: Range<Int>, packedA: UnsafeMutablePointer<Float>,
+                 packedB: UnsafeMutablePointer<Float>) {
+            let (kc, nc) = (blocking.kc, blocking.nc)
+            // Row blocks as few as fit the blocking and equal in size (rounded up to 6 rows), so a
+            // short last block does not waste most of a pass over B.
+            let blocks = (rows.count + blocking.mc - 1) / blocking.mc
+            let mc = min(blocking.mc, max(mr, ((rows.count + blocks - 1) / blocks + mr - 1) / mr * mr))
+            var jc = columns.lowerBound
+            while jc < columns.upperBound {
+                let ncCur = min(nc, columns.upperBound - jc)
+                let panels = (ncCur + nr - 1) / nr
+                var pc = 0
+                while pc < k {
+                    let kcCur = min(kc, k - pc)
+                    let overwrite = pc == 0 && !accumulate
+                    var ic = rows.lowerBound
+                    while ic < rows.upperBound {
+                        let mcCur = min(mc, rows.upperBound - ic)
+                        packA(a, lda: lda, transposed: transA, i0: ic, rows: mcCur, p0: pc, kc: kcCur, into: packedA)
+                        for panel in 0..<panels {
+                            let j = panel * nr, width = min(nr, ncCur - j)
+                            let bp = packedB + panel * kcCur * nr
+                            if ic == rows.lowerBound {
+                                packBPanel(b, ldb: ldb, transposed: transB, j: jc + j, width: width, p0: pc, kc: kcCur, into: bp)
+                            }
+                            var ir = 0
+                            while ir < mcCur {
+                                let height = min(mr, mcCur - ir)
+                                let ap = UnsafePointer(packedA + ir * kcCur)
+                                let cp = c + (ic + ir) * ldc + jc + j
+                                if height == mr && width == nr {
+                                    microkernel(kc: kcCur, a: ap, b: UnsafePointer(bp), c: cp, ldc: ldc, overwrite: overwrite)
+                                } else {
+                                    edgeKernel(kc: kcCur, a: ap, b: UnsafePointer(bp), c: cp, ldc: ldc, rows: height, cols: width,
+                                               overwrite: overwrite)
+                                }
+                                ir += mr
+                            }
+                        }
+                        ic += mc
+                    }
+                    pc += kc
+                }
+                jc += nc
+            }
         }
     }
 
@@ -114,20 +151,22 @@ public enum GEMM {
     /// would cost more than a small multiply. A lock-protected free list keeps concurrent callers
     /// on separate buffers.
     final class Workspace: @unchecked Sendable {
+        /// Per participating thread: packed A block and packed B block.
         var a: [AlignedStorage]
-        var b: AlignedStorage
+        var b: [AlignedStorage]
         init(threads: Int, aCount: Int, bCount: Int) {
             a = (0..<threads).map { _ in AlignedStorage(count: aCount) }
-            b = AlignedStorage(count: bCount)
+            b = (0..<threads).map { _ in AlignedStorage(count: bCount) }
         }
 
         private static let free = Mutex<[Workspace]>([])
 
         static func take(threads: Int, aCount: Int, bCount: Int) -> Workspace {
             let ws = free.withLock { $0.popLast() } ?? Workspace(threads: threads, aCount: aCount, bCount: bCount)
-            if ws.b.count < bCount { ws.b = AlignedStorage(count: bCount) }
             while ws.a.count < threads { ws.a.append(AlignedStorage(count: aCount)) }
+            while ws.b.count < threads { ws.b.append(AlignedStorage(count: bCount)) }
             for t in 0..<threads where ws.a[t].count < aCount { ws.a[t] = AlignedStorage(count: aCount) }
+            for t in 0..<threads where ws.b[t].count < bCount { ws.b[t] = AlignedStorage(count: bCount) }
             return ws
         }
 

@@ -17,18 +17,28 @@ struct ThreadOptions: ParsableArguments {
 struct GEMMBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
-        abstract: "SGEMM GFLOPS (square float32) vs numpy/OpenBLAS measured in the same run.",
-        discussion: "numpy runs scripts/compare/gemm.py with LOOPLAB_PYTHON (else python3), OPENBLAS_CORETYPE unset."
+        abstract: "SGEMM GFLOPS (float32) vs numpy/OpenBLAS measured in the same run.",
+        discussion: """
+            numpy runs scripts/compare/gemm.py with LOOPLAB_PYTHON (else python3), OPENBLAS_CORETYPE unset.
+            A shape is N (an N×N·N×N product) or MxKxN[:FORM] for C[M×N] = op(A)[M×K]·op(B)[K×N], FORM being \
+            nn (default), nt (B transposed: a Linear layer's forward), tn (A transposed: its weight gradient) or tt.
+            Example: looplab bench gemm --shapes 64x256x256:nt,256x64x256:tn --threads 1
+            """
     )
     @OptionGroup var options: BenchOptions
     @OptionGroup var threading: ThreadOptions
-    @Option(help: "Comma-separated matrix sizes.") var sizes = "512,1024,2048"
+    @Option(help: "Comma-separated shapes: N or MxKxN[:nn|nt|tn|tt].") var shapes = "512,1024,2048"
 
     func run() throws {
-        let list = sizes.split(separator: ",").compactMap { Int($0) }
-        guard !list.isEmpty, list.allSatisfy({ $0 > 0 }) else { throw ValidationError("--sizes must be positive integers, e.g. 512,1024") }
+        var list: [GEMMBenchmark.Shape] = []
+        for spec in shapes.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let shape = GEMMBenchmark.Shape(parsing: spec) else {
+                throw ValidationError("--shapes: '\(spec)' is not a shape; write N (square) or MxKxN[:FORM] with positive sizes and FORM nn, nt, tn or tt, e.g. 1024 or 64x256x256:nt")
+            }
+            list.append(shape)
+        }
         threading.apply()
-        GEMMBench.report(sizes: list, threads: threading.threads).print(json: options.json)
+        GEMMBench.report(shapes: list, threads: threading.threads).print(json: options.json)
     }
 }
 
