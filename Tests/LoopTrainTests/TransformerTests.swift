@@ -11,6 +11,53 @@ import Testing
         gradientCheck(biased, input: randomTensor([1, 7, 6], seed: 3), samples: 40)
     }
 
+    /// The fused attention kernels against the plain reference, on odd and 16-crossing sizes, with
+    /// rows inside a wider buffer (as in the qkv activation) so strides are exercised too.
+    @Test(arguments: [1, 7, 16, 17, 33]) func attentionKernelsMatchReference(time t: Int) {
+        for d in [1, 7, 16, 17, 33] {
+            let stride = 3 * d + 5, outStride = d + 3, scale = 1 / Float(d).squareRoot()
+            let buffer = randomTensor([t * stride], seed: UInt64(t * 100 + d)).scalars
+            let dOutBuffer = randomTensor([t * outStride], seed: UInt64(t * 100 + d + 1)).scalars
+            func rows(_ offset: Int, _ from: [Float], _ step: Int) -> [Float] {
+                (0..<t).flatMap { r in from[(r * step + offset)..<(r * step + offset + d)] }
+            }
+            let (q, k, v) = (rows(0, buffer, stride), rows(d, buffer, stride), rows(2 * d, buffer, stride))
+            let dOut = rows(0, dOutBuffer, outStride)
+            let expected = ReferenceKernels.attention(t: t, d: d, scale: scale, q: q, k: k, v: v)
+            let grads = ReferenceKernels.attentionBackward(t: t, d: d, scale: scale, q: q, k: k, v: v, dOut: dOut)
+
+            let tp = (t + 15) / 16 * 16
+            var out = [Float](repeating: 7, count: t * outStride)
+            var probabilities = [Float](repeating: 7, count: t * tp)
+            var dqkv = [Float](repeating: 7, count: t * stride)
+            var scratch = [Float](repeating: .nan, count: Kernels.attentionScratchCount(time: t, dim: d))
+            buffer.withUnsafeBufferPointer { x in
+                let base = x.baseAddress!
+                Kernels.attentionForward(time: t, dim: d, scale: scale, q: base, k: base + d, v: base + 2 * d, stride: stride,
+                                         probabilities: &probabilities, out: &out, outStride: outStride, scratch: &scratch)
+                dOutBuffer.withUnsafeBufferPointer { g in
+                    dqkv.withUnsafeMutableBufferPointer { dx in
+                        let dBase = dx.baseAddress!
+                        Kernels.attentionBackward(time: t, dim: d, scale: scale, q: base, k: base + d, v: base + 2 * d, stride: stride,
+                                                  probabilities: probabilities, dOut: g.baseAddress!, outStride: outStride,
+                                                  dq: dBase, dk: dBase + d, dv: dBase + 2 * d, scratch: &scratch)
+                    }
+                }
+            }
+            let label = "t=\(t) d=\(d)"
+            #expect(maxAbsDifference(rows(0, out, outStride), expected.out) < 1e-5, "\(label) output")
+            let kept = (0..<t).flatMap { i in probabilities[(i * tp)..<(i * tp + t)] }
+            #expect(maxAbsDifference(kept, expected.probabilities) < 1e-6, "\(label) probabilities")
+            #expect((0..<t).allSatisfy { i in probabilities[(i * tp + t)..<((i + 1) * tp)].allSatisfy { $0 == 0 } }, "\(label) padding")
+            #expect(maxAbsDifference(rows(0, dqkv, stride), grads.dq) < 1e-5, "\(label) dq")
+            #expect(maxAbsDifference(rows(d, dqkv, stride), grads.dk) < 1e-5, "\(label) dk")
+            #expect(maxAbsDifference(rows(2 * d, dqkv, stride), grads.dv) < 1e-5, "\(label) dv")
+            // Nothing outside the head's rows is written.
+            #expect((0..<t).allSatisfy { r in out[(r * outStride + d)..<((r + 1) * outStride)].allSatisfy { $0 == 7 } }, "\(label) out stride")
+            #expect((0..<t).allSatisfy { r in dqkv[(r * stride + 3 * d)..<((r + 1) * stride)].allSatisfy { $0 == 7 } }, "\(label) dqkv stride")
+        }
+    }
+
     @Test func attentionIsCausal() {
         var rng = Xoshiro256(seed: 4)
         let attention = CausalSelfAttention(channels: 8, heads: 2, rng: &rng)

@@ -47,7 +47,7 @@ extension Kernels {
                     let g = load16(dyr + i) * load16(gamma + i)
                     a += g; b += g * load16(dxr + i); i += 16
                 }
-                sumG = a.sum(); sumGX = b.sum()
+                sumG = hsum(a); sumGX = hsum(b)
                 while i < cols { let g = dyr[i] * gamma[i]; sumG += g; sumGX += g * dxr[i]; i += 1 }
             }
             map16(cols, dyr, UnsafePointer(dxr), dgamma, dgamma) { dy, xhat, dg in dg + dy * xhat }

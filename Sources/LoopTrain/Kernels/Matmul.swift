@@ -6,7 +6,7 @@ extension Tensor {
         let (m, k) = transposeSelf ? (columns, rows) : (rows, columns)
         let (k2, n) = transposeOther ? (other.columns, other.rows) : (other.rows, other.columns)
         precondition(k == k2, "matmul: inner dimensions differ (\(shape) · \(other.shape))")
-        var out = Tensor(shape: [m, n])
+        var out = Tensor(uninitializedShape: [m, n])
         out.withUnsafeMutableBufferPointer { c in
             withUnsafeBufferPointer { a in
                 other.withUnsafeBufferPointer { b in

@@ -12,6 +12,33 @@ typealias V16 = SIMD16<Float>
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: V16.self)
 }
 
+// Horizontal reductions by halving (16 → 8 → 4 → 2 → 1 lanes): `SIMD.sum()` and `.max()` are
+// lowered lane by lane on this toolchain (a compare-and-branch per lane for max), which made the
+// per-row reductions of softmax and attention cost more than the arithmetic around them.
+
+/// Σ lanes, in a fixed order.
+@inline(__always) func hsum(_ v: V16) -> Float {
+    let a = v.lowHalf + v.highHalf
+    let b = a.lowHalf + a.highHalf
+    let c = b.lowHalf + b.highHalf
+    return c[0] + c[1]
+}
+
+/// The largest lane (halving stops at 16 lanes: `pointwiseMax` on SIMD8/SIMD4 is an out-of-line
+/// call here, while scalar `max` of extracted lanes compiles to `vmaxss`).
+@inline(__always) func hmax(_ v: V16) -> Float {
+    var m = v[0]
+    for lane in 1..<16 { m = Swift.max(m, v[lane]) }
+    return m
+}
+
+/// 1 in lanes `0..<count`, 0 in the others (any `count`), by arithmetic: a lane mask built with
+/// `.<` and `replacing(where:)` on lane indices is lowered lane by lane here.
+@inline(__always) func laneMask(_ count: Int) -> V16 {
+    let lanes = V16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    return pointwiseMin(pointwiseMax(V16(repeating: Float(count)) - lanes, V16()), V16(repeating: 1))
+}
+
 @inline(__always) func loadPartial(_ p: UnsafePointer<Float>, _ count: Int) -> V16 {
     var v = V16()
     for i in 0..<count { v[i] = p[i] }
@@ -57,11 +84,9 @@ typealias V16 = SIMD16<Float>
     while i + 32 <= n { acc0 += f(load16(x + i)); acc1 += f(load16(x + i + 16)); i += 32 }
     while i + 16 <= n { acc0 += f(load16(x + i)); i += 16 }
     if i < n {
-        var tail = f(loadPartial(x + i, n - i))
-        for lane in (n - i)..<16 { tail[lane] = 0 }
-        acc1 += tail
+        acc1 += f(loadPartial(x + i, n - i)) * laneMask(n - i)
     }
-    return (acc0 + acc1).sum()
+    return hsum(acc0 + acc1)
 }
 
 /// Largest element (−∞ for an empty range).
@@ -69,7 +94,7 @@ typealias V16 = SIMD16<Float>
     var m = V16(repeating: -.infinity)
     var i = 0
     while i + 16 <= n { m = pointwiseMax(m, load16(x + i)); i += 16 }
-    var result = m.max()
+    var result = hmax(m)
     while i < n { result = Swift.max(result, x[i]); i += 1 }
     return result
 }

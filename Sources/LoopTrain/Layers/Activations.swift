@@ -1,6 +1,6 @@
 /// Applies an element-wise kernel to a whole tensor.
 @inline(__always) func elementwise(_ x: Tensor, _ kernel: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
-    var y = Tensor(shape: x.shape)
+    var y = Tensor(uninitializedShape: x.shape)
     y.withUnsafeMutableBufferPointer { yp in x.withUnsafeBufferPointer { kernel(x.count, $0.baseAddress!, yp.baseAddress!) } }
     return y
 }
@@ -11,7 +11,7 @@
     _ kernel: (Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
 ) -> Tensor {
     precondition(saved.count == dy.count, "backward: gradient shape \(dy.shape) does not match the forward pass \(saved.shape)")
-    var dx = Tensor(shape: saved.shape)
+    var dx = Tensor(uninitializedShape: saved.shape)
     dx.withUnsafeMutableBufferPointer { dxp in
         saved.withUnsafeBufferPointer { s in dy.withUnsafeBufferPointer { kernel(dy.count, s.baseAddress!, $0.baseAddress!, dxp.baseAddress!) } }
     }

@@ -3,7 +3,8 @@
 /// then `·W_projᵀ`. Position `t` attends to positions `0...t` only.
 ///
 /// Every (sequence, head) pair is independent and writes disjoint outputs, so the pairs are spread
-/// over the thread pool and the result does not depend on the thread count.
+/// over the thread pool and the result does not depend on the thread count. Each pair runs the
+/// fused kernels in AttentionKernels.swift (small heads make GEMM calls all overhead).
 public final class CausalSelfAttention: Layer {
     public let channels: Int
     public let heads: Int
@@ -35,25 +36,22 @@ public final class CausalSelfAttention: Layer {
         let d = c / h
         let scale = 1 / Float(d).squareRoot()
         let qkvOut = qkv.forward(x, training: training)
-        var probabilities = Tensor(shape: [b, h, t, t])
-        var y = Tensor(shape: [b, t, c])
+        let paddedTime = (t + 15) & ~15
+        var probabilities = Tensor(uninitializedShape: [b, h, t, paddedTime])
+        var y = Tensor(uninitializedShape: [b, t, c])
+        let scratchCount = Kernels.attentionScratchCount(time: t, dim: d)
         qkvOut.withUnsafeBufferPointer { qkvp in
             probabilities.withUnsafeMutableBufferPointer { pp in
                 y.withUnsafeMutableBufferPointer { yp in
                     let base = qkvp.baseAddress!, probs = pp.baseAddress!, out = yp.baseAddress!
                     ThreadPool.shared.parallelFor(b * h) { task, _ in
                         let (bi, hi) = (task / h, task % h)
-                        let q = base + bi * t * 3 * c + hi * d, k = q + c, v = q + 2 * c
-                        let s = probs + task * t * t
-                        GEMM.sgemm(transB: true, m: t, n: t, k: d, a: q, lda: 3 * c, b: k, ldb: 3 * c, c: s, ldc: t, maxThreads: 1)
-                        for i in 0..<t {
-                            let row = s + i * t
-                            Kernels.scale(i + 1, alpha: scale, row, row)
-                            Kernels.softmax(rows: 1, cols: i + 1, row, row)
-                            (row + i + 1).update(repeating: 0, count: t - i - 1)
+                        let q = base + bi * t * 3 * c + hi * d
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { scratch in
+                            Kernels.attentionForward(time: t, dim: d, scale: scale, q: q, k: q + c, v: q + 2 * c, stride: 3 * c,
+                                                     probabilities: probs + task * t * paddedTime,
+                                                     out: out + bi * t * c + hi * d, outStride: c, scratch: scratch.baseAddress!)
                         }
-                        GEMM.sgemm(m: t, n: d, k: t, a: s, lda: t, b: v, ldb: 3 * c, c: out + bi * t * c + hi * d, ldc: c,
-                                   maxThreads: 1)
                     }
                 }
             }
@@ -71,7 +69,9 @@ public final class CausalSelfAttention: Layer {
         let (b, t, c, h) = (shape.batch, shape.time, channels, heads)
         let d = c / h
         let scale = 1 / Float(d).squareRoot()
-        var dqkv = Tensor(shape: [b, t, 3 * c])
+        let paddedTime = (t + 15) & ~15
+        let scratchCount = Kernels.attentionScratchCount(time: t, dim: d)
+        var dqkv = Tensor(uninitializedShape: [b, t, 3 * c])
         qkvOut.withUnsafeBufferPointer { qkvp in
             probabilities.withUnsafeBufferPointer { pp in
                 dy.withUnsafeBufferPointer { dyp in
@@ -80,26 +80,12 @@ public final class CausalSelfAttention: Layer {
                         ThreadPool.shared.parallelFor(b * h) { task, _ in
                             let (bi, hi) = (task / h, task % h)
                             let offset = bi * t * 3 * c + hi * d
-                            let q = base + offset, k = q + c, v = q + 2 * c
-                            let dq = dBase + offset, dk = dq + c, dv = dq + 2 * c
-                            let p = probs + task * t * t
-                            let g = dyBase + bi * t * c + hi * d
-                            withUnsafeTemporaryAllocation(of: Float.self, capacity: t * t) { scratch in
-                                let ds = scratch.baseAddress!
-                                // dP = dY·Vᵀ, dV = Pᵀ·dY
-                                GEMM.sgemm(transB: true, m: t, n: t, k: d, a: g, lda: c, b: v, ldb: 3 * c, c: ds, ldc: t, maxThreads: 1)
-                                GEMM.sgemm(transA: true, m: t, n: d, k: t, a: p, lda: t, b: g, ldb: c, c: dv, ldc: 3 * c, maxThreads: 1)
-                                // Softmax backward, with the 1/√d of the scores folded in:
-                                // dS = scale · P ⊙ (dP − Σ_j P·dP). Masked entries have P = 0, so dS = 0 there.
-                                for i in 0..<t {
-                                    let pr = p + i * t, dr = ds + i * t
-                                    var dot: Float = 0
-                                    for j in 0...i { dot += pr[j] * dr[j] }
-                                    for j in 0..<t { dr[j] = scale * pr[j] * (dr[j] - dot) }
-                                }
-                                // dQ = dS·K, dK = dSᵀ·Q
-                                GEMM.sgemm(m: t, n: d, k: t, a: ds, lda: t, b: k, ldb: 3 * c, c: dq, ldc: 3 * c, maxThreads: 1)
-                                GEMM.sgemm(transA: true, m: t, n: d, k: t, a: ds, lda: t, b: q, ldb: 3 * c, c: dk, ldc: 3 * c, maxThreads: 1)
+                            let q = base + offset, dq = dBase + offset
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { scratch in
+                                Kernels.attentionBackward(time: t, dim: d, scale: scale, q: q, k: q + c, v: q + 2 * c, stride: 3 * c,
+                                                          probabilities: probs + task * t * paddedTime,
+                                                          dOut: dyBase + bi * t * c + hi * d, outStride: c,
+                                                          dq: dq, dk: dq + c, dv: dq + 2 * c, scratch: scratch.baseAddress!)
                             }
                         }
                     }

@@ -21,7 +21,7 @@ public final class Embedding: Layer {
     public var config: LayerConfig { .embedding(vocabulary: vocabulary, dimension: dimension) }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = Tensor(shape: x.shape + [dimension])
+        var y = Tensor(uninitializedShape: x.shape + [dimension])
         let d = dimension
         y.withUnsafeMutableBufferPointer { yp in
             weight.value.withUnsafeBufferPointer { wp in

@@ -25,8 +25,8 @@ public final class LayerNorm: Layer {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         precondition(x.shape.last == features, "LayerNorm(\(features)) got input of shape \(x.shape)")
         let rows = x.count / features
-        var y = Tensor(shape: x.shape)
-        var mean = Tensor(shape: [rows]), rstd = Tensor(shape: [rows])
+        var y = Tensor(uninitializedShape: x.shape)
+        var mean = Tensor(uninitializedShape: [rows]), rstd = Tensor(uninitializedShape: [rows])
         let betaValue = beta?.value
         y.withUnsafeMutableBufferPointer { yp in
             mean.withUnsafeMutableBufferPointer { mp in
@@ -50,7 +50,7 @@ public final class LayerNorm: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         let rows = input.count / features
         precondition(dy.count == input.count, "LayerNorm.backward: gradient shape \(dy.shape) does not match the forward pass")
-        var dx = Tensor(shape: input.shape)
+        var dx = Tensor(uninitializedShape: input.shape)
         dx.withUnsafeMutableBufferPointer { dxp in
             gamma.gradient.withUnsafeMutableBufferPointer { dg in
                 withOptionalMutablePointer(beta) { db in

@@ -28,7 +28,7 @@ public final class Linear: Layer {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         precondition(x.shape.last == inputs, "Linear(\(inputs) → \(outputs)) got input of shape \(x.shape)")
         let rows = x.count / inputs
-        var y = Tensor(shape: Array(x.shape.dropLast()) + [outputs])
+        var y = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outputs])
         y.withUnsafeMutableBufferPointer { yp in
             x.withUnsafeBufferPointer { xp in
                 weight.value.withUnsafeBufferPointer { wp in
@@ -47,7 +47,7 @@ public final class Linear: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         let rows = input.count / inputs
         precondition(dy.count == rows * outputs, "Linear.backward: gradient shape \(dy.shape) does not match the forward pass")
-        var dx = Tensor(shape: input.shape)
+        var dx = Tensor(uninitializedShape: input.shape)
         dy.withUnsafeBufferPointer { dyp in
             input.withUnsafeBufferPointer { xp in
                 weight.gradient.withUnsafeMutableBufferPointer { dwp in

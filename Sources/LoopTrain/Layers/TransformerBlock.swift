@@ -47,7 +47,7 @@ public final class TransformerBlock: Layer {
 /// Element-wise sum of two tensors of the same shape (the residual connection).
 func add(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(a.count == b.count, "residual: \(a.shape) + \(b.shape)")
-    var out = Tensor(shape: a.shape)
+    var out = Tensor(uninitializedShape: a.shape)
     out.withUnsafeMutableBufferPointer { o in
         a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { Kernels.add(a.count, x.baseAddress!, $0.baseAddress!, o.baseAddress!) } }
     }

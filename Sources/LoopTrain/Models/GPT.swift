@@ -86,7 +86,7 @@ public final class GPT: Layer {
         }
         for block in blocks { x = block.forward(x, training: training) }
         let h = finalNorm.forward(x, training: training)
-        var logits = Tensor(shape: [b, t, v])
+        var logits = Tensor(uninitializedShape: [b, t, v])
         logits.withUnsafeMutableBufferPointer { lp in
             h.withUnsafeBufferPointer { hp in
                 tokenEmbedding.weight.value.withUnsafeBufferPointer { wp in
@@ -101,7 +101,7 @@ public final class GPT: Layer {
 
     public func backward(_ dLogits: Tensor) -> Tensor {
         let (b, t, c, v) = (shape.batch, shape.time, settings.dimension, settings.vocabulary)
-        var dh = Tensor(shape: [b, t, c])
+        var dh = Tensor(uninitializedShape: [b, t, c])
         dLogits.withUnsafeBufferPointer { gp in
             tokenEmbedding.weight.value.withUnsafeBufferPointer { wp in
                 dh.withUnsafeMutableBufferPointer { dp in

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A heap block of `Float`s whose first element sits on a 64-byte boundary.
 ///
 /// 64 bytes is one cache line and one AVX-512 register, so a kernel that walks the block in
@@ -9,18 +11,25 @@ public final class AlignedStorage: @unchecked Sendable {
     /// The first element; valid for `count` elements.
     public let pointer: UnsafeMutablePointer<Float>
 
-    /// A zero-filled block of `count` floats.
+    /// A block of `count` floats, zero-filled unless `zeroed` is false (then its contents are
+    /// unspecified and the caller must write every element before reading any).
     ///
-    /// Always zero-filled. Skipping the fill for outputs that kernels overwrite was tried and
-    /// measured *slower* (small-model training steps lost ~30%, A/B back to back); the cause was
-    /// not pinned down, so the simple, safe behaviour stays.
-    public init(count: Int) {
+    /// Blocks come from `BlockCache` when one of the same size was freed: a training step frees
+    /// and allocates the same activation sizes every step, and a reused block is still in cache
+    /// and already paged in. (Skipping the zero fill on fresh blocks alone was measured slower:
+    /// the page faults then happen inside the multithreaded kernels instead.)
+    public init(count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "negative element count")
         self.count = count
         let padded = max(16, (count + 15) & ~15)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: padded * MemoryLayout<Float>.size, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: padded)
-        pointer.initialize(repeating: 0, count: padded)
+        if let block = BlockCache.shared.take(floats: padded) {
+            pointer = block
+            if zeroed { pointer.update(repeating: 0, count: padded) }
+        } else {
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: padded * MemoryLayout<Float>.size, alignment: 64)
+            pointer = raw.bindMemory(to: Float.self, capacity: padded)
+            pointer.initialize(repeating: 0, count: padded)
+        }
     }
 
     /// A copy of `other`.
@@ -29,5 +38,42 @@ public final class AlignedStorage: @unchecked Sendable {
         pointer.update(from: other.pointer, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { BlockCache.shared.give(pointer, floats: max(16, (count + 15) & ~15)) }
+}
+
+/// Freed storage blocks kept for reuse, by exact size, up to `limitBytes` in total (beyond that a
+/// freed block is returned to the system). Thread-safe: tensors are freed on whichever thread
+/// drops the last reference.
+final class BlockCache: @unchecked Sendable {
+    static let shared = BlockCache(limitBytes: 512 << 20)
+
+    private struct State {
+        /// Size in floats → addresses (as integers: pointers are not `Sendable`).
+        var blocks: [Int: [UInt]] = [:]
+        var bytes = 0
+    }
+    private let state = Mutex(State())
+    let limitBytes: Int
+
+    init(limitBytes: Int) { self.limitBytes = limitBytes }
+
+    func take(floats: Int) -> UnsafeMutablePointer<Float>? {
+        let address = state.withLock { s -> UInt? in
+            guard let block = s.blocks[floats]?.popLast() else { return nil }
+            s.bytes -= floats * MemoryLayout<Float>.size
+            return block
+        }
+        return address.flatMap { UnsafeMutablePointer(bitPattern: $0) }
+    }
+
+    func give(_ block: UnsafeMutablePointer<Float>, floats: Int) {
+        let bytes = floats * MemoryLayout<Float>.size
+        let kept = state.withLock { s in
+            guard s.bytes + bytes <= limitBytes else { return false }
+            s.blocks[floats, default: []].append(UInt(bitPattern: block))
+            s.bytes += bytes
+            return true
+        }
+        if !kept { UnsafeMutableRawPointer(block).deallocate() }
+    }
 }

@@ -16,15 +16,23 @@ public struct Tensor: Sendable {
         self.storage = AlignedStorage(count: shape.reduce(1, *))
     }
 
+    /// A tensor whose elements are unspecified: for kernel outputs that write every element, so
+    /// the zero fill is not paid twice.
+    init(uninitializedShape shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        self.shape = shape
+        self.storage = AlignedStorage(count: shape.reduce(1, *), zeroed: false)
+    }
+
     /// A tensor with every element equal to `value`.
     public init(shape: [Int], repeating value: Float) {
-        self.init(shape: shape)
+        self.init(uninitializedShape: shape)
         storage.pointer.update(repeating: value, count: storage.count)
     }
 
     /// A tensor holding `values` (row-major); `values.count` must equal the product of `shape`.
     public init(shape: [Int], values: [Float]) {
-        self.init(shape: shape)
+        self.init(uninitializedShape: shape)
         precondition(values.count == storage.count, "\(values.count) values for shape \(shape)")
         values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
     }
