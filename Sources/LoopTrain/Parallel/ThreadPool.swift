@@ -77,7 +77,8 @@ public final class ThreadPool: @unchecked Sendable {
     /// Runs `body(task, thread)` for every `task` in `0..<tasks` and returns when all are done.
     ///
     /// `thread` is in `0..<min(threads, tasks, maxThreads)` and identifies the participant, so a
-    /// task may use per-thread scratch memory indexed by it. Tasks are handed out dynamically.
+    /// task may use per-thread scratch memory indexed by it. Participant t runs task t first; the
+    /// rest are handed out dynamically.
     /// A call made from inside a running loop (nested parallelism) runs serially on the caller.
     public func parallelFor(_ tasks: Int, maxThreads: Int = .max, _ body: (_ task: Int, _ thread: Int) -> Void) {
         let n = min(activeThreads, tasks, maxThreads)
@@ -89,7 +90,7 @@ public final class ThreadPool: @unchecked Sendable {
             job = body
             taskCount = tasks
             participants = n
-            nextTask.store(0, ordering: .relaxed)
+            nextTask.store(n, ordering: .relaxed)
             // Every worker reports back, participating or not, so none can still be reading this call's
             // state when the next call overwrites it.
             unfinishedWorkers.store(threads - 1, ordering: .relaxed)
@@ -110,6 +111,10 @@ public final class ThreadPool: @unchecked Sendable {
 
     private func runTasks(thread: Int) {
         guard let job else { return }
+        // Participant t always runs task t first, so a call split into one part per thread puts
+        // the same part on the same core every time (its operands stay in that core's cache);
+        // the tasks after the first round are handed out dynamically.
+        if thread < taskCount { job(thread, thread) }
         while true {
             let task = nextTask.add(1, ordering: .relaxed).oldValue
             if task >= taskCount { return }
