@@ -127,9 +127,11 @@ public final class ThreadPool: @unchecked Sendable {
         while true {
             // Spin first: in a training loop the next call usually comes within microseconds.
             var current = generation.load(ordering: .acquiring)
+            let idleSince = Self.nanoseconds()
             var spins = 0
-            while current == seen && spins < 20_000 {
-                spins += 1
+            while current == seen {
+                spins &+= 1
+                if spins & 255 == 0 && Self.nanoseconds() &- idleSince > Self.idleSpinNanoseconds { break }
                 current = generation.load(ordering: .acquiring)
             }
             if current == seen {
@@ -145,6 +147,20 @@ public final class ThreadPool: @unchecked Sendable {
             if id < participants { runTasks(thread: id) }
             unfinishedWorkers.subtract(1, ordering: .releasing)
         }
+    }
+
+    /// How long an idle worker keeps spinning before it sleeps. Waking a sleeping thread costs
+    /// tens of microseconds on a virtual machine (the vCPU has halted), more than most training
+    /// kernels; between the calls of one training step (an optimiser update, a batch gathered by
+    /// the interpreter) gaps of 20–100 µs are common, and a worker that slept through each of them
+    /// cut the digits MLP from ~415k to ~260k examples/s. After this long without work it sleeps, so an
+    /// idle REPL costs nothing.
+    static let idleSpinNanoseconds: UInt64 = 500_000
+
+    static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
     private final class WorkerContext {
