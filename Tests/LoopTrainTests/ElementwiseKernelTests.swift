@@ -89,7 +89,8 @@ import Testing
         for r in 0..<rows { #expect(abs(sm[r * classes..<(r + 1) * classes].reduce(0, +) - 1) < 1e-5) }
     }
 
-    @Test(arguments: [(1, 1), (3, 7), (5, 63), (4, 65), (2, 257)])
+    // (1100, 33) runs in several row blocks on the pool.
+    @Test(arguments: [(1, 1), (3, 7), (5, 63), (4, 65), (2, 257), (1100, 33)])
     func layerNormMatchesReference(rows: Int, cols: Int) {
         let x = randomTensor([rows, cols], seed: 7).scalars.map { $0 * 3 + 10 }  // large mean on purpose
         let gamma = randomTensor([cols], seed: 8).scalars, beta = randomTensor([cols], seed: 9).scalars
@@ -100,5 +101,35 @@ import Testing
                               eps: 1e-5, y: &y, mean: &mean, rstd: &rstd) } } }
         let ref = ReferenceKernels.layerNorm(x, rows: rows, cols: cols, gamma: gamma, beta: beta, eps: 1e-5)
         #expect(maxAbsDifference(y, ref) < (cols == 1 ? 1e-3 : 2e-5))
+    }
+
+    /// The row-blocked backward (1100 rows of 33: three blocks on the pool) against the same kernel
+    /// run one row at a time: dx identical, dgamma/dbeta equal to the Double sum of the rows' parts.
+    @Test func layerNormBackwardInBlocksMatchesRowByRow() {
+        let (rows, cols) = (1100, 33)
+        let x = randomTensor([rows, cols], seed: 12).scalars, dy = randomTensor([rows, cols], seed: 13).scalars
+        let gamma = randomTensor([cols], seed: 14).scalars
+        var y = [Float](repeating: 0, count: x.count), mean = [Float](repeating: 0, count: rows), rstd = mean
+        Kernels.layerNorm(rows: rows, cols: cols, x: x, gamma: gamma, beta: nil, eps: 1e-5, y: &y, mean: &mean, rstd: &rstd)
+        var dx = [Float](repeating: 0, count: x.count)
+        var dgamma = [Float](repeating: 1, count: cols), dbeta = [Float](repeating: 2, count: cols)  // accumulates
+        Kernels.layerNormBackward(rows: rows, cols: cols, x: x, gamma: gamma, mean: mean, rstd: rstd, dy: dy,
+                                  dx: &dx, dgamma: &dgamma, dbeta: &dbeta)
+        var rowDx = [Float](repeating: 0, count: x.count)
+        var sumGamma = [Double](repeating: 1, count: cols), sumBeta = [Double](repeating: 2, count: cols)
+        for r in 0..<rows {
+            var dg = [Float](repeating: 0, count: cols), db = dg
+            x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { g in
+                mean.withUnsafeBufferPointer { m in rstd.withUnsafeBufferPointer { s in rowDx.withUnsafeMutableBufferPointer { d in
+                    Kernels.layerNormBackward(rows: 1, cols: cols, x: xp.baseAddress! + r * cols, gamma: gamma, mean: m.baseAddress! + r,
+                                              rstd: s.baseAddress! + r, dy: g.baseAddress! + r * cols, dx: d.baseAddress! + r * cols,
+                                              dgamma: &dg, dbeta: &db)
+                } } }
+            } }
+            for c in 0..<cols { sumGamma[c] += Double(dg[c]); sumBeta[c] += Double(db[c]) }
+        }
+        #expect(dx == rowDx)
+        #expect(maxAbsDifference(dgamma, sumGamma.map(Float.init)) < 1e-3)
+        #expect(maxAbsDifference(dbeta, sumBeta.map(Float.init)) < 1e-3)
     }
 }

@@ -17,6 +17,32 @@ import Testing
         }
     }
 
+    /// One task per participant: participant t runs task t, so per-thread parts stay on one core.
+    @Test func firstRoundIsStatic() {
+        let pool = ThreadPool(threads: 2)
+        for _ in 0..<50 {
+            let ran = Mutex<[Int: Int]>([:])
+            pool.parallelFor(2) { task, thread in ran.withLock { $0[task] = thread } }
+            #expect(ran.withLock { $0 } == [0: 0, 1: 1])
+        }
+    }
+
+    /// Blocks depend only on the count and the grain: each index once, in block `index / grain`.
+    @Test func blocksCoverTheRangeOnce() {
+        let pool = ThreadPool(threads: 3)
+        for count in [0, 1, 15, 16, 17, 83] {
+            let seen = Mutex<[Int]>(Array(repeating: 0, count: count))
+            let blocks = Mutex<[Int: Range<Int>]>([:])
+            pool.forEachBlock(count, grain: 16) { block, range in
+                blocks.withLock { $0[block] = range }
+                seen.withLock { for i in range { $0[i] += 1 } }
+            }
+            #expect(seen.withLock { $0 } == Array(repeating: 1, count: count))
+            let expected = Dictionary(uniqueKeysWithValues: stride(from: 0, to: count, by: 16).map { ($0 / 16, $0..<min(count, $0 + 16)) })
+            #expect(blocks.withLock { $0 } == expected)
+        }
+    }
+
     @Test func nestedLoopsRunSeriallyInsteadOfDeadlocking() {
         let pool = ThreadPool(threads: 2)
         let count = Mutex(0)

@@ -22,14 +22,59 @@ extension Kernels {
     }
 
     /// Copies `rows` rows of `count` floats (`stride` apart) into rows of `padded16(count)`, zero-filled.
+    /// (Row by row with vector moves: a head's rows are a few floats, where a `memmove` call per
+    /// row cost more than the copy.)
     @inline(__always) static func gatherRows(_ rows: Int, _ count: Int, from src: UnsafePointer<Float>, stride: Int,
                                              into dst: UnsafeMutablePointer<Float>) {
         let width = padded16(count)
         for r in 0..<rows {
-            let o = dst + r * width
-            o.update(from: src + r * stride, count: count)
-            (o + count).update(repeating: 0, count: width - count)
+            let from = src + r * stride, to = dst + r * width
+            var c = 0
+            while c + 16 <= count { store16(load16(from + c), to + c); c += 16 }
+            if c < count { store16(loadPartial(from + c, count - c), to + c) }
         }
+    }
+
+    /// Copies `rows` rows of `count` floats from rows of `padded16(count)` to rows `stride` apart.
+    @inline(__always) static func scatterRows(_ rows: Int, _ count: Int, from src: UnsafePointer<Float>,
+                                              into dst: UnsafeMutablePointer<Float>, stride: Int) {
+        let width = padded16(count)
+        for r in 0..<rows {
+            let from = src + r * width, to = dst + r * stride
+            var c = 0
+            while c + 16 <= count { store16(load16(from + c), to + c); c += 16 }
+            if c < count { storePartial(load16(from + c), to + c, count - c) }
+        }
+    }
+
+    /// Causal softmax of one row of scores in place: `row[j] = softmax(scale · row)[j]` for
+    /// j ≤ `last`, 0 for the rest of the `padded` row.
+    ///
+    /// Kept out of line and small on purpose: inside the large attention loop the compiler stopped
+    /// inlining `pointwiseMax` and friends, and a call per vector operation cost more than the math.
+    @inline(never) static func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, last: Int, padded: Int, scale: Float) {
+        let chunks = last / 16 + 1
+        // In the diagonal chunk push j > last far below every score (`keep` is 1 for j ≤ last,
+        // else 0), so the max-subtracted exponentials give them exactly 0.
+        let keep = laneMask(last + 1 - (chunks - 1) * 16)
+        var maxima = V16(repeating: -.greatestFiniteMagnitude)
+        for c in 0..<chunks {
+            var s = load16(row + c * 16) * scale
+            if c == chunks - 1 { s = s * keep + (keep - 1) * 1e30 }
+            store16(s, row + c * 16)
+            maxima = pointwiseMax(maxima, s)
+        }
+        let m = V16(repeating: hmax(maxima))
+        var sums = V16()
+        for c in 0..<chunks {
+            var e = vexp(load16(row + c * 16) - m)
+            if c == chunks - 1 { e *= keep }
+            store16(e, row + c * 16)
+            sums += e
+        }
+        let inv = V16(repeating: 1 / hsum(sums))
+        for c in 0..<chunks { store16(load16(row + c * 16) * inv, row + c * 16) }
+        (row + chunks * 16).update(repeating: 0, count: padded - chunks * 16)
     }
 
     /// `dst[p * paddedTime + j] = src[j * stride + p]` for p < dim, j < time; zero for j ≥ time.
@@ -114,7 +159,7 @@ extension Kernels {
         scratch: UnsafeMutablePointer<Float>
     ) {
         let dp = padded16(d), tp = padded16(t)
-        let qs = scratch, vs = qs + t * dp, kt = vs + t * dp, y = kt + d * tp
+        let qs = scratch, vs = qs + t * dp, ys = vs + t * dp, kt = ys + t * dp
         gatherRows(t, d, from: q, stride: stride, into: qs)
         gatherRows(t, d, from: v, stride: stride, into: vs)
         gatherTransposed(t, d, from: k, stride: stride, into: kt)
@@ -122,30 +167,10 @@ extension Kernels {
             let chunks = i / 16 + 1
             let p = probabilities + i * tp
             rowTimesColumns(qs + i * dp, dim: d, kt, width: tp, chunks: chunks, into: p)
-            // Scale; in the diagonal chunk push j > i far below every score (`keep` is 1 for
-            // j ≤ i, else 0), so a max-subtracted softmax gives them exactly 0.
-            let keep = laneMask(i + 1 - (chunks - 1) * 16)
-            var maxima = V16(repeating: -.greatestFiniteMagnitude)
-            for c in 0..<chunks {
-                var s = load16(p + c * 16) * scale
-                if c == chunks - 1 { s = s * keep + (keep - 1) * 1e30 }
-                store16(s, p + c * 16)
-                maxima = pointwiseMax(maxima, s)
-            }
-            let m = V16(repeating: hmax(maxima))
-            var sums = V16()
-            for c in 0..<chunks {
-                var e = vexp(load16(p + c * 16) - m)
-                if c == chunks - 1 { e *= keep }
-                store16(e, p + c * 16)
-                sums += e
-            }
-            let inv = V16(repeating: 1 / hsum(sums))
-            for c in 0..<chunks { store16(load16(p + c * 16) * inv, p + c * 16) }
-            (p + chunks * 16).update(repeating: 0, count: tp - chunks * 16)
-            weightedRowSum(i + 1, p, vs, width: dp, into: y)  // out_i = Σ_{j ≤ i} P[i, j] v_j
-            (out + i * outStride).update(from: y, count: d)
+            causalSoftmaxRow(p, last: i, padded: tp, scale: scale)
+            weightedRowSum(i + 1, p, vs, width: dp, into: ys + i * dp)  // out_i = Σ_{j ≤ i} P[i, j] v_j
         }
+        scatterRows(t, d, from: ys, into: out, stride: outStride)
     }
 
     /// Backward pass of `attentionForward` for one head, given `dOut` (rows `outStride` apart):
@@ -186,10 +211,8 @@ extension Kernels {
                 axpy16(dp, ds[j], qi, dks + j * dp)
             }
         }
-        for r in 0..<t {
-            (dq + r * stride).update(from: dqRow + r * dp, count: d)
-            (dk + r * stride).update(from: dks + r * dp, count: d)
-            (dv + r * stride).update(from: dvs + r * dp, count: d)
-        }
+        scatterRows(t, d, from: dqRow, into: dq, stride: stride)
+        scatterRows(t, d, from: dks, into: dk, stride: stride)
+        scatterRows(t, d, from: dvs, into: dv, stride: stride)
     }
 }

@@ -1,7 +1,14 @@
 /// Applies an element-wise kernel to a whole tensor.
 @inline(__always) func elementwise(_ x: Tensor, _ kernel: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
     var y = Tensor(uninitializedShape: x.shape)
-    y.withUnsafeMutableBufferPointer { yp in x.withUnsafeBufferPointer { kernel(x.count, $0.baseAddress!, yp.baseAddress!) } }
+    y.withUnsafeMutableBufferPointer { yp in
+        x.withUnsafeBufferPointer { xp in
+            let (xb, yb) = (xp.baseAddress!, yp.baseAddress!)
+            ThreadPool.shared.forEachBlock(x.count, grain: ThreadPool.elementGrain) { _, r in
+                kernel(r.count, xb + r.lowerBound, yb + r.lowerBound)
+            }
+        }
+    }
     return y
 }
 
@@ -13,7 +20,14 @@
     precondition(saved.count == dy.count, "backward: gradient shape \(dy.shape) does not match the forward pass \(saved.shape)")
     var dx = Tensor(uninitializedShape: saved.shape)
     dx.withUnsafeMutableBufferPointer { dxp in
-        saved.withUnsafeBufferPointer { s in dy.withUnsafeBufferPointer { kernel(dy.count, s.baseAddress!, $0.baseAddress!, dxp.baseAddress!) } }
+        saved.withUnsafeBufferPointer { s in
+            dy.withUnsafeBufferPointer { g in
+                let (sb, gb, db) = (s.baseAddress!, g.baseAddress!, dxp.baseAddress!)
+                ThreadPool.shared.forEachBlock(dy.count, grain: ThreadPool.elementGrain) { _, r in
+                    kernel(r.count, sb + r.lowerBound, gb + r.lowerBound, db + r.lowerBound)
+                }
+            }
+        }
     }
     return dx
 }

@@ -60,16 +60,20 @@ public final class Adam: Optimizer {
                         let th = th * shrink - stepSize * m / ((vsqrt(v) * invSqrtC2) + epsV)
                         return (th, m, v)
                     }
-                    var j = 0
-                    while j + 16 <= n {
-                        let (a, b, c) = update(load16(tp + j), load16(gp + j), load16(mp + j), load16(vp + j))
-                        store16(a, tp + j); store16(b, mp + j); store16(c, vp + j); j += 16
-                    }
-                    if j < n {
-                        let r = n - j
-                        let (a, b, c) = update(loadPartial(tp + j, r), loadPartial(gp + j, r), loadPartial(mp + j, r),
-                                               loadPartial(vp + j, r))
-                        storePartial(a, tp + j, r); storePartial(b, mp + j, r); storePartial(c, vp + j, r)
+                    // Element-wise, so blocks on the pool give the same result for any thread count.
+                    ThreadPool.shared.forEachBlock(n, grain: ThreadPool.elementGrain) { _, block in
+                        var j = block.lowerBound
+                        let end = block.upperBound
+                        while j + 16 <= end {
+                            let (a, b, c) = update(load16(tp + j), load16(gp + j), load16(mp + j), load16(vp + j))
+                            store16(a, tp + j); store16(b, mp + j); store16(c, vp + j); j += 16
+                        }
+                        if j < end {
+                            let r = end - j
+                            let (a, b, c) = update(loadPartial(tp + j, r), loadPartial(gp + j, r), loadPartial(mp + j, r),
+                                                   loadPartial(vp + j, r))
+                            storePartial(a, tp + j, r); storePartial(b, mp + j, r); storePartial(c, vp + j, r)
+                        }
                     }
                 } }
             } }
