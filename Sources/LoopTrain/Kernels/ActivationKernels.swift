@@ -11,7 +11,7 @@ public enum GELUApproximation: String, Sendable, Codable {
 public enum Kernels {
     /// `y = max(x, 0)`.
     public static func relu(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        map16(n, x, y) { pointwiseMax($0, V16()) }
+        map16(n, x, y) { vmax($0, V16()) }
     }
 
     /// `dx = dy · [x > 0]`.

@@ -50,8 +50,7 @@ extension Kernels {
     /// Causal softmax of one row of scores in place: `row[j] = softmax(scale · row)[j]` for
     /// j ≤ `last`, 0 for the rest of the `padded` row.
     ///
-    /// Kept out of line and small on purpose: inside the large attention loop the compiler stopped
-    /// inlining `pointwiseMax` and friends, and a call per vector operation cost more than the math.
+    /// Kept out of line: the attention loops around it stay small enough to be optimised whole.
     @inline(never) static func causalSoftmaxRow(_ row: UnsafeMutablePointer<Float>, last: Int, padded: Int, scale: Float) {
         let chunks = last / 16 + 1
         // In the diagonal chunk push j > last far below every score (`keep` is 1 for j ≤ last,
@@ -62,7 +61,7 @@ extension Kernels {
             var s = load16(row + c * 16) * scale
             if c == chunks - 1 { s = s * keep + (keep - 1) * 1e30 }
             store16(s, row + c * 16)
-            maxima = pointwiseMax(maxima, s)
+            maxima = vmax(maxima, s)
         }
         let m = V16(repeating: hmax(maxima))
         var sums = V16()

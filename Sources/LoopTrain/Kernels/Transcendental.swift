@@ -9,7 +9,7 @@
 
 @inline(__always) func vexp(_ x: V16) -> V16 {
     // exp(x) = 2^n · exp(r), n = round(x / ln 2), |r| ≤ ln2 / 2.
-    let clamped = pointwiseMin(pointwiseMax(x, V16(repeating: -87.33654)), V16(repeating: 88.37626))
+    let clamped = vmin(vmax(x, V16(repeating: -87.33654)), V16(repeating: 88.37626))
     let magic = V16(repeating: 12_582_912)  // 1.5 · 2^23: adding it rounds to an integer in the low bits
     let shifted = clamped * 1.442_695_04 + magic
     let n = shifted - magic
@@ -28,7 +28,7 @@
 }
 
 @inline(__always) func vtanh(_ x: V16) -> V16 {
-    let ax = pointwiseMin(vabs(x), V16(repeating: 9))
+    let ax = vmin(vabs(x), V16(repeating: 9))
     // Large |x|: 1 − 2/(e^{2|x|} + 1), no cancellation there.
     var large = 1 - 2 / (vexp(ax + ax) + 1)
     large.replace(with: -large, where: x .< 0)

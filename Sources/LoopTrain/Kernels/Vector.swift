@@ -24,19 +24,26 @@ typealias V16 = SIMD16<Float>
     return c[0] + c[1]
 }
 
-/// The largest lane (halving stops at 16 lanes: `pointwiseMax` on SIMD8/SIMD4 is an out-of-line
-/// call here, while scalar `max` of extracted lanes compiles to `vmaxss`).
+/// The largest lane.
 @inline(__always) func hmax(_ v: V16) -> Float {
-    var m = v[0]
-    for lane in 1..<16 { m = Swift.max(m, v[lane]) }
-    return m
+    let a = v.lowHalf.replacing(with: v.highHalf, where: v.lowHalf .< v.highHalf)
+    let b = a.lowHalf.replacing(with: a.highHalf, where: a.lowHalf .< a.highHalf)
+    let c = b.lowHalf.replacing(with: b.highHalf, where: b.lowHalf .< b.highHalf)
+    return c[0] < c[1] ? c[1] : c[0]
 }
+
+// Lane-wise max and min. The standard library's `pointwiseMax`/`pointwiseMin` of two non-constant
+// vectors compile to a lane-by-lane loop through the stack on this toolchain (a 576-byte frame
+// and a branch per lane); a compare and `replacing` is one `vmaxps`/`vminps`.
+
+@inline(__always) func vmax(_ a: V16, _ b: V16) -> V16 { a.replacing(with: b, where: a .< b) }
+@inline(__always) func vmin(_ a: V16, _ b: V16) -> V16 { a.replacing(with: b, where: b .< a) }
 
 /// 1 in lanes `0..<count`, 0 in the others (any `count`), by arithmetic: a lane mask built with
 /// `.<` and `replacing(where:)` on lane indices is lowered lane by lane here.
 @inline(__always) func laneMask(_ count: Int) -> V16 {
     let lanes = V16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-    return pointwiseMin(pointwiseMax(V16(repeating: Float(count)) - lanes, V16()), V16(repeating: 1))
+    return vmin(vmax(V16(repeating: Float(count)) - lanes, V16()), V16(repeating: 1))
 }
 
 @inline(__always) func loadPartial(_ p: UnsafePointer<Float>, _ count: Int) -> V16 {
@@ -93,7 +100,7 @@ typealias V16 = SIMD16<Float>
 @inline(__always) func max16(_ n: Int, _ x: UnsafePointer<Float>) -> Float {
     var m = V16(repeating: -.infinity)
     var i = 0
-    while i + 16 <= n { m = pointwiseMax(m, load16(x + i)); i += 16 }
+    while i + 16 <= n { m = vmax(m, load16(x + i)); i += 16 }
     var result = hmax(m)
     while i < n { result = Swift.max(result, x[i]); i += 1 }
     return result
