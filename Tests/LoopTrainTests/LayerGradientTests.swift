@@ -66,6 +66,22 @@ import Testing
         }
     }
 
+    /// `backwardParameters` (no input gradient) accumulates exactly what `backward` does.
+    @Test func parameterOnlyBackwardMatches() {
+        func gradients(parametersOnly: Bool) -> [Tensor] {
+            let model = mlp(inputs: 5, hidden: [7, 6], outputs: 3, seed: 3)
+            let x = randomTensor([9, 5], seed: 4), dy = randomTensor([9, 3], seed: 5)
+            for _ in 0..<2 {  // twice: gradients accumulate
+                _ = model.forward(x, training: true)
+                if parametersOnly { model.backwardParameters(dy) } else { _ = model.backward(dy) }
+            }
+            return model.parameters.map(\.gradient)
+        }
+        let full = gradients(parametersOnly: false)
+        #expect(full.allSatisfy { $0.scalars.contains { $0 != 0 } })
+        #expect(gradients(parametersOnly: true) == full)
+    }
+
     @Test func losses() {
         let output = randomTensor([6, 4], seed: 15)
         let labels = Tensor(shape: [6], values: [0, 3, 1, 1, 2, 0])

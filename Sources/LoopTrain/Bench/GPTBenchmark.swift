@@ -20,7 +20,7 @@ public enum GPTBenchmark {
                 let (x, y) = TextData.randomBatch(from: tokens, batch: batch, context: config.context, rng: &rng)
                 opt.zeroGradients()
                 let (_, grad) = Loss.softmaxCrossEntropy.evaluate(output: model.forward(x, training: true), target: y)
-                _ = model.backward(grad)
+                model.backwardParameters(grad)
                 opt.step()
             }
         }

@@ -22,7 +22,7 @@ public enum MLPBenchmark {
                 opt.zeroGradients()
                 let out = model.forward(x, training: true)
                 let (_, grad) = Loss.softmaxCrossEntropy.evaluate(output: out, target: y)
-                _ = model.backward(grad)
+                model.backwardParameters(grad)
                 opt.step()
             }
         }

@@ -37,6 +37,10 @@ public protocol Layer: AnyObject {
     func forward(_ input: Tensor, training: Bool) -> Tensor
     /// ∂loss/∂input, given ∂loss/∂output of the last training forward pass.
     func backward(_ outputGradient: Tensor) -> Tensor
+    /// `backward` when ∂loss/∂input is not wanted (the layer's input is the data): only the
+    /// parameter gradients are accumulated. A layer may skip work here (`Linear` skips a third
+    /// of its products); the default calls `backward`.
+    func backwardParameters(_ outputGradient: Tensor)
     /// The trainable parameters, in a fixed order (the order of checkpoints and optimiser state).
     var parameters: [ModelParameter] { get }
     /// The architecture, enough to rebuild the layer (its parameters come from a checkpoint).
@@ -45,6 +49,8 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     public var parameters: [ModelParameter] { [] }
+
+    public func backwardParameters(_ outputGradient: Tensor) { _ = backward(outputGradient) }
 
     /// The number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }

@@ -45,9 +45,21 @@ public final class Linear: Layer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
+        var dx = Tensor(uninitializedShape: input.shape)
+        dx.withUnsafeMutableBufferPointer { dxp in
+            accumulateGradients(dy, inputGradient: dxp.baseAddress!)
+        }
+        return dx
+    }
+
+    public func backwardParameters(_ dy: Tensor) {
+        accumulateGradients(dy, inputGradient: nil)
+    }
+
+    /// `dW += dyᵀ·x`, `db += Σ dy`, and, when `inputGradient` is given, `dx = dy·W` into it.
+    private func accumulateGradients(_ dy: Tensor, inputGradient dx: UnsafeMutablePointer<Float>?) {
         let rows = input.count / inputs
         precondition(dy.count == rows * outputs, "Linear.backward: gradient shape \(dy.shape) does not match the forward pass")
-        var dx = Tensor(uninitializedShape: input.shape)
         dy.withUnsafeBufferPointer { dyp in
             input.withUnsafeBufferPointer { xp in
                 weight.gradient.withUnsafeMutableBufferPointer { dwp in
@@ -55,10 +67,10 @@ public final class Linear: Layer {
                                b: xp.baseAddress!, ldb: inputs, c: dwp.baseAddress!, ldc: inputs, accumulate: true)
                 }
             }
-            weight.value.withUnsafeBufferPointer { wp in
-                dx.withUnsafeMutableBufferPointer { dxp in
+            if let dx {
+                weight.value.withUnsafeBufferPointer { wp in
                     GEMM.sgemm(m: rows, n: inputs, k: outputs, a: dyp.baseAddress!, lda: outputs,
-                               b: wp.baseAddress!, ldb: inputs, c: dxp.baseAddress!, ldc: inputs)
+                               b: wp.baseAddress!, ldb: inputs, c: dx, ldc: inputs)
                 }
             }
             if let bias {
@@ -67,6 +79,5 @@ public final class Linear: Layer {
                 }
             }
         }
-        return dx
     }
 }

@@ -21,6 +21,12 @@ public final class Sequential: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         layers.reversed().reduce(dy) { $1.backward($0) }
     }
+
+    /// The first layer's input is the data, so it is asked for its parameter gradients only.
+    public func backwardParameters(_ dy: Tensor) {
+        guard let first = layers.first else { return }
+        first.backwardParameters(layers.dropFirst().reversed().reduce(dy) { $1.backward($0) })
+    }
 }
 
 /// An activation function by name, for `mlp`.

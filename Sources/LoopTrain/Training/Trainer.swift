@@ -37,7 +37,7 @@ public func trainingStep(_ model: any Layer, inputs: Tensor, targets: Tensor, lo
     let output = model.forward(inputs, training: true)
     let (value, gradient) = loss.evaluate(output: output, target: targets)
     guard value.isFinite else { return value }
-    _ = model.backward(gradient)
+    model.backwardParameters(gradient)
     if let clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
     optimizer.step()
     return value

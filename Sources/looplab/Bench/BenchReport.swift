@@ -130,3 +130,17 @@ enum NumberFormat {
         abs(r) < 0.01 && r != 0 ? significant(r) : fixed(r, digits: 2)
     }
 }
+
+extension BenchReport {
+    /// A report of `Rounds.measure`'s medians against one reference.
+    init(bench: String, referenceNames: [String],
+         measured: (looplab: [Rounds.Measured], reference: Result<[String: Double], PythonReference.Skipped>),
+         reference name: String) {
+        self.init(bench: bench, referenceNames: referenceNames)
+        for m in measured.looplab {
+            var row = BenchRow(caseName: m.name, value: m.value, unit: m.unit)
+            if case .success(let values) = measured.reference, let v = values[m.name] { row.references[name] = v }
+            rows.append(row)
+        }
+    }
+}

@@ -2,37 +2,41 @@ import LoopLab
 import LoopTrain
 
 /// `looplab bench mlp`: MLP training throughput against PyTorch CPU in the same run
-/// (`scripts/compare/mlp.py`): the digits-sized 64-256-256-10 (batch 64) and 784-512-512-10
-/// (batch 256) on random data, and, when `../shared/data/digits.csv` exists, real training on
-/// digits (20 epochs, examples/s from the median epoch) with the test accuracy of each.
+/// (`scripts/compare/mlp.py`), in alternating rounds: the digits-sized 64-256-256-10 (batch 64)
+/// and 784-512-512-10 (batch 256) on random data, and, when `../shared/data/digits.csv` exists,
+/// real training on digits (20 epochs, examples/s from the median epoch) with the held-out
+/// accuracy of each (measured in the first round only: it does not change).
 enum MLPBench {
-    static func report(threads: Int, digitsPath: String?) -> BenchReport {
-        var arguments = ["--threads", String(threads)]
+    static func report(threads: Int, digitsPath: String?, rounds: Int) -> BenchReport {
         let digits = digitsPath.flatMap { POSIXFiles.exists($0) ? $0 : nil }
-        if let digits { arguments += ["--digits", digits] }
-        let torch = PythonReference(script: "mlp.py", arguments: arguments).run().map(PythonReference.values)
-        var report = BenchReport(bench: "mlp", referenceNames: ["torch"])
-        func add(_ name: String, _ value: Double, _ unit: String) {
-            var row = BenchRow(caseName: name, value: value, unit: unit)
-            if case .success(let values) = torch, let v = values[name] { row.references["torch"] = v }
-            report.rows.append(row)
-        }
-        add("64-256-256-10 b64", MLPBenchmark.run(widths: [64, 256, 256, 10], batch: 64, steps: 50, threads: threads), "examples/s")
-        add("784-512-512-10 b256", MLPBenchmark.run(widths: [784, 512, 512, 10], batch: 256, steps: 25, threads: threads), "examples/s")
         var notes: [String] = []
-        if let digits {
-            switch LoopProgram.numbers(digitsProgram(digits), name: "bench-digits.loop") {
-            case .success(let values) where values.count == 2:
-                add("digits train", values[0], "examples/s")
-                add("digits test accuracy", values[1], "accuracy")
-            case .success(let values): notes.append("digits program printed \(values)")
-            case .failure(let f): notes.append("digits program failed: \(f.message)")
+        let measured = Rounds.measure(rounds: rounds, reference: { _ in
+            var arguments = ["--threads", String(threads), "--runs", "1"]
+            if let digits { arguments += ["--digits", digits] }
+            return PythonReference(script: "mlp.py", arguments: arguments).run().map(PythonReference.values)
+        }, looplab: { round in
+            var cases = [
+                Rounds.Measured(name: "64-256-256-10 b64", value: MLPBenchmark.run(widths: [64, 256, 256, 10], batch: 64, steps: 50, threads: threads),
+                                unit: "examples/s"),
+                Rounds.Measured(name: "784-512-512-10 b256", value: MLPBenchmark.run(widths: [784, 512, 512, 10], batch: 256, steps: 25, threads: threads),
+                                unit: "examples/s"),
+            ]
+            if let digits {
+                switch LoopProgram.numbers(digitsProgram(digits), name: "bench-digits.loop") {
+                case .success(let values) where values.count == 2:
+                    cases.append(Rounds.Measured(name: "digits train", value: values[0], unit: "examples/s"))
+                    cases.append(Rounds.Measured(name: "digits test accuracy", value: values[1], unit: "accuracy"))
+                case .success(let values) where round == 0: notes.append("digits program printed \(values)")
+                case .failure(let f) where round == 0: notes.append("digits program failed: \(f.message)")
+                default: break
+                }
             }
-        } else {
-            notes.append("digits cases skipped (\(digitsPath ?? "no path") not found; pass --digits PATH)")
-        }
-        switch torch {
-        case .success: notes.insert("PyTorch CPU (\(threads) threads) measured in this run; ratio > 1 is faster (accuracy: higher)", at: 0)
+            return cases
+        })
+        var report = BenchReport(bench: "mlp", referenceNames: ["torch"], measured: measured, reference: "torch")
+        if digits == nil { notes.append("digits cases skipped (\(digitsPath ?? "no path") not found; pass --digits PATH)") }
+        switch measured.reference {
+        case .success: notes.insert("median of \(rounds) alternating rounds; PyTorch CPU (\(threads) threads) measured in this run; ratio > 1 is faster (accuracy: higher)", at: 0)
         case .failure(let skipped): notes.insert("torch not measured: \(skipped.reason)", at: 0)
         }
         report.note = notes.joined(separator: "\n")

@@ -14,6 +14,16 @@ struct ThreadOptions: ParsableArguments {
     func apply() { ThreadPool.shared.activeThreads = threads }
 }
 
+/// `--rounds` for the benchmarks measured against a Python reference (see `Rounds`).
+struct RoundOptions: ParsableArguments {
+    @Option(help: "Alternating rounds of the reference and Looplab; each case reports its median.")
+    var rounds: Int = 3
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+    }
+}
+
 struct GEMMBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
@@ -27,6 +37,7 @@ struct GEMMBenchCommand: ParsableCommand {
     )
     @OptionGroup var options: BenchOptions
     @OptionGroup var threading: ThreadOptions
+    @OptionGroup var rounding: RoundOptions
     @Option(help: "Comma-separated shapes: N or MxKxN[:nn|nt|tn|tt].") var shapes = "512,1024,2048"
 
     func run() throws {
@@ -38,7 +49,7 @@ struct GEMMBenchCommand: ParsableCommand {
             list.append(shape)
         }
         threading.apply()
-        GEMMBench.report(shapes: list, threads: threading.threads).print(json: options.json)
+        GEMMBench.report(shapes: list, threads: threading.threads, rounds: rounding.rounds).print(json: options.json)
     }
 }
 
@@ -50,11 +61,12 @@ struct MLPBenchCommand: ParsableCommand {
     )
     @OptionGroup var options: BenchOptions
     @OptionGroup var threading: ThreadOptions
+    @OptionGroup var rounding: RoundOptions
     @Option(help: "digits.csv for the real-data cases.") var digits = "../shared/data/digits.csv"
 
     func run() throws {
         threading.apply()
-        MLPBench.report(threads: threading.threads, digitsPath: digits).print(json: options.json)
+        MLPBench.report(threads: threading.threads, digitsPath: digits, rounds: rounding.rounds).print(json: options.json)
     }
 }
 
@@ -66,11 +78,13 @@ struct GPTBenchCommand: ParsableCommand {
     )
     @OptionGroup var options: BenchOptions
     @OptionGroup var threading: ThreadOptions
+    @OptionGroup var rounding: RoundOptions
     @Option(help: "Text for the validation-loss case.") var corpus = "/usr/share/dict/words"
     @Option(help: "Training steps before comparing validation loss (0 skips that case).") var qualitySteps = 500
 
     func run() throws {
         threading.apply()
-        GPTBench.report(threads: threading.threads, corpus: corpus, qualitySteps: qualitySteps).print(json: options.json)
+        GPTBench.report(threads: threading.threads, corpus: corpus, qualitySteps: qualitySteps, rounds: rounding.rounds)
+            .print(json: options.json)
     }
 }
