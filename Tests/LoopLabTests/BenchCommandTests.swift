@@ -1,0 +1,69 @@
+import Foundation
+import LoopLang
+import Testing
+
+/// `looplab bench gemm|mlp|gpt` through the binary, tiny and on one thread, with the Python
+/// reference made unavailable: the measured rows, their JSON fields, and the `.loop` programs the
+/// benchmarks run (a broken one only shows up as a note, so the tests look for the rows).
+@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"))
+struct BenchCommandTests {
+    static let noPython = ["LOOPLAB_PYTHON": "/nonexistent/python3"]
+
+    /// The JSON objects the command printed, one per line.
+    func records(_ arguments: [String]) throws -> [[String: Value]] {
+        let r = try runLooplab(arguments + ["--json", "--threads", "1", "--rounds", "1"], environment: Self.noPython)
+        #expect(r.status == 0, "\(arguments): \(r.stderr)")
+        return try r.stdout.split(separator: "\n").map { line in
+            let decoded = try JSON.decode(String(line))
+            guard case .record(let record) = decoded else {
+                Issue.record("not a JSON object: \(line)")
+                return [:]
+            }
+            return Dictionary(uniqueKeysWithValues: record.fields.map { ($0.key, $0.value) })
+        }
+    }
+
+    func text(_ value: Value?) -> String? {
+        if case .string(let s)? = value { return s }
+        return nil
+    }
+
+    func value(_ rows: [[String: Value]], _ caseName: String) -> Double? {
+        rows.first { text($0["case"]) == caseName }?["value"]?.number
+    }
+
+    @Test func gemmShapes() throws {
+        let rows = try records(["bench", "gemm", "--shapes", "33,7x65x33:tn,64x256x10:nt"])
+        #expect(rows.map { text($0["case"]) } == ["sgemm 33³ 1T", "sgemm 7x65x33 tn 1T", "sgemm 64x256x10 nt 1T"])
+        for row in rows {
+            #expect(text(row["bench"]) == "gemm" && text(row["unit"]) == "GFLOPS")
+            #expect((row["value"]?.number ?? 0) > 0)
+            #expect(row["reference"] == nil)  // numpy was not available
+        }
+        let table = try runLooplab(["bench", "gemm", "--shapes", "16", "--threads", "1", "--rounds", "1"], environment: Self.noPython)
+        #expect(table.stdout.contains("numpy not measured"))
+        let bad = try runLooplab(["bench", "gemm", "--shapes", "64x256"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("'64x256' is not a shape"))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: TrainingPrimitivesTests.digitsPath), "../shared/data/digits.csv is absent"))
+    func mlpWithDigits() throws {
+        let rows = try records(["bench", "mlp", "--digits", TrainingPrimitivesTests.digitsPath])
+        for name in ["64-256-256-10 b64", "784-512-512-10 b256", "digits train"] {
+            #expect((value(rows, name) ?? 0) > 1000, "\(name)")
+        }
+        #expect((value(rows, "digits test accuracy") ?? 0) >= 0.95)
+    }
+
+    @Test func gptWithCorpus() throws {
+        let corpus = FileManager.default.temporaryDirectory.appendingPathComponent("bench-corpus-\(getpid()).txt")
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma"]
+        try (0..<400).map { words[($0 * 7) % words.count] }.joined(separator: "\n").write(to: corpus, atomically: true, encoding: .utf8)
+        let rows = try records(["bench", "gpt", "--corpus", corpus.path, "--quality-steps", "20"])
+        #expect((value(rows, "L2 H4 C64 T32 b32 train") ?? 0) > 1000)
+        let loss = try #require(value(rows, "L2 H4 C64 T32 b32 val loss @20"))
+        #expect(loss > 0 && loss < log(27.0) + 1)
+    }
+}
