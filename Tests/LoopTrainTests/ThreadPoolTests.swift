@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LoopTrain
 import Synchronization
 import Testing
@@ -17,13 +20,64 @@ import Testing
         }
     }
 
+    /// Task 0 (the caller's) spins until task 1 has started, at most `limit` seconds; returns
+    /// whether it did (task 1 then cannot have been taken over by the caller).
+    static func awaitStart(_ started: borrowing Atomic<Bool>, limit: Double = 2) -> Bool {
+        let deadline = GEMMBenchmark.monotonicSeconds() + limit
+        while !started.load(ordering: .acquiring) {
+            if GEMMBenchmark.monotonicSeconds() > deadline { return false }
+        }
+        return true
+    }
+
     /// One task per participant: participant t runs task t, so per-thread parts stay on one core.
     @Test func firstRoundIsStatic() {
         let pool = ThreadPool(threads: 2)
         for _ in 0..<50 {
+            let started = Atomic<Bool>(false)
+            let ran = Mutex<[Int: Int]>([:])
+            pool.parallelFor(2) { task, thread in
+                if task == 1 {
+                    started.store(true, ordering: .releasing)
+                } else {
+                    let arrived = Self.awaitStart(started)
+                    #expect(arrived)
+                }
+                ran.withLock { $0[task] = thread }
+            }
+            #expect(ran.withLock { $0 } == [0: 0, 1: 1])
+        }
+    }
+
+    /// A worker that holds the caller up far longer than the caller worked (as when another
+    /// process preempts it mid-task) makes the next loops run on the caller alone.
+    @Test func stallingWorkerMakesLoopsSerial() {
+        let pool = ThreadPool(threads: 2)
+        let started = Atomic<Bool>(false)
+        pool.parallelFor(2) { task, _ in
+            if task == 1 {
+                started.store(true, ordering: .releasing)
+                usleep(20_000)
+            } else {
+                let arrived = Self.awaitStart(started)
+                #expect(arrived)
+            }
+        }
+        let threads = Mutex<Set<Int>>([])
+        pool.parallelFor(8) { _, thread in threads.withLock { _ = $0.insert(thread) } }
+        #expect(threads.withLock { $0 } == [0])
+    }
+
+    /// A participant that has not started when the caller runs out of work does not hold it up:
+    /// here the worker is asleep (idle well past its spin), and waking it takes microseconds,
+    /// against the caller's 0.1 µs task, so the caller runs task 1 itself.
+    @Test func callerTakesOverAParticipantThatHasNotStarted() {
+        let pool = ThreadPool(threads: 2)
+        for _ in 0..<3 {
+            usleep(20_000)
             let ran = Mutex<[Int: Int]>([:])
             pool.parallelFor(2) { task, thread in ran.withLock { $0[task] = thread } }
-            #expect(ran.withLock { $0 } == [0: 0, 1: 1])
+            #expect(ran.withLock { $0 } == [0: 0, 1: 0])
         }
     }
 

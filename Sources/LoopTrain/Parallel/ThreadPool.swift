@@ -42,6 +42,8 @@ public final class ThreadPool: @unchecked Sendable {
     private let active: Atomic<Int>
     private let generation = Atomic<Int>(0)
     private let nextTask = Atomic<Int>(0)
+    /// Bit t set once first-round task t has been claimed (by participant t, or by the caller).
+    private let firstRoundClaims = Atomic<Int>(0)
     private let unfinishedWorkers = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
@@ -51,6 +53,12 @@ public final class ThreadPool: @unchecked Sendable {
     private var job: ((Int, Int) -> Void)?
     private var taskCount = 0
     private var participants = 0
+    /// Tasks `0..<firstRound` are the first round, one per participant.
+    private var firstRound = 0
+    // Straggler detection (`noteStraggling`), touched only by the caller holding `busy`.
+    private var workedDecayed = 0.0
+    private var waitedDecayed = 0.0
+    private var serialUntil: UInt64 = 0
 
     /// A pool with `threads` participants (`threads - 1` worker threads are started).
     public init(threads: Int) {
@@ -77,8 +85,9 @@ public final class ThreadPool: @unchecked Sendable {
     /// Runs `body(task, thread)` for every `task` in `0..<tasks` and returns when all are done.
     ///
     /// `thread` is in `0..<min(threads, tasks, maxThreads)` and identifies the participant, so a
-    /// task may use per-thread scratch memory indexed by it. Participant t runs task t first; the
-    /// rest are handed out dynamically.
+    /// task may use per-thread scratch memory indexed by it. Participant t runs task t first (the
+    /// caller takes it over if participant t has not arrived by the time the caller runs out of
+    /// work); the rest are handed out dynamically.
     /// A call made from inside a running loop (nested parallelism) runs serially on the caller.
     public func parallelFor(_ tasks: Int, maxThreads: Int = .max, _ body: (_ task: Int, _ thread: Int) -> Void) {
         let n = min(activeThreads, tasks, maxThreads)
@@ -86,11 +95,19 @@ public final class ThreadPool: @unchecked Sendable {
             for task in 0..<tasks { body(task, 0) }
             return
         }
+        let start = Self.nanoseconds()
+        if start < serialUntil {
+            busy.store(false, ordering: .releasing)
+            for task in 0..<tasks { body(task, 0) }
+            return
+        }
         withoutActuallyEscaping(body) { body in
             job = body
             taskCount = tasks
             participants = n
-            nextTask.store(n, ordering: .relaxed)
+            firstRound = min(n, Int.bitWidth)
+            firstRoundClaims.store(0, ordering: .relaxed)
+            nextTask.store(firstRound, ordering: .relaxed)
             // Every worker reports back, participating or not, so none can still be reading this call's
             // state when the next call overwrites it.
             unfinishedWorkers.store(threads - 1, ordering: .relaxed)
@@ -99,27 +116,58 @@ public final class ThreadPool: @unchecked Sendable {
             pthread_cond_broadcast(condition)
             pthread_mutex_unlock(mutex)
             runTasks(thread: 0)
+            let callerDone = Self.nanoseconds()
             var spins = 0
             while unfinishedWorkers.load(ordering: .acquiring) > 0 {
                 spins += 1
                 if spins > 1000 { sched_yield() }
             }
             job = nil
+            noteStraggling(worked: callerDone &- start, waited: Self.nanoseconds() &- callerDone)
         }
         busy.store(false, ordering: .releasing)
     }
 
     private func runTasks(thread: Int) {
         guard let job else { return }
-        // Participant t always runs task t first, so a call split into one part per thread puts
-        // the same part on the same core every time (its operands stay in that core's cache);
-        // the tasks after the first round are handed out dynamically.
-        if thread < taskCount { job(thread, thread) }
+        // Participant t runs task t first, so a call split into one part per thread puts the same
+        // part on the same core every time (its operands stay in that core's cache); the tasks
+        // after the first round are handed out dynamically.
+        if thread < firstRound && claimFirstRound(thread) { job(thread, thread) }
         while true {
             let task = nextTask.add(1, ordering: .relaxed).oldValue
-            if task >= taskCount { return }
+            if task >= taskCount { break }
             job(task, thread)
         }
+        // The caller does not wait for a participant that has not even started (asleep, or
+        // preempted by another process): it runs that participant's first task itself.
+        if thread == 0 {
+            for t in 1..<max(firstRound, 1) where claimFirstRound(t) { job(t, 0) }
+        }
+    }
+
+    /// Runs loops serially for a while when the caller keeps waiting on workers much longer than
+    /// it worked itself: a worker sharing its CPU with another process gets preempted in the
+    /// middle of its part, and the caller then waits out the other process's time slice
+    /// (milliseconds, against parts of microseconds). With a CPU-bound process on one of two CPUs,
+    /// two-thread MLP training fell below half the speed of one thread. Decaying sums make one
+    /// long stall count as much as many short ones; without stalls this never triggers.
+    private func noteStraggling(worked: UInt64, waited: UInt64) {
+        workedDecayed = workedDecayed * 0.95 + Double(worked)
+        waitedDecayed = waitedDecayed * 0.95 + Double(waited)
+        if waitedDecayed > workedDecayed + 200_000 {
+            serialUntil = Self.nanoseconds() + Self.serialBackoffNanoseconds
+            workedDecayed = 0
+            waitedDecayed = 0
+        }
+    }
+
+    /// How long loops stay serial after `noteStraggling` sees workers holding the caller up.
+    static let serialBackoffNanoseconds: UInt64 = 50_000_000
+
+    /// True for the one caller that claims first-round task `t`.
+    private func claimFirstRound(_ t: Int) -> Bool {
+        firstRoundClaims.bitwiseOr(1 << t, ordering: .relaxed).oldValue & (1 << t) == 0
     }
 
     private func workerLoop(id: Int) {
