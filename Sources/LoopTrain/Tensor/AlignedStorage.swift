@@ -16,8 +16,9 @@ public final class AlignedStorage: @unchecked Sendable {
     ///
     /// Blocks come from `BlockCache` when one of the same size was freed: a training step frees
     /// and allocates the same activation sizes every step, and a reused block is still in cache
-    /// and already paged in. (Skipping the zero fill on fresh blocks alone was measured slower:
-    /// the page faults then happen inside the multithreaded kernels instead.)
+    /// and already paged in. (An earlier attempt that skipped the zero fill on fresh blocks, with
+    /// no reuse, measured slower, probably because first-touch page faults moved into the
+    /// multithreaded kernels; with reuse there are no such faults after the first step.)
     public init(count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "negative element count")
         self.count = count
