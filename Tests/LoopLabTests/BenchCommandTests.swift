@@ -47,6 +47,19 @@ struct BenchCommandTests {
         #expect(bad.stderr.contains("'64x256' is not a shape"))
     }
 
+    /// `LOOPLAB_THREADS` sets the training pool's size (the benchmarks' default `--threads`).
+    @Test func threadsFromTheEnvironment() throws {
+        var environment = Self.noPython
+        environment["LOOPLAB_THREADS"] = "1"
+        let one = try runLooplab(["bench", "gemm", "--shapes", "16", "--rounds", "1"], environment: environment)
+        #expect(one.status == 0)
+        #expect(one.stdout.contains("sgemm 16³ 1T"))
+        environment["LOOPLAB_THREADS"] = "many"
+        let bad = try runLooplab(["bench", "gemm", "--shapes", "16", "--rounds", "1"], environment: environment)
+        #expect(bad.status == 0)
+        #expect(bad.stderr.contains("LOOPLAB_THREADS='many' is not a positive integer"))
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: TrainingPrimitivesTests.digitsPath), "../shared/data/digits.csv is absent"))
     func mlpWithDigits() throws {
         let rows = try records(["bench", "mlp", "--digits", TrainingPrimitivesTests.digitsPath])

@@ -20,9 +20,21 @@ import Darwin
 /// Callers must make each task's result independent of that (LoopTrain's kernels split work by
 /// output tile and never reduce across tasks), so results depend only on the inputs.
 public final class ThreadPool: @unchecked Sendable {
-    /// The pool used by LoopTrain's kernels unless one is passed explicitly: one thread per
-    /// available CPU (the calling thread counts as one).
-    public static let shared = ThreadPool(threads: ThreadPool.availableCPUs)
+    /// The pool used by LoopTrain's kernels unless one is passed explicitly: `LOOPLAB_THREADS`
+    /// threads when set, else one per available CPU (the calling thread counts as one).
+    public static let shared = ThreadPool(threads: ThreadPool.configuredThreads)
+
+    /// `LOOPLAB_THREADS` when it is a positive integer, else `availableCPUs` (with a warning on
+    /// standard error when it is set to something else). On a machine shared with other CPU-bound
+    /// work, fewer threads than CPUs can be faster.
+    public static var configuredThreads: Int {
+        guard let raw = getenv("LOOPLAB_THREADS") else { return availableCPUs }
+        let text = String(cString: raw)
+        if let n = Int(text), n >= 1 { return n }
+        let warning = "looplab: LOOPLAB_THREADS='\(text)' is not a positive integer; using \(availableCPUs) threads\n"
+        _ = warning.withCString { write(2, $0, strlen($0)) }
+        return availableCPUs
+    }
 
     /// Online CPUs (affinity masks are not consulted).
     public static var availableCPUs: Int {

@@ -3,8 +3,8 @@ import LoopTrain
 
 /// `--threads` for the training benchmarks (Looplab's pool and the reference's).
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "Threads for Looplab and the reference (default: all CPUs).")
-    var threads: Int = ThreadPool.availableCPUs
+    @Option(help: "Threads for Looplab and the reference (default: LOOPLAB_THREADS, else all CPUs).")
+    var threads: Int = ThreadPool.shared.threads
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
