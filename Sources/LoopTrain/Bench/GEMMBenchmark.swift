@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// SGEMM throughput for `looplab bench gemm`: square products and the rectangular, transposed
 /// shapes a training step issues.
 ///
@@ -103,9 +97,5 @@ public enum GEMMBenchmark {
     }
 
     /// A monotonic clock in seconds.
-    public static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
+    public static func monotonicSeconds() -> Double { Double(ThreadPool.nanoseconds()) * 1e-9 }
 }

@@ -18,18 +18,26 @@
     _ kernel: (Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
 ) -> Tensor {
     precondition(saved.count == dy.count, "backward: gradient shape \(dy.shape) does not match the forward pass \(saved.shape)")
-    var dx = Tensor(uninitializedShape: saved.shape)
-    dx.withUnsafeMutableBufferPointer { dxp in
-        saved.withUnsafeBufferPointer { s in
-            dy.withUnsafeBufferPointer { g in
-                let (sb, gb, db) = (s.baseAddress!, g.baseAddress!, dxp.baseAddress!)
-                ThreadPool.shared.forEachBlock(dy.count, grain: ThreadPool.elementGrain) { _, r in
-                    kernel(r.count, sb + r.lowerBound, gb + r.lowerBound, db + r.lowerBound)
+    return elementwise(saved, dy, kernel)
+}
+
+/// Applies an element-wise kernel of two same-sized tensors; the result has `x`'s shape.
+@inline(__always) func elementwise(
+    _ x: Tensor, _ y: Tensor,
+    _ kernel: (Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+) -> Tensor {
+    var z = Tensor(uninitializedShape: x.shape)
+    z.withUnsafeMutableBufferPointer { zp in
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeBufferPointer { yp in
+                let (xb, yb, zb) = (xp.baseAddress!, yp.baseAddress!, zp.baseAddress!)
+                ThreadPool.shared.forEachBlock(x.count, grain: ThreadPool.elementGrain) { _, r in
+                    kernel(r.count, xb + r.lowerBound, yb + r.lowerBound, zb + r.lowerBound)
                 }
             }
         }
     }
-    return dx
+    return z
 }
 
 /// `max(x, 0)`.

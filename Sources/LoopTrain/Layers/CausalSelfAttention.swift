@@ -36,7 +36,7 @@ public final class CausalSelfAttention: Layer {
         let d = c / h
         let scale = 1 / Float(d).squareRoot()
         let qkvOut = qkv.forward(x, training: training)
-        let paddedTime = (t + 15) & ~15
+        let paddedTime = Kernels.padded16(t)
         var probabilities = Tensor(uninitializedShape: [b, h, t, paddedTime])
         var y = Tensor(uninitializedShape: [b, t, c])
         let scratchCount = Kernels.attentionScratchCount(time: t, dim: d)
@@ -69,7 +69,7 @@ public final class CausalSelfAttention: Layer {
         let (b, t, c, h) = (shape.batch, shape.time, channels, heads)
         let d = c / h
         let scale = 1 / Float(d).squareRoot()
-        let paddedTime = (t + 15) & ~15
+        let paddedTime = Kernels.padded16(t)
         let scratchCount = Kernels.attentionScratchCount(time: t, dim: d)
         var dqkv = Tensor(uninitializedShape: [b, t, 3 * c])
         qkvOut.withUnsafeBufferPointer { qkvp in

@@ -47,16 +47,5 @@ public final class TransformerBlock: Layer {
 /// Element-wise sum of two tensors of the same shape (the residual connection).
 func add(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(a.count == b.count, "residual: \(a.shape) + \(b.shape)")
-    var out = Tensor(uninitializedShape: a.shape)
-    out.withUnsafeMutableBufferPointer { o in
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                let (xb, yb, ob) = (x.baseAddress!, y.baseAddress!, o.baseAddress!)
-                ThreadPool.shared.forEachBlock(a.count, grain: ThreadPool.elementGrain) { _, r in
-                    Kernels.add(r.count, xb + r.lowerBound, yb + r.lowerBound, ob + r.lowerBound)
-                }
-            }
-        }
-    }
-    return out
+    return elementwise(a, b, Kernels.add)
 }

@@ -10,6 +10,8 @@ public final class AlignedStorage: @unchecked Sendable {
     public let count: Int
     /// The first element; valid for `count` elements.
     public let pointer: UnsafeMutablePointer<Float>
+    /// Floats allocated: `count` rounded up to whole cache lines (at least one).
+    let capacity: Int
 
     /// A block of `count` floats, zero-filled unless `zeroed` is false (then its contents are
     /// unspecified and the caller must write every element before reading any).
@@ -23,6 +25,7 @@ public final class AlignedStorage: @unchecked Sendable {
         precondition(count >= 0, "negative element count")
         self.count = count
         let padded = max(16, (count + 15) & ~15)
+        capacity = padded
         if let block = BlockCache.shared.take(floats: padded) {
             pointer = block
             if zeroed { pointer.update(repeating: 0, count: padded) }
@@ -39,7 +42,7 @@ public final class AlignedStorage: @unchecked Sendable {
         pointer.update(from: other.pointer, count: count)
     }
 
-    deinit { BlockCache.shared.give(pointer, floats: max(16, (count + 15) & ~15)) }
+    deinit { BlockCache.shared.give(pointer, floats: capacity) }
 }
 
 /// Freed storage blocks kept for reuse, by exact size, up to `limitBytes` in total (beyond that a

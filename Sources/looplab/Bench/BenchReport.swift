@@ -133,10 +133,9 @@ enum NumberFormat {
 
 extension BenchReport {
     /// A report of `Rounds.measure`'s medians against one reference.
-    init(bench: String, referenceNames: [String],
-         measured: (looplab: [Rounds.Measured], reference: Result<[String: Double], PythonReference.Skipped>),
+    init(bench: String, measured: (looplab: [Rounds.Measured], reference: Result<[String: Double], PythonReference.Skipped>),
          reference name: String) {
-        self.init(bench: bench, referenceNames: referenceNames)
+        self.init(bench: bench, referenceNames: [name])
         for m in measured.looplab {
             var row = BenchRow(caseName: m.name, value: m.value, unit: m.unit)
             if case .success(let values) = measured.reference, let v = values[m.name] { row.references[name] = v }

@@ -27,7 +27,7 @@ enum GEMMBench {
                 Rounds.Measured(name: names[key($0.shape)]!, value: $0.gflops, unit: "GFLOPS")
             }
         })
-        var report = BenchReport(bench: "gemm", referenceNames: ["numpy"], measured: measured, reference: "numpy")
+        var report = BenchReport(bench: "gemm", measured: measured, reference: "numpy")
         switch measured.reference {
         case .success: report.note = "median of \(rounds) alternating rounds (each a median of 7); numpy (OpenBLAS) measured in this run; ratio > 1 is faster than numpy"
         case .failure(let skipped): report.note = "numpy not measured: \(skipped.reason)"

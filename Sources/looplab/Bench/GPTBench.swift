@@ -29,7 +29,7 @@ enum GPTBench {
             }
             return cases
         })
-        var report = BenchReport(bench: "gpt", referenceNames: ["torch"], measured: measured, reference: "torch")
+        var report = BenchReport(bench: "gpt", measured: measured, reference: "torch")
         switch measured.reference {
         case .success: notes.insert("median of \(rounds) alternating rounds; PyTorch CPU (\(threads) threads) measured in this run; tokens/s ratio > 1 is faster, val loss ratio < 1 is better", at: 0)
         case .failure(let skipped): notes.insert("torch not measured: \(skipped.reason)", at: 0)

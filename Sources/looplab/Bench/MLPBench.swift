@@ -33,7 +33,7 @@ enum MLPBench {
             }
             return cases
         })
-        var report = BenchReport(bench: "mlp", referenceNames: ["torch"], measured: measured, reference: "torch")
+        var report = BenchReport(bench: "mlp", measured: measured, reference: "torch")
         if digits == nil { notes.append("digits cases skipped (\(digitsPath ?? "no path") not found; pass --digits PATH)") }
         switch measured.reference {
         case .success: notes.insert("median of \(rounds) alternating rounds; PyTorch CPU (\(threads) threads) measured in this run; ratio > 1 is faster (accuracy: higher)", at: 0)
