@@ -25,7 +25,8 @@ struct Looplab: ParsableCommand {
               looplab bench interp --json      interpreter speed vs python3 and lua5.4
               looplab skill install PACK       install a shared skill pack (see skill --help)
 
-            Exit status: 0 success, 1 runtime error, 2 usage or syntax error, 130 Ctrl-C.
+            Exit status: 0 success, 1 runtime error (including a study stopped because its trials
+            kept failing), 2 usage or syntax error, 130 Ctrl-C, 143 SIGTERM.
             LOOPLAB_STDLIB=DIR overrides where the .loop standard library is found.
             """,
         version: LoopLab.version,

@@ -143,16 +143,17 @@ import Testing
         let tsv = try String(contentsOf: store.directory.appendingPathComponent("r.tsv"), encoding: .utf8)
         let lines = tsv.split(separator: "\n")
         #expect(lines.count == 5)
-        #expect(lines[0] == "id\tacc\tstatus\tdescription")
+        #expect(lines[0] == "trial\tacc\tstatus\tdescription")
         #expect(lines.contains { $0.hasSuffix("\tfailed\tact=gelu lr=0.1 | diverged, badly") })
         #expect(lines.filter { $0.contains("\t0.5\tcomplete\t") }.count == 3)
         let csv = try String(contentsOf: store.directory.appendingPathComponent("r.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("id,status,acc,param_act,param_lr,metric_acc,metric_loss,error\n"))
+        #expect(csv.hasPrefix("trial,status,acc,param_act,param_lr,metric_acc,metric_loss,error\n"))
         #expect(csv.contains(",\"diverged, badly\"\n"))
         let jsonl = try String(contentsOf: store.directory.appendingPathComponent("r.txt"), encoding: .utf8)
         let first = try JSONSerialization.jsonObject(with: Data(jsonl.split(separator: "\n")[0].utf8)) as? [String: Any]
         #expect(first?["study"] as? String == "exp")
-        #expect(first?["id"] as? Int == 0)
+        #expect(first?["number"] as? Int == 0)
+        #expect((first?["id"] as? Int ?? 0) >= 1)  // the store's key
     }
 
     @Test func finalEvalIsRecordedInTheStore() throws {

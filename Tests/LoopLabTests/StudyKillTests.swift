@@ -15,7 +15,7 @@ struct StudyKillTests {
       var s = 0
       for i in 0..<400000 { s += i }     # some work, so kills land inside trials as well as in writes
       remember(t, {loss: t.x, work: float(s)})
-      print("done", t.id)
+      print("done", t.number)
     }
     print("finished", st.count)
     """

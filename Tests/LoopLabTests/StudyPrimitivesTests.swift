@@ -13,7 +13,7 @@ import Testing
                        max_trials: \(maxTrials), max_time: 10m, patience: 50)
         var ran = []
         for t in st {
-          ran.append(t.id)
+          ran.append(t.number)
           remember(t, {accuracy: objective(t), loss: 1 - objective(t)})
         }
         print(ran)
@@ -32,10 +32,10 @@ import Testing
         // A larger budget continues where the study stopped.
         let more = try store.run(Self.issueLoop(maxTrials: 15))
         #expect(more.hasPrefix("[12, 13, 14]\n15 max_trials true"))
-        let rows = try store.run(#"let h = history("digits-mlp"); print(h.count, h[0].status, h[14].id, type(h[0].params.lr))"#)
+        let rows = try store.run(#"let h = history("digits-mlp"); print(h.count, h[0].status, h[14].number, type(h[0].params.lr))"#)
         #expect(rows == "15 complete 14 Float\n")
         // Reopening by name keeps the stored space, goal and guardrails.
-        let reopened = try store.run(#"let st = study("digits-mlp"); for t in st { print(t.id) }; print(st.goal, st.stop_reason, st.goal.metric, st.goal.maximize)"#)
+        let reopened = try store.run(#"let st = study("digits-mlp"); for t in st { print(t.number) }; print(st.goal, st.stop_reason, st.goal.metric, st.goal.maximize)"#)
         #expect(reopened == "maximize(\"accuracy\") max_trials accuracy true\n")
     }
 
@@ -52,7 +52,7 @@ import Testing
           let done = remember(t, objective(t))
           ok = ok and done.status == "complete" and t.status == "complete" and t.value == done.value
         }
-        print(ok, type(st), st.best.id >= 0, st.goal)
+        print(ok, type(st), st.best.number >= 0, st.goal)
         """)
         #expect(out == "true Study true minimize(\"loss\")\n")
     }
@@ -64,9 +64,9 @@ import Testing
 
         let st = study("errors", space: s, goal: maximize("accuracy"), strategy: "random", max_trials: 8, max_failures: 10)
         for t in st {
-          if t.id == 0 { error("out of memory") }        # fails this trial; the study goes on
-          if t.id == 1 { continue }                      # skipped remember: failed by the iterator
-          if t.id == 2 {
+          if t.number == 0 { error("out of memory") }        # fails this trial; the study goes on
+          if t.number == 1 { continue }                      # skipped remember: failed by the iterator
+          if t.number == 2 {
             try { error("nan loss", kind: "train") } catch e { fail(t, e) }
             continue
           }
@@ -116,7 +116,7 @@ import Testing
         let out = try store.run(syntheticObjective + """
 
         let st = study("flat", space: s, goal: maximize("accuracy"), strategy: "random", patience: 5, min_delta: 0.01)
-        for t in st { remember(t, {accuracy: 0.5 + 0.001 * t.id}) }
+        for t in st { remember(t, {accuracy: 0.5 + 0.001 * t.number}) }
         print(st.stop_reason, st.count)
         """)
         #expect(out == "patience 6\n")
@@ -125,15 +125,22 @@ import Testing
     @Test func failuresInARowAndRepeatedErrors() throws {
         let store = try ScratchStore()
         defer { store.remove() }
+        // A study that stops because its trials keep failing raises a catchable `study` error
+        // after the loop (uncaught, the script exits 1: StudyExitTests).
         let out = try store.run(syntheticObjective + """
 
         let a = study("failing", space: s, strategy: "random", max_failures: 4, max_repeated_error: 10)
-        for t in a { fail(t, "error \\(t.id)") }
+        try { for t in a { fail(t, "error \\(t.number)") } } catch e { print(e.kind, e.message) }
         let b = study("looping", space: s, strategy: "random", max_failures: 10)
-        for t in b { try { error("shape mismatch") } catch e { fail(t, e) } }
+        try { for t in b { try { error("shape mismatch") } catch e { fail(t, e) } } } catch e { print(e.kind, e.message) }
         print(a.stop_reason, a.count, b.stop_reason, b.count)
         """)
-        #expect(out == "max_failures 4 repeated_error 3\n")
+        #expect(out == """
+            study study 'failing' stopped: 4 trials in a row failed (max_failures: 4); the last was trial 3: error 3
+            study study 'looping' stopped: 3 trials in a row failed with the same error (max_repeated_error: 3); the last was trial 2: error: shape mismatch
+            max_failures 4 repeated_error 3
+
+            """)
     }
 
     @Test func aFiniteSpaceRunsOut() throws {
@@ -157,10 +164,10 @@ import Testing
         for t in st {
           var stopped = false
           for step in 1...4 {
-            report(t, step, float(t.id % 3) + 1.0 / float(step))
+            report(t, step, float(t.number % 3) + 1.0 / float(step))
             if t.should_prune() { prune(t); pruned += 1; stopped = true; break }
           }
-          if not stopped { remember(t, {loss: float(t.id % 3)}) }
+          if not stopped { remember(t, {loss: float(t.number % 3)}) }
         }
         print(pruned > 0, st.trials.filter(fn(r) { r.status == "pruned" }).count == pruned)
         let asha = study("asha", space: s, strategy: "random", max_trials: 12, pruner: "asha")
@@ -168,10 +175,10 @@ import Testing
         for t in asha {
           var stopped = false
           for step in 1...9 {
-            report(t, step, float(t.id % 4) + 1.0 / float(step))
+            report(t, step, float(t.number % 4) + 1.0 / float(step))
             if t.should_prune() { prune(t); stops.append(step); stopped = true; break }
           }
-          if not stopped { remember(t, {loss: float(t.id % 4)}) }
+          if not stopped { remember(t, {loss: float(t.number % 4)}) }
         }
         print(stops.count > 0, stops.filter(fn(s) { not (s == 1 or s == 3 or s == 9) }).count == 0)
         """)

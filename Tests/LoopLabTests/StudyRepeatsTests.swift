@@ -13,10 +13,10 @@ import Testing
     for t in st {
       # A small seed-dependent noise on top of x: the ranking stays x = 1 first, x = 2 second.
       remember(t, {loss: float(t.x) + float(t.seed % 100) / 1000.0})
-      print(t.id, t.x, t.repeat, t.repeat_of, t.seed)
+      print(t.number, t.x, t.repeat, t.repeat_of, t.seed)
     }
     let b = st.best
-    print("best", b.id, b.params.x, b.runs, b.values.count, st.stop_reason)
+    print("best", b.number, b.params.x, b.runs, b.values.count, st.stop_reason)
     print("mean", b.value == b.values.reduce(0.0, fn(a, v) { a + v }) / 3.0)
     print("rows", history(st).filter(fn(h) { h.get("repeat_of") != nil }).count)
     """
@@ -97,7 +97,7 @@ import Testing
         let st = study("names", space: space {id: uniform(0.5, 0.6), params: choice("p"), status: integers(7, 7), lr: uniform(0.1, 0.2)},
                        strategy: "random", max_trials: 2)
         for t in st {
-          print(t.id, type(t.params), t.status, t.params.id > 0.4, t.params.params, t.get("status"), t.params.status, t.lr == t.params.lr)
+          print(t.number, type(t.params), t.status, t.params.id > 0.4, t.params.params, t.get("status"), t.params.status, t.lr == t.params.lr)
           remember(t, {loss: t.params.id})
         }
         """)

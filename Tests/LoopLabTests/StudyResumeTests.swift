@@ -9,7 +9,7 @@ struct StudyResumeTests {
     static let script = """
     let st = study("crash", space: space {x: uniform(0.0, 1.0)}, strategy: "random", max_trials: 6)
     for t in st {
-      if t.id == 3 and env("HANG") != nil { while true {} }
+      if t.number == 3 and env("HANG") != nil { while true {} }
       remember(t, {loss: t.x})
     }
     let h = history(st)
@@ -51,7 +51,7 @@ struct StudyResumeTests {
             usleep(50_000)
             let trials = try looplab(["trials", "crash"], store: store.path)
             try trials.run()
-            running = output(trials).contains("3   running")
+            running = output(trials).split(separator: "\n").contains { $0.hasPrefix("3 ") && $0.contains(" running") }
         }
         kill(doomed.processIdentifier, SIGKILL)
         doomed.waitUntilExit()
@@ -94,7 +94,7 @@ struct StoreCommandTests {
         let recall = try runLooplab(["recall", "memory", "--store", store.path])
         #expect(recall.stdout.contains("note") && recall.stdout.contains("[memory]"))
         let csv = try runLooplab(["export", "cli", "--format", "csv", "--store", store.path])
-        #expect(csv.stdout.hasPrefix("id,status,acc,param_k,metric_acc,error\n"))
+        #expect(csv.stdout.hasPrefix("trial,status,acc,param_k,metric_acc,error\n"))
         #expect(csv.stdout.contains(",complete,1,1,1,\n") && csv.stdout.contains(",failed,,2,,out of memory\n"))
         let missing = try runLooplab(["best", "nope", "--store", store.path])
         #expect(missing.status == 1)

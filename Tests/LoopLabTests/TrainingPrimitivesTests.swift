@@ -184,20 +184,6 @@ import Testing
         #expect(out == "budget true true\n")
     }
 
-    @Test func interruptEndsTheRunAndTheScriptGoesOn() throws {
-        let timer = Thread {
-            Thread.sleep(forTimeInterval: 0.4)
-            Interrupt.request()
-        }
-        timer.start()
-        defer { Interrupt.clear() }
-        let out = try runLoop("""
-            let run = train(mlp(in: 2, hidden: [64], out: 3), dataset("spirals"), steps: 10_000_000, budget: 20s, progress: false)
-            print(run.status, run.steps > 0, str(run.model).starts_with("<Model mlp"))
-            """)
-        #expect(out == "interrupted true true\n")
-    }
-
     @Test func seqBuildsFromLayers() throws {
         let out = try runLoop("""
             let m = seq(linear(2, 16), relu(), linear(16, 16), "tanh", linear(16, 2))

@@ -15,7 +15,7 @@ import Testing
         let st = study("budget", space: space {x: uniform(0.0, 1.0)}, strategy: "random", max_trials: 3, trial_budget: 0.3s)
         for t in st {
           # A `catch` inside the trial cannot outlive the budget: the next checkpoint raises again.
-          if t.id == 1 { while true { try { while true {} } catch e { } } }
+          if t.number == 1 { while true { try { while true {} } catch e { } } }
           remember(t, {loss: t.x})
         }
         let h = history(st)

@@ -111,34 +111,42 @@ extension Compiler {
                 let next: () throws(LoopError) -> Value?
                 do throws(LoopError) { next = try make(h.object, rt.interpreter) } catch { throw error.located(sequenceSpan) }
                 let consumer = h.type.consumesBodyError
-                while true {
-                    let item: Value?
-                    do throws(LoopError) { item = try next() } catch { throw error.located(sequenceSpan) }
-                    guard let item else { break }
-                    if two {
-                        guard case .list(let pair) = item, pair.count == 2 else {
-                            throw LoopError(.invalidValue("cannot unpack \(item.typeName) into 2 variables"), at: sequenceSpan)
+                let run: () throws(LoopError) -> Void = { () throws(LoopError) -> Void in
+                    while true {
+                        let item: Value?
+                        do throws(LoopError) { item = try next() } catch { throw error.located(sequenceSpan) }
+                        guard let item else { return }
+                        if two {
+                            guard case .list(let pair) = item, pair.count == 2 else {
+                                throw LoopError(.invalidValue("cannot unpack \(item.typeName) into 2 variables"), at: sequenceSpan)
+                            }
+                            bind(base, pair[0], pair[1])
+                        } else {
+                            bind(base, item, nil)
                         }
-                        bind(base, pair[0], pair[1])
-                    } else {
-                        bind(base, item, nil)
-                    }
-                    guard let consumer else {
-                        if !(try iterate(base)) { break }
-                        continue
-                    }
-                    let savedTop = rt.top, savedDepth = rt.depth
-                    do throws(LoopError) {
-                        if !(try iterate(base)) { break }
-                    } catch {
-                        if case .interrupted = error.problem { throw error }
-                        if case .stackOverflow = error.problem { throw error }
-                        rt.top = savedTop
-                        rt.depth = savedDepth
-                        rt.unwind = .none
-                        guard try consumer(h.object, error) else { throw error }
+                        guard let consumer else {
+                            if !(try iterate(base)) { return }
+                            continue
+                        }
+                        let savedTop = rt.top, savedDepth = rt.depth
+                        do throws(LoopError) {
+                            if !(try iterate(base)) { return }
+                        } catch {
+                            if case .interrupted = error.problem { throw error }
+                            if case .stackOverflow = error.problem { throw error }
+                            rt.top = savedTop
+                            rt.depth = savedDepth
+                            rt.unwind = .none
+                            guard try consumer(h.object, error) else { throw error }
+                        }
                     }
                 }
+                guard let ended = h.type.loopEnded else { try run(); break }
+                do throws(LoopError) { try run() } catch {
+                    do throws(LoopError) { try ended(h.object, error) } catch { throw error.located(sequenceSpan) }
+                    throw error
+                }
+                do throws(LoopError) { try ended(h.object, nil) } catch { throw error.located(sequenceSpan) }
             default:
                 throw LoopError(.notIterable(value.typeName), at: sequenceSpan)
             }

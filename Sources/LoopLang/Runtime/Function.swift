@@ -84,6 +84,14 @@ public struct NativeCall {
     /// The receiver for a method (`xs` in `xs.append(1)`); `.nil` for plain functions.
     public var receiver: Value
     public let interpreter: Interpreter
+    /// Per declared parameter: whether the caller gave it (false: the default was filled in).
+    public var given: [Bool] = []
+
+    /// Whether the caller passed `name` (positionally or by name), rather than taking its default.
+    public func isGiven(_ name: String) -> Bool {
+        guard let i = function.parameters.firstIndex(where: { $0.name == name }), i < given.count else { return false }
+        return given[i]
+    }
 
     /// The argument for the parameter `name`.
     public func value(_ name: String) -> Value {

@@ -4,6 +4,11 @@ import Synchronization
 /// `Deadline`), so running code checks one word for both and pays nothing extra while neither
 /// is pending.
 private let pending = Atomic<Int>(0)
+/// How many Ctrl-Cs (and SIGTERMs) were requested since the process started; never decreases.
+private let requested = Atomic<Int>(0)
+/// Set once a termination request (SIGTERM) arrived: the program should stop as after Ctrl-C
+/// and exit 143 instead of 130.
+private let terminating = Atomic<Bool>(false)
 
 /// Ctrl-C support. A signal handler calls `request()`; running code raises the catchable
 /// "interrupted" error at its next statement, loop iteration or call, and long host primitives
@@ -12,8 +17,26 @@ private let pending = Atomic<Int>(0)
 /// The same checkpoints stop code whose `Deadline` (a study's per-trial time budget) has passed:
 /// they raise the deadline's error instead, and keep raising it until the deadline is cancelled.
 public enum Interrupt {
-    /// Async-signal-safe: only an atomic read-modify-write.
-    public static func request() { pending.bitwiseOr(1, ordering: .relaxed) }
+    /// Async-signal-safe: only atomic read-modify-writes.
+    public static func request() {
+        requested.wrappingAdd(1, ordering: .relaxed)
+        pending.bitwiseOr(1, ordering: .relaxed)
+    }
+
+    /// A request to stop because the process was asked to terminate (SIGTERM): running code stops
+    /// exactly as after Ctrl-C, and `isTerminating` tells the host to exit 143. Async-signal-safe.
+    public static func requestTermination() {
+        terminating.store(true, ordering: .relaxed)
+        request()
+    }
+
+    /// Whether a termination request arrived (see `requestTermination`).
+    public static var isTerminating: Bool { terminating.load(ordering: .relaxed) }
+
+    /// How many stop requests (Ctrl-C or SIGTERM) arrived so far. Work that must not count as
+    /// finished once the user stopped it (a study's trial) compares this with the count when it
+    /// began, since the request itself may have been consumed by a `catch` in between.
+    public static var requestCount: Int { requested.load(ordering: .relaxed) }
     /// Forgets a pending Ctrl-C. An expired deadline stays in force until it is cancelled.
     public static func clear() { pending.bitwiseAnd(~1, ordering: .relaxed) }
 

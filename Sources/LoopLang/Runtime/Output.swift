@@ -6,7 +6,12 @@ public protocol OutputSink: AnyObject {
     func flush()
 }
 
-/// Buffered standard output, flushed at each newline when stdout is a terminal.
+/// Standard output, written through at every newline (a terminal also sees partial lines at once).
+///
+/// Line by line even into a file or a pipe: a script's output must survive the process being
+/// killed (SIGKILL, an OOM kill) up to its last complete line, and a log someone tails must be
+/// current. Printing is rarely the bottleneck of a research script; see docs/language.md for
+/// what it costs.
 public final class StandardOutput: OutputSink {
     private let interactive: Bool
     private var buffer: [UInt8] = []
@@ -17,7 +22,7 @@ public final class StandardOutput: OutputSink {
 
     public func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-        if interactive || buffer.count > 1 << 16 { flush() }
+        if interactive || buffer.count > 1 << 16 || text.utf8.contains(10) { flush() }
     }
 
     public func flush() {

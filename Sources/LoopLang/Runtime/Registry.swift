@@ -19,6 +19,11 @@ public final class HostType: @unchecked Sendable {
     /// fails that trial and proposes the next); returning false lets it propagate. Interrupts
     /// and stack overflows always propagate.
     public var consumesBodyError: ((AnyObject, LoopError) throws(LoopError) -> Bool)?
+    /// When set, called once when `for x in handle` ends, however it ends: with nil after the
+    /// last item, `break` or `return`, or with the error that is leaving the loop (an interrupt
+    /// included) before it propagates. A study uses it to settle the trial the body left running.
+    /// An error it throws replaces the loop's.
+    public var loopEnded: ((AnyObject, LoopError?) throws(LoopError) -> Void)?
 
     public init(
         name: String,

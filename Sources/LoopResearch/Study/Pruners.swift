@@ -1,12 +1,23 @@
 /// Decides whether a trial should stop early from its latest intermediate value and the values
 /// other trials reported at the same step.
 public protocol Pruner: Sendable {
+    /// Which trials' reports count as `others`.
+    var peers: PrunerPeers { get }
     func shouldPrune(step: Int, value: Double, others: [Double], goal: Goal) -> Bool
 }
 
-/// Stops a trial whose intermediate value is worse than the median of other trials at the same
-/// step (Optuna's `MedianPruner`): cheap and robust early stopping for hyperparameter searches.
+/// The trials a pruner compares a running trial with, as Optuna's pruners do.
+public enum PrunerPeers: Sendable {
+    /// Trials that completed (the median rule: a pruned trial's curve says nothing of a good one).
+    case complete
+    /// Every other trial that reported at the step (successive halving ranks all of them at a rung).
+    case all
+}
+
+/// Stops a trial whose intermediate value is worse than the median of completed trials at the
+/// same step (Optuna's `MedianPruner`): cheap and robust early stopping for hyperparameter searches.
 public struct MedianPruner: Pruner, Hashable {
+    public var peers: PrunerPeers { .complete }
     /// Trials with a report at the step needed before anything is pruned.
     public var startupTrials: Int
     /// Steps before which no trial is pruned (early curves are noisy).
@@ -36,6 +47,7 @@ public struct MedianPruner: Pruner, Hashable {
 /// (itself included). Between rungs nothing is pruned. Aggressive where the median is lenient:
 /// most of the budget goes to the most promising trials.
 public struct SuccessiveHalvingPruner: Pruner, Hashable {
+    public var peers: PrunerPeers { .all }
     public var minResource: Int
     public var reductionFactor: Int
 

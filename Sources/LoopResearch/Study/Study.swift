@@ -41,6 +41,7 @@ public final class Study {
         let opened = try Study.storing { try store.openStudy(declaration) }
         self.id = opened.id
         self.trials = opened.trials.sorted { $0.number < $1.number }
+        try loadReports(trials.map(\.id))
     }
 
     /// Updates the guardrails (a rerun may change them) and starts a new run: `maxTime` counts
@@ -57,44 +58,75 @@ public final class Study {
 
     /// Starts the next trial, or returns nil (and records `stopReason`) when a guardrail stops the
     /// study. A stale configuration is proposed again before anything new.
+    ///
+    /// The trial is claimed in the store (`StudyStore.claimTrial`): when another process running
+    /// the study claimed the same configuration first, this one catches up with what that process
+    /// started and proposes again; when the study has reached `maxTrials` counting the trials
+    /// other processes are still running, it stops.
     public func next() throws(StudyError) -> StudyTrial? {
         if stopReason != nil { return try nextRepeat() }
-        try catchUp()
-        let rails = declaration.guardrails
-        // Repeats re-run finalists; they are not part of the search the guardrails bound.
-        let searched = trials.filter { !$0.isRepeat }
-        if let reason = rails.stopReason(trials: searched, goal: declaration.goal, elapsed: now() - runStartedAt) {
-            return try stop(reason)
-        }
-        let config: Config
-        if let stale = pendingStaleConfig() {
-            config = stale
-        } else {
-            let history = observations()
-            var rng = SeededRandom(seed: declaration.seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
-            guard let proposed = sampler.propose(space: declaration.space, history: history, n: 1,
-                                                 allowRepeat: declaration.allowRepeat, rng: &rng).first else {
-                return try stop(.exhausted)
+        var claims = 0
+        while true {
+            try catchUp()
+            let rails = declaration.guardrails
+            // Repeats re-run finalists; they are not part of the search the guardrails bound.
+            let searched = trials.filter { !$0.isRepeat }
+            if let reason = rails.stopReason(trials: searched, goal: declaration.goal, elapsed: now() - runStartedAt) {
+                return try stop(reason)
             }
-            if let limit = rails.maxNearDuplicates, limit > 0 {
-                let space = declaration.space
-                let tried = trials.lazy.filter { $0.status != .stale }.map { t in
-                    self.unitPoints[t.id] ?? { let p = space.unitPoint(of: t.config); self.unitPoints[t.id] = p; return p }()
-                }
-                if rails.isNearDuplicate(space.unitPoint(of: proposed), of: Array(tried), in: space) {
-                    nearDuplicatesInARow += 1
-                    if nearDuplicatesInARow >= limit { return try stop(.nearDuplicates) }
-                } else {
-                    nearDuplicatesInARow = 0
-                }
+            guard let config = try proposal(counting: claims == 0) else { return try stop(stopReason ?? .exhausted) }
+            let claim = try Study.storing {
+                try store.claimTrial(studyID: id, config: config, maxTrials: rails.maxTrials, allowRepeat: declaration.allowRepeat)
             }
-            config = proposed
+            switch claim {
+            case .started(let trial):
+                startedHere.insert(trial.id)
+                trials.append(trial)
+                if trials.count > 1, trials[trials.count - 2].number > trial.number { trials.sort { $0.number < $1.number } }
+                return trial
+            case .limitReached:
+                try catchUp()
+                return try stop(.maxTrials)
+            case .taken:
+                // Another process claimed this configuration between our read and our claim; what
+                // it started is read back at the top of the loop, so the next proposal differs.
+                claims += 1
+                if claims > Study.maxClaimAttempts { throw .store(message: "could not claim a new trial after \(claims) attempts: other processes kept claiming the same configurations") }
+            }
         }
-        let trial = try Study.storing { try store.startTrial(studyID: id, config: config) }
-        startedHere.insert(trial.id)
-        trials.append(trial)
-        if trials.count > 1, trials[trials.count - 2].number > trial.number { trials.sort { $0.number < $1.number } }
-        return trial
+    }
+
+    /// Enough for any number of processes racing on one study: each lost claim means another
+    /// process started a trial, which the next proposal takes into account.
+    static let maxClaimAttempts = 1000
+
+    /// The configuration to claim next: a stale one first, else the sampler's proposal. Nil when
+    /// the space is exhausted or the near-duplicate guardrail trips (then `stopReason` is set).
+    /// `counting` is false on a retry after a lost claim, so one proposal is not counted twice.
+    private func proposal(counting: Bool) throws(StudyError) -> Config? {
+        if let stale = pendingStaleConfig() { return stale }
+        let history = observations()
+        var rng = SeededRandom(seed: declaration.seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
+        guard let proposed = sampler.propose(space: declaration.space, history: history, n: 1,
+                                             allowRepeat: declaration.allowRepeat, rng: &rng).first else {
+            return nil
+        }
+        if counting, let limit = declaration.guardrails.maxNearDuplicates, limit > 0 {
+            let space = declaration.space
+            let tried = trials.lazy.filter { $0.status != .stale }.map { t in
+                self.unitPoints[t.id] ?? { let p = space.unitPoint(of: t.config); self.unitPoints[t.id] = p; return p }()
+            }
+            if declaration.guardrails.isNearDuplicate(space.unitPoint(of: proposed), of: Array(tried), in: space) {
+                nearDuplicatesInARow += 1
+                if nearDuplicatesInARow >= limit {
+                    stopReason = .nearDuplicates
+                    return nil
+                }
+            } else {
+                nearDuplicatesInARow = 0
+            }
+        }
+        return proposed
     }
 
     /// Picks up trials another process started, and the outcome of those it was running, so two
@@ -106,10 +138,20 @@ public final class Study {
         let fresh = try Study.storing { try store.trials(studyID: id, fromNumber: from) }
         guard !fresh.isEmpty else { return }
         var byID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
+        var foreign: [Int64] = []
         for t in fresh where !startedHere.contains(t.id) {
             if let i = byID[t.id] { trials[i] = t } else { byID[t.id] = trials.count; trials.append(t) }
+            foreign.append(t.id)
         }
         trials.sort { $0.number < $1.number }
+        if !foreign.isEmpty { try loadReports(foreign) }
+    }
+
+    /// Reads the intermediate values of these trials from the store (other processes, earlier
+    /// runs), so the pruner compares against every trial of the study.
+    private func loadReports(_ trialIDs: [Int64]) throws(StudyError) {
+        let stored = try Study.storing { try store.reports(trialIDs: trialIDs) }
+        for (trialID, steps) in stored { reports[trialID] = steps }
     }
 
     /// What the sampler learns from: every non-stale trial, values minimised; running, failed and
@@ -263,10 +305,15 @@ public final class Study {
         reports[trialID, default: [:]][step] = value
     }
 
-    /// Whether the trial's latest report is worse than the median of other trials at that step.
+    /// Whether the pruner stops the trial, judging its latest report against the values its
+    /// peers (`Pruner.peers`) reported at the same step.
     public func shouldPrune(_ trialID: Int64) -> Bool {
         guard let mine = reports[trialID], let step = mine.keys.max(), let value = mine[step] else { return false }
-        let others = reports.compactMap { id, steps in id == trialID ? nil : steps[step] }
+        let completeOnly = pruner.peers == .complete
+        let complete = completeOnly ? Set(trials.lazy.filter { $0.status == .complete }.map(\.id)) : []
+        let others = reports.compactMap { id, steps in
+            id == trialID || (completeOnly && !complete.contains(id)) ? nil : steps[step]
+        }
         return pruner.shouldPrune(step: step, value: value, others: others, goal: declaration.goal)
     }
 

@@ -38,16 +38,36 @@ public protocol StudyStore: AnyObject {
     /// The study's trials numbered `number` and above (what other processes may have added or
     /// finished since this one last looked).
     func trials(studyID: Int64, fromNumber number: Int) throws -> [StudyTrial]
-    /// Records a new `running` trial numbered after the study's last.
-    func startTrial(studyID: Int64, config: Config) throws -> StudyTrial
+    /// Records a new `running` trial numbered after the study's last, in one transaction that
+    /// first checks the study's limits, so that several processes sharing the study neither
+    /// overshoot `maxTrials` nor run one configuration twice:
+    /// - `.limitReached` when the study already has `maxTrials` trials that are not stale and not
+    ///   repeats (running ones count: they will finish);
+    /// - `.taken` when `allowRepeat` is false and a trial that is not stale has this exact
+    ///   configuration (another process claimed it first);
+    /// - `.started(trial)` otherwise.
+    func claimTrial(studyID: Int64, config: Config, maxTrials: Int?, allowRepeat: Bool) throws -> TrialClaim
     /// Records a new `running` repeat of trial `repeatOf` (its `repeatIndex`-th).
     func startRepeat(studyID: Int64, config: Config, repeatOf: Int, repeatIndex: Int) throws -> StudyTrial
     /// Records a running (or stale) trial's outcome: its final status, metrics, value and error.
     func finishTrial(_ trial: StudyTrial) throws
     /// Records an intermediate value of a running trial (for pruning).
     func report(trialID: Int64, step: Int, value: Double) throws
+    /// The intermediate values these trials reported, by trial id then step (what a pruner
+    /// compares a running trial with, whichever process reported them).
+    func reports(trialIDs: [Int64]) throws -> [Int64: [Int: Double]]
     /// Records why the study stopped, or clears it with `nil`.
     func setStopReason(studyID: Int64, _ reason: String?) throws
+}
+
+/// What `StudyStore.claimTrial` did.
+public enum TrialClaim: Sendable {
+    /// The trial was recorded as running.
+    case started(StudyTrial)
+    /// The study already has `maxTrials` trials (finished or running).
+    case limitReached
+    /// Another trial already has the configuration.
+    case taken
 }
 
 /// A `StudyStore` that lives as long as the object: for tests, benchmarks and throwaway studies.
@@ -81,8 +101,15 @@ public final class InMemoryStudyStore: StudyStore {
         studies.values.first { $0.id == studyID }?.trials.filter { $0.number >= number } ?? []
     }
 
-    public func startTrial(studyID: Int64, config: Config) throws -> StudyTrial {
+    public func claimTrial(studyID: Int64, config: Config, maxTrials: Int?, allowRepeat: Bool) throws -> TrialClaim {
         let name = studies.first { $0.value.id == studyID }!.key
+        let live = studies[name]!.trials.filter { $0.status != .stale }
+        if let maxTrials, live.filter({ !$0.isRepeat }).count >= maxTrials { return .limitReached }
+        if !allowRepeat, live.contains(where: { $0.config == config }) { return .taken }
+        return .started(append(config, to: name))
+    }
+
+    private func append(_ config: Config, to name: String) -> StudyTrial {
         let trial = StudyTrial(id: nextTrialID, number: studies[name]!.trials.count, config: config)
         nextTrialID += 1
         studies[name]!.trials.append(trial)
@@ -90,7 +117,7 @@ public final class InMemoryStudyStore: StudyStore {
     }
 
     public func startRepeat(studyID: Int64, config: Config, repeatOf: Int, repeatIndex: Int) throws -> StudyTrial {
-        let started = try startTrial(studyID: studyID, config: config)
+        let started = append(config, to: studies.first { $0.value.id == studyID }!.key)
         var trial = started
         trial.repeatOf = repeatOf
         trial.repeatIndex = repeatIndex
@@ -106,6 +133,10 @@ public final class InMemoryStudyStore: StudyStore {
 
     public func report(trialID: Int64, step: Int, value: Double) throws {
         reports[trialID, default: [:]][step] = value
+    }
+
+    public func reports(trialIDs: [Int64]) throws -> [Int64: [Int: Double]] {
+        reports.filter { trialIDs.contains($0.key) }
     }
 
     public func setStopReason(studyID: Int64, _ reason: String?) throws { stopReasons[studyID] = reason }

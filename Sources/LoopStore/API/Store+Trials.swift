@@ -13,14 +13,50 @@ extension Store {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
         return try write("start a trial") { db in
             try Store.requireStudy(db, studyID)
-            try db.execute(sql: """
-                INSERT INTO trials (study_id, number, params, state, seed, started_at, heartbeat_at, pid, host,
-                                    repeat_of, repeat_index)
-                VALUES (?, (SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = ?),
-                        ?, 'running', ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [studyID, studyID, paramsJSON, seed, now, now, owner.pid, owner.host,
-                                 repeatOf, repeatIndex])
+            try Store.insertRunningTrial(db, studyID: studyID, paramsJSON: paramsJSON, seed: seed, repeatOf: repeatOf,
+                                         repeatIndex: repeatIndex, now: now, owner: owner)
             return try Store.fetchTrial(db, db.lastInsertedRowID)
+        }
+    }
+
+    static func insertRunningTrial(_ db: Database, studyID: Int64, paramsJSON: String, seed: Int?, repeatOf: Int?,
+                                   repeatIndex: Int, now: Date, owner: ProcessOwner) throws {
+        try db.execute(sql: """
+            INSERT INTO trials (study_id, number, params, state, seed, started_at, heartbeat_at, pid, host,
+                                repeat_of, repeat_index)
+            VALUES (?, (SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = ?),
+                    ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [studyID, studyID, paramsJSON, seed, now, now, owner.pid, owner.host,
+                             repeatOf, repeatIndex])
+    }
+
+    /// Starts a trial only if the study has room for it and nobody has its parameters yet: one
+    /// write transaction that counts, checks and inserts, so processes sharing a study never
+    /// overshoot `maxTrials` and never run one configuration twice.
+    ///
+    /// - `maxTrials`: the limit on trials that are neither stale nor repeats; running trials of
+    ///   other processes count (they will finish). `nil`: no limit.
+    /// - `allowRepeat`: when false, parameters equal to those of a trial that is not stale (its
+    ///   canonical JSON text) are refused as ``TrialClaim/taken(by:)``.
+    public func claimTrial(studyID: Int64, params: [String: JSONValue], maxTrials: Int?, allowRepeat: Bool,
+                           now: Date = Date()) throws(StoreError) -> TrialClaim {
+        let paramsJSON = try JSONText.encode(params, column: "trials.params")
+        return try write("claim a trial") { db in
+            try Store.requireStudy(db, studyID)
+            if let maxTrials {
+                let count = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM trials WHERE study_id = ? AND state != 'stale' AND repeat_of IS NULL
+                    """, arguments: [studyID]) ?? 0
+                if count >= maxTrials { return .limitReached(count: count) }
+            }
+            if !allowRepeat, let holder = try Trial.fetchOne(db, sql: """
+                SELECT * FROM trials WHERE study_id = ? AND state != 'stale' AND params = ? ORDER BY number LIMIT 1
+                """, arguments: [studyID, paramsJSON]) {
+                return .taken(by: holder)
+            }
+            try Store.insertRunningTrial(db, studyID: studyID, paramsJSON: paramsJSON, seed: nil, repeatOf: nil,
+                                         repeatIndex: 0, now: now, owner: owner)
+            return .started(try Store.fetchTrial(db, db.lastInsertedRowID))
         }
     }
 
@@ -162,6 +198,21 @@ extension Store {
         try read("read reports") { db in
             try TrialReport.fetchAll(db, sql: "SELECT * FROM trial_reports WHERE trial_id = ? ORDER BY step",
                                      arguments: [trialID])
+        }
+    }
+
+    /// The reports of these trials, by trial then step (read in chunks, within SQLite's limit on
+    /// bound parameters).
+    public func reports(trialIDs: [Int64]) throws(StoreError) -> [TrialReport] {
+        try read("read reports") { db in
+            var reports: [TrialReport] = []
+            for start in stride(from: 0, to: trialIDs.count, by: 500) {
+                let chunk = Array(trialIDs[start..<min(start + 500, trialIDs.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                reports += try TrialReport.fetchAll(db, sql: "SELECT * FROM trial_reports WHERE trial_id IN (\(marks)) ORDER BY trial_id, step",
+                                                    arguments: StatementArguments(chunk))
+            }
+            return reports
         }
     }
 

@@ -63,3 +63,13 @@ extension TrialReport: StoreRecord {
         case trialID = "trial_id", reportedAt = "reported_at"
     }
 }
+
+/// What ``Store/claimTrial(studyID:params:maxTrials:allowRepeat:now:)`` did.
+public enum TrialClaim: Sendable {
+    /// A new running trial.
+    case started(Trial)
+    /// The study already holds `count` trials that are neither stale nor repeats.
+    case limitReached(count: Int)
+    /// The trial that already has these parameters.
+    case taken(by: Trial)
+}

@@ -7,4 +7,6 @@ enum ExitStatus {
     static let usage: Int32 = 2
     /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
     static let interrupted: Int32 = 130
+    /// Stopped by SIGTERM (128 + SIGTERM), after recording running trials and flushing output.
+    static let terminated: Int32 = 143
 }

@@ -51,6 +51,10 @@ enum ScriptRunner {
                 return ExitStatus.success
             } catch {
                 interpreter.output.flush()
+                if error.kind == "interrupted", Interrupt.isTerminating {
+                    Diagnostics.printError("error: terminated (SIGTERM)")
+                    return ExitStatus.terminated
+                }
                 Diagnostics.printError(DiagnosticRenderer.render(error))
                 if error.kind == "interrupted" { return ExitStatus.interrupted }
                 // Syntax errors and what the compiler finds before anything runs (an undefined

@@ -65,7 +65,7 @@ enum MemoryPrimitives {
                     let config = space.map { ResearchValues.config(fromJSON: t.params, space: $0) }
                         ?? Config(t.params.compactMapValues { ResearchValues.parameterValue($0, for: nil) })
                     return ResearchValues.record([
-                        ("id", .int(t.number)), ("status", .string(t.state.rawValue)),
+                        ("number", .int(t.number)), ("id", .int(Int(t.id))), ("status", .string(t.state.rawValue)),
                         ("params", ResearchValues.record(config, space: space ?? (try! Space([])))),
                         ("metrics", ResearchValues.record(t.metrics)), ("value", ResearchValues.optional(t.value)),
                         ("error", ResearchValues.optional(t.error)),
@@ -81,6 +81,14 @@ enum MemoryPrimitives {
     private static func completeTrial(_ box: TrialBox, _ metrics: Value) throws(LoopError) -> Value {
         // A trial whose budget ran out (a `train` stopped early by it) must not complete.
         try Interrupt.checkDeadline()
+        // Nor one the user stopped (Ctrl-C, SIGTERM) whose body caught the interrupt: it is
+        // recorded `interrupted`, and the loop ends at its next step.
+        if box.study.wasStopped(box.id) {
+            try box.study.settle(box.id, reason: StudyBox.stopReason, status: .interrupted)
+            return box.study.record(box.trial)
+        }
+        // A trial that `train(..., trial: t)` pruned or stopped keeps that status.
+        if box.trial.status == .pruned || box.trial.status == .interrupted { return box.study.record(box.trial) }
         var numbers: [String: Double] = [:]
         switch metrics {
         case .record(let r) where ExecPrimitives.result(of: r) != nil:

@@ -43,8 +43,13 @@ final class StoreStudyStore: StudyStore {
         try store.trials(studyID: studyID, fromNumber: number).map(convert)
     }
 
-    func startTrial(studyID: Int64, config: Config) throws -> StudyTrial {
-        convert(try store.startTrial(studyID: studyID, params: ResearchValues.jsonParams(config)))
+    func claimTrial(studyID: Int64, config: Config, maxTrials: Int?, allowRepeat: Bool) throws -> LoopResearch.TrialClaim {
+        switch try store.claimTrial(studyID: studyID, params: ResearchValues.jsonParams(config),
+                                    maxTrials: maxTrials, allowRepeat: allowRepeat) {
+        case .started(let trial): return .started(convert(trial))
+        case .limitReached: return .limitReached
+        case .taken: return .taken
+        }
     }
 
     func startRepeat(studyID: Int64, config: Config, repeatOf: Int, repeatIndex: Int) throws -> StudyTrial {
@@ -59,6 +64,12 @@ final class StoreStudyStore: StudyStore {
 
     func report(trialID: Int64, step: Int, value: Double) throws {
         try store.report(trialID: trialID, step: step, value: value)
+    }
+
+    func reports(trialIDs: [Int64]) throws -> [Int64: [Int: Double]] {
+        var byTrial: [Int64: [Int: Double]] = [:]
+        for r in try store.reports(trialIDs: trialIDs) { if let v = r.value { byTrial[r.trialID, default: [:]][r.step] = v } }
+        return byTrial
     }
 
     func setStopReason(studyID: Int64, _ reason: String?) throws {

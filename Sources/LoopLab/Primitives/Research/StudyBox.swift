@@ -13,6 +13,9 @@ final class StudyBox {
     private(set) var startedHere: Set<Int64> = []
     /// The trial the running `for` loop handed out last.
     var current: Int64?
+    /// `Interrupt.requestCount` when `current` started: a trial during which Ctrl-C (or SIGTERM)
+    /// arrived is never recorded complete, even when the body caught the interrupt.
+    private var requestsAtStart = 0
 
     init(study: Study, context: ResearchContext) {
         self.study = study
@@ -30,7 +33,61 @@ final class StudyBox {
         guard let trial else { return nil }
         startedHere.insert(trial.id)
         current = trial.id
+        requestsAtStart = Interrupt.requestCount
         return handle(trial.id)
+    }
+
+    /// Whether the user stopped the current trial: Ctrl-C or SIGTERM arrived since it started.
+    var currentWasStopped: Bool { current != nil && Interrupt.requestCount != requestsAtStart }
+
+    /// Whether `trialID` is the current trial and the user stopped it.
+    func wasStopped(_ trialID: Int64) -> Bool { current == trialID && currentWasStopped }
+
+    /// Why a stopped trial ended, as recorded in the store.
+    static var stopReason: String { Interrupt.isTerminating ? "terminated (SIGTERM)" : "interrupted (Ctrl-C)" }
+
+    /// The per-study number of a trial, for messages.
+    func number(_ trialID: Int64) -> Int { study.trial(trialID)?.number ?? -1 }
+
+    /// Settles the trial a `for` loop over the study leaves running when the loop ends: by the
+    /// user's stop (Ctrl-C, SIGTERM) as `interrupted`; by an error that left the loop as
+    /// `failed` with that error; by `break` or `return` as failed without `remember`.
+    func endLoop(_ error: LoopError?) throws(LoopError) {
+        defer { current = nil }
+        guard let id = current else { return }
+        if currentWasStopped || error?.kind == "interrupted" {
+            try settle(id, reason: StudyBox.stopReason, status: .interrupted)
+        } else if let error {
+            try settle(id, reason: StudyBox.describe(error))
+        } else {
+            try settle(id, reason: StudyPrimitives.notRemembered)
+        }
+    }
+
+    /// An error as a trial's recorded reason: kind, message and place.
+    static func describe(_ error: LoopError) -> String {
+        var place = ""
+        if let span = error.span { place = " at \(span.file.name):\(span.line):\(span.column)" }
+        return "\(error.kind) error: \(error.message)\(place)"
+    }
+
+    /// The error a study loop raises after it ends because trials kept failing (`max_failures`,
+    /// `repeated_error`), so that a script, and CI, cannot mistake it for success. Nil for the
+    /// other stop reasons.
+    func failureError() -> LoopError? {
+        guard let reason = study.stopReason, reason == .maxFailures || reason == .repeatedError else { return nil }
+        let finished = study.trials.filter { !$0.isRepeat && $0.status.isFinished }.sorted { $0.number < $1.number }
+        let failures = Array(finished.reversed().prefix { $0.status.isFailure })
+        let rails = study.declaration.guardrails
+        let last = failures.first.map { "trial \($0.number): \($0.error ?? $0.status.rawValue)" } ?? "none recorded"
+        let message: String
+        if reason == .repeatedError {
+            let same = failures.prefix { $0.error == failures.first?.error }.count
+            message = "study '\(name)' stopped: \(same) trials in a row failed with the same error (max_repeated_error: \(rails.maxRepeatedError ?? same)); the last was \(last)"
+        } else {
+            message = "study '\(name)' stopped: \(failures.count) trials in a row failed (max_failures: \(rails.maxFailures ?? failures.count)); the last was \(last)"
+        }
+        return LoopError(.host(kind: "study", message: message))
     }
 
     func handle(_ trialID: Int64) -> Value { .handle(Handle(trialType, TrialBox(study: self, id: trialID))) }
@@ -48,11 +105,11 @@ final class StudyBox {
         for id in startedHere.sorted() { try settle(id, reason: reason) }
     }
 
-    /// The history row of a trial: `{id, status, params, metrics, value, error}`, plus
+    /// The history row of a trial: `{number, id, status, params, metrics, value, error}`, plus
     /// `repeat_of` and `repeat` for a repeat.
     func record(_ t: StudyTrial) -> Value {
         var fields: [(String, Value)] = [
-            ("id", .int(t.number)), ("status", .string(t.status.rawValue)),
+            ("number", .int(t.number)), ("id", .int(Int(t.id))), ("status", .string(t.status.rawValue)),
             ("params", ResearchValues.record(t.config, space: study.declaration.space)),
             ("metrics", ResearchValues.record(t.metrics)), ("value", ResearchValues.optional(t.value)),
             ("error", ResearchValues.optional(t.error)),

@@ -1,7 +1,7 @@
 import Foundation
 import LoopStore
 
-/// A study's trials as a file other tools read: TSV (`id metric status description`, the shape
+/// A study's trials as a file other tools read: TSV (`trial metric status description`, the shape
 /// agents already keep results in), CSV (one column per parameter and metric) or JSON lines.
 /// Used by `export(...)` in `.loop` and by `looplab export`.
 public enum StudyExport {
@@ -36,7 +36,7 @@ public enum StudyExport {
     }
 
     private static func tsv(_ study: LoopStore.Study, _ trials: [Trial]) -> String {
-        var out = "id\t\(study.goalMetric ?? "value")\tstatus\tdescription\n"
+        var out = "trial\t\(study.goalMetric ?? "value")\tstatus\tdescription\n"
         for t in trials {
             var description = describe(t.params)
             if let error = t.error, t.state != .complete { description += " | " + error }
@@ -50,7 +50,7 @@ public enum StudyExport {
     private static func csv(_ study: LoopStore.Study, _ trials: [Trial]) -> String {
         let params = Set(trials.flatMap(\.params.keys)).sorted()
         let metrics = Set(trials.flatMap(\.metrics.keys)).sorted()
-        let header = ["id", "status", study.goalMetric ?? "value"] + params.map { "param_\($0)" } + metrics.map { "metric_\($0)" } + ["error"]
+        let header = ["trial", "status", study.goalMetric ?? "value"] + params.map { "param_\($0)" } + metrics.map { "metric_\($0)" } + ["error"]
         var out = header.map(quote).joined(separator: ",") + "\n"
         for t in trials {
             var row = [String(t.number), t.state.rawValue, t.value.map(number) ?? ""]
@@ -64,7 +64,10 @@ public enum StudyExport {
 
     private struct Line: Encodable {
         var study: String
-        var id: Int
+        /// The trial's number within the study.
+        var number: Int
+        /// The trial's key in the store.
+        var id: Int64
         var status: String
         var params: [String: JSONValue]
         var metrics: [String: Double]
@@ -82,7 +85,7 @@ public enum StudyExport {
         stamp.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var out = ""
         for t in trials {
-            let line = Line(study: study.name, id: t.number, status: t.state.rawValue, params: t.params, metrics: t.metrics,
+            let line = Line(study: study.name, number: t.number, id: t.id, status: t.state.rawValue, params: t.params, metrics: t.metrics,
                             value: t.value, error: t.error, started_at: stamp.string(from: t.startedAt),
                             finished_at: t.finishedAt.map(stamp.string))
             if let data = try? encoder.encode(line) { out += String(decoding: data, as: UTF8.self) + "\n" }

@@ -1,4 +1,3 @@
-import Glibc
 import LoopLang
 import LoopResearch
 import LoopStore
@@ -53,23 +52,23 @@ enum StudyPrimitives {
         type.consumesBodyError = { object, error throws(LoopError) in
             let box = object as! StudyBox
             guard let id = box.current, error.kind != "research" else { return false }
+            // The user stopped this trial and the body caught it: the loop ends (`loopEnded`).
+            if box.currentWasStopped { return false }
+            let number = box.number(id)
             if error.kind == "deadline", error.message.hasPrefix(TrialBudget.prefix) {
                 // The trial ran out of its budget: stopped from outside, not failed by its code.
                 try box.settle(id, reason: error.message, status: .interrupted)
                 box.current = nil
-                let line = "study \(box.name): trial \(id) stopped: \(error.message)\n"
-                _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+                StandardError.line("study \(box.name): trial \(number) stopped: \(error.message)")
                 return true
             }
-            var place = ""
-            if let span = error.span { place = " at \(span.file.name):\(span.line):\(span.column)" }
-            let reason = "\(error.kind) error: \(error.message)\(place)"
+            let reason = StudyBox.describe(error)
             try box.settle(id, reason: reason)
             box.current = nil
-            let line = "study \(box.name): trial \(id) failed: \(reason)\n"
-            _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+            StandardError.line("study \(box.name): trial \(number) failed: \(reason)")
             return true
         }
+        type.loopEnded = { object, error throws(LoopError) in try (object as! StudyBox).endLoop(error) }
         return type
     }()
 
@@ -106,11 +105,22 @@ enum StudyPrimitives {
             let budget = TrialBudget()
             return { () throws(LoopError) -> Value? in
                 budget.lift()
-                if let previous = box.current { try box.settle(previous, reason: notRemembered) }
+                if let previous = box.current {
+                    // Ctrl-C during the trial ends the loop even when the body caught it: the
+                    // trial is `interrupted` (never complete), and no new trial starts.
+                    if box.currentWasStopped {
+                        try box.endLoop(LoopError(.interrupted))
+                        throw LoopError(.interrupted)
+                    }
+                    try box.settle(previous, reason: notRemembered)
+                }
                 box.current = nil
                 // A pending Ctrl-C (e.g. one that stopped an `exec`) ends the loop before a new trial starts.
                 try Interrupt.check()
-                guard let trial = try box.next() else { return nil }
+                guard let trial = try box.next() else {
+                    if let failure = box.failureError() { throw failure }
+                    return nil
+                }
                 if let seconds = box.study.declaration.guardrails.trialBudget {
                     budget.impose(interpreter.startDeadline(seconds: seconds, reason: TrialBudget.reason(seconds)))
                 }

@@ -1,4 +1,3 @@
-import Glibc
 import LoopLang
 import LoopResearch
 
@@ -23,7 +22,7 @@ enum TrialPrimitives {
         if !shadowed.isEmpty {
             let names = shadowed.map { "'\($0)'" }.joined(separator: ", ")
             let line = "study \(studyName): parameter \(names) has the name of a Trial member; t.\(shadowed[0]) is the trial's own, read the parameter as t.params.\(shadowed[0]) or t.get(\"\(shadowed[0])\")\n"
-            _ = line.withCString { write(2, $0, strlen($0)) }
+            StandardError.write(line)
         }
         for p in space.parameters where type.members[p.name] == nil {
             let name = p.name
@@ -37,7 +36,8 @@ enum TrialPrimitives {
     private static func commonMembers() -> [String: HostMember] {
         func box(_ o: AnyObject) -> TrialBox { o as! TrialBox }
         return [
-            "id": .property(doc: "The trial's number within its study (0, 1, 2...).") { .int(box($0).trial.number) },
+            "number": .property(doc: "The trial's number within its study (0, 1, 2...), as messages and `looplab trials` show it.") { .int(box($0).trial.number) },
+            "id": .property(doc: "The trial's key in the project store, unique across studies.") { .int(Int(box($0).trial.id)) },
             "params": .property(doc: "The configuration, as a record.") { o in
                 let b = box(o)
                 return ResearchValues.record(b.trial.config, space: b.study.study.declaration.space)
@@ -56,7 +56,7 @@ enum TrialPrimitives {
             "repeat": .property(doc: "0 for a proposed configuration; 1, 2... when the trial re-runs a finalist (study repeats:).") {
                 .int(box($0).trial.repeatIndex)
             },
-            "repeat_of": .property(doc: "The id of the trial a repeat runs again, else nil.") {
+            "repeat_of": .property(doc: "The number of the trial a repeat runs again, else nil.") {
                 box($0).trial.repeatOf.map { .int($0) } ?? .nil
             },
             "get": .method(NativeFunction("get", [NativeParameter("name")], doc: "The value of parameter `name` (nil if inactive).") { call throws(LoopError) in

@@ -8,6 +8,8 @@ struct TrainOptions {
     var steps: Int?
     /// Seconds; nil means no limit.
     var budget: Double?
+    /// Whether `budget` is the default (30s) rather than the caller's: a run it stops says so.
+    var budgetIsDefault: Bool
     var batch: Int?
     var learningRate: Double?
     var optimizer: String
@@ -27,7 +29,7 @@ struct TrainOptions {
         .optional("batch"), .optional("lr"), NativeParameter("optimizer", default: .string("adamw")), .optional("momentum"),
         .optional("weight_decay"), NativeParameter("schedule", default: .string("constant")), .optional("warmup"),
         .optional("clip"), .optional("eval_every"), .optional("patience"), NativeParameter("seed", default: .int(0)),
-        NativeParameter("progress", default: .bool(true)),
+        NativeParameter("progress", default: .bool(true)), .optional("trial"),
     ]
 
     static let optimizers = ["adamw", "adam", "sgd", "momentum", "nesterov"]
@@ -37,6 +39,7 @@ struct TrainOptions {
         epochs = try call.optionalInt("epochs")
         steps = try call.optionalInt("steps")
         if case .nil = call.value("budget") { budget = nil } else { budget = try call.seconds("budget") }
+        budgetIsDefault = !call.isGiven("budget")
         batch = try call.optionalInt("batch")
         learningRate = try call.optionalDouble("lr")
         optimizer = try call.string("optimizer")

@@ -7,8 +7,10 @@ import LoopTrain
 /// The model is trained in place (`run.model` is the handle that was passed in). How a run ends is
 /// a result, not an error: `completed`, `budget` (time ran out), `early_stopped` (no validation
 /// improvement for `patience` evaluations; the best weights are restored), `diverged` (the loss
-/// became NaN or infinite) or `interrupted` (Ctrl-C: the request is consumed, so the script goes
-/// on with the model as it is).
+/// became NaN or infinite), `pruned` (with `trial: t`, the study's pruner stopped it) or
+/// `interrupted` (Ctrl-C). Ctrl-C is not consumed: `train` returns its Run, and the code that
+/// called it stops at its next step, as after any Ctrl-C (one press ends a REPL cell's loop of
+/// `train` calls, and a script exits 130).
 enum TrainPrimitives {
     static func register(into registry: Registry) {
         registry.function(
@@ -40,8 +42,9 @@ enum TrainPrimitives {
         let options = try TrainOptions(call)
         try EvalPrimitives.checkFits(model, data, function: "train")
         if let validation { try EvalPrimitives.checkFits(model, validation, function: "train") }
+        let observer = try TrialReporter.make(call.value("trial"), fields: TrainingLoop.curveFields(validation: validation))
 
-        let loop = TrainingLoop(model: model, validation: validation, options: options)
+        let loop = TrainingLoop(model: model, validation: validation, options: options, observer: observer)
         let run: RunBox
         switch data.content {
         case .table(let d):
@@ -60,6 +63,7 @@ final class TrainingLoop {
     let model: ModelBox
     let validation: DataBox?
     let options: TrainOptions
+    let observer: (any TrainObserver)?
     private var curve: [Value] = []
     private var lossSum = 0.0
     private var lossCount = 0
@@ -72,17 +76,24 @@ final class TrainingLoop {
     private var stopReason: String?
     private var lastPoint = 0
     private var start = 0.0
+    private var total = 0
+    /// The first step's loss, against which the end of the run is judged (`run.warnings`).
+    private var initialLoss: Double?
+    /// An error the observer raised inside LoopTrain's step callback, thrown once the run ends.
+    private var observerError: LoopError?
 
-    init(model: ModelBox, validation: DataBox?, options: TrainOptions) {
+    init(model: ModelBox, validation: DataBox?, options: TrainOptions, observer: (any TrainObserver)?) {
         self.model = model
         self.validation = validation
         self.options = options
+        self.observer = observer
     }
 
     func runTable(_ data: Dataset, modelValue: Value) throws(LoopError) -> RunBox {
         let batch = min(options.batch ?? 64, data.count)
         let perEpoch = (data.count + batch - 1) / batch
         let total = options.steps.map { s in options.epochs.map { min(s, $0 * perEpoch) } ?? s } ?? (options.epochs ?? 10) * perEpoch
+        self.total = total
         let epochs = (total + perEpoch - 1) / perEpoch
         let optimizer = options.makeOptimizer(model.layer.parameters, forText: false)
         let schedule = try options.makeSchedule(total: total)
@@ -96,7 +107,7 @@ final class TrainingLoop {
             self.afterStep(record, batchRows: min(batch, data.count - (record.step % perEpoch) * batch), total: total,
                            every: every, progress: progress)
         }
-        return finish(history, modelValue: modelValue, unit: "examples/s", progress: progress)
+        return try finish(history, modelValue: modelValue, unit: "examples/s", progress: progress)
     }
 
     func runText(_ tokens: [Int], vocabulary: CharVocabulary, modelValue: Value) throws(LoopError) -> RunBox {
@@ -108,6 +119,7 @@ final class TrainingLoop {
         }
         let perEpoch = max(1, tokens.count / (batch * ctx))
         let total = options.steps.map { s in options.epochs.map { min(s, $0 * perEpoch) } ?? s } ?? (options.epochs ?? 1) * perEpoch
+        self.total = total
         let optimizer = options.makeOptimizer(gpt.parameters, forText: true)
         let schedule = try options.makeSchedule(total: total)
         let every = options.evalEvery ?? max(1, total / 10)
@@ -118,22 +130,23 @@ final class TrainingLoop {
                                       clipNorm: options.clip.map(Float.init), seed: options.seed) { record in
             self.afterStep(record, batchRows: batch * ctx, total: total, every: every, progress: progress)
         }
-        return finish(history, modelValue: modelValue, unit: "tokens/s", progress: progress)
+        return try finish(history, modelValue: modelValue, unit: "tokens/s", progress: progress)
     }
 
     /// Called by LoopTrain after every step; returns false to stop the run.
     private func afterStep(_ record: StepRecord, batchRows: Int, total: Int, every: Int, progress: TrainProgress) -> Bool {
         done = record.step + 1
+        if initialLoss == nil { initialLoss = record.loss }
         examples += batchRows
         lossSum += record.loss
         lossCount += 1
         progress.step(done, loss: record.loss, throughput: throughput)
         if done % every == 0 || done == total {
-            if !addPoint(record, progress: progress) { stopReason = "early_stopped"; return false }
+            if let stop = addPoint(record, progress: progress) { stopReason = stop; return false }
         }
         if Interrupt.isRequested {
-            // Consumed here: the interrupt ends the run, not the script.
-            Interrupt.clear()
+            // Left pending: the run ends here, and the code that called `train` stops at its
+            // next step (a budget's deadline keeps raising until it is lifted).
             stopReason = "interrupted"
             return false
         }
@@ -152,9 +165,9 @@ final class TrainingLoop {
         return seconds > 0 ? Double(examples) / seconds : 0
     }
 
-    /// Records a curve point (train loss since the last one, validation metrics); returns false
-    /// when patience has run out.
-    private func addPoint(_ record: StepRecord, progress: TrainProgress) -> Bool {
+    /// Records a curve point (train loss since the last one, validation metrics); returns the
+    /// status to stop with when patience has run out or the observer prunes the run.
+    private func addPoint(_ record: StepRecord, progress: TrainProgress) -> String? {
         let t0 = GEMMBenchmark.monotonicSeconds()
         var fields: [(String, Value)] = [
             ("step", .int(done)), ("epoch", .int(record.epoch + 1)),
@@ -180,18 +193,26 @@ final class TrainingLoop {
             default: nil
             }
         })
-        guard let patience = options.patience else { return true }
+        if let observer {
+            do throws(LoopError) {
+                if let stop = try observer.observe(point: fields, index: curve.count) { return stop }
+            } catch {
+                observerError = error
+                return "interrupted"
+            }
+        }
+        guard let patience = options.patience else { return nil }
         if monitored < bestLoss {
             bestLoss = monitored
             bestParameters = model.layer.parameters.map(\.value)
             sinceBest = 0
-            return true
+            return nil
         }
         sinceBest += 1
-        return sinceBest < patience
+        return sinceBest < patience ? nil : "early_stopped"
     }
 
-    private func finish(_ history: TrainingHistory, modelValue: Value, unit: String, progress: TrainProgress) -> RunBox {
+    private func finish(_ history: TrainingHistory, modelValue: Value, unit: String, progress: TrainProgress) throws(LoopError) -> RunBox {
         let status: String
         switch history.status {
         case .completed: status = "completed"
@@ -210,8 +231,26 @@ final class TrainingLoop {
         }
         let seconds = GEMMBenchmark.monotonicSeconds() - start
         let rate = throughput
-        let run = RunBox(model: modelValue, status: status, curve: curve, steps: done, seconds: seconds, throughput: rate, unit: unit)
+        let run = RunBox(model: modelValue, status: status, curve: curve, steps: done, seconds: seconds, throughput: rate, unit: unit,
+                         warnings: warnings(status: status))
         progress.finish(run.summary)
+        for warning in run.warnings { StandardError.line("train: warning: " + warning) }
+        if status == "budget", options.budgetIsDefault, let budget = options.budget {
+            // A default that changes results must be visible: the run did not do what was asked.
+            StandardError.line("train: stopped by the default budget of \(Format.seconds(budget)) after \(Format.grouped(done)) of \(Format.grouped(total)) steps; pass budget: 10m (or budget: nil) to train longer")
+        }
+        if let observerError { throw observerError }
+        try observer?.ended(status: status, steps: done)
         return run
+    }
+
+    /// What looks wrong although the run ended normally: a final training loss far above the
+    /// first step's (a learning rate too high, a schedule that blew up).
+    private func warnings(status: String) -> [String] {
+        guard status != "diverged", let first = initialLoss, first.isFinite, let last = curve.last,
+              case .record(let r) = last, let final = r.fields["loss"]?.number, final.isFinite else { return [] }
+        guard final > 2 * first, final - first > 0.1 else { return [] }
+        let rate = options.learningRate.map { " (lr \(Format.short($0)))" } ?? ""
+        return ["the final training loss \(Format.short(final)) is far above the initial \(Format.short(first)): the learning rate\(rate) may be too high"]
     }
 }

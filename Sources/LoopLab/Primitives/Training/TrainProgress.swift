@@ -53,17 +53,7 @@ final class TrainProgress {
         emit("train: " + summary + "\n")
     }
 
-    private func emit(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { p in
-            var offset = 0
-            while offset < p.count {
-                let n = write(2, p.baseAddress! + offset, p.count - offset)
-                if n <= 0 { if errno == EINTR { continue } else { break } }
-                offset += n
-            }
-        }
-    }
+    private func emit(_ text: String) { StandardError.write(text) }
 }
 
 /// A number or a word in a progress line.

@@ -129,8 +129,12 @@ final class RunBox {
     /// Examples (tables) or tokens (text) per second.
     let throughput: Double
     let unit: String
+    /// What looks wrong with the run although it ended normally (a loss that rose far above
+    /// where it started), one sentence each.
+    let warnings: [String]
 
-    init(model: Value, status: String, curve: [Value], steps: Int, seconds: Double, throughput: Double, unit: String) {
+    init(model: Value, status: String, curve: [Value], steps: Int, seconds: Double, throughput: Double, unit: String,
+         warnings: [String] = []) {
         self.model = model
         self.status = status
         self.curve = curve
@@ -138,6 +142,7 @@ final class RunBox {
         self.seconds = seconds
         self.throughput = throughput
         self.unit = unit
+        self.warnings = warnings
     }
 
     var lastLoss: Double? {
@@ -203,7 +208,7 @@ enum TrainingTypes {
         summary: { ($0 as! RunBox).summary },
         members: [
             "model": .property(doc: "The trained model (the same handle that was passed in).") { ($0 as! RunBox).model },
-            "status": .property(doc: "\"completed\", \"budget\", \"early_stopped\", \"diverged\" or \"interrupted\".") {
+            "status": .property(doc: "\"completed\", \"budget\", \"early_stopped\", \"diverged\", \"pruned\" (train(..., trial: t)) or \"interrupted\".") {
                 .string(($0 as! RunBox).status)
             },
             "curve": .property(doc: "One record per evaluation: step, epoch, loss, lr and validation metrics.") {
@@ -212,6 +217,9 @@ enum TrainingTypes {
             "steps": .property(doc: "Optimisation steps taken.") { .int(($0 as! RunBox).steps) },
             "time": .property(doc: "Wall-clock training time (a Duration).") { .duration(($0 as! RunBox).seconds) },
             "throughput": .property(doc: "Training examples (or tokens, for text) per second.") { .float(($0 as! RunBox).throughput) },
+            "warnings": .property(doc: "What looks wrong although the run ended normally (e.g. a final loss far above the initial one), as Strings; [] when nothing does.") {
+                .list(($0 as! RunBox).warnings.map { .string($0) })
+            },
         ]
     )
 
