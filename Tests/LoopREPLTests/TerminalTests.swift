@@ -7,29 +7,9 @@ import Testing
 struct TerminalTests {
     @Test(.timeLimit(.minutes(1)))
     func promptsContinuationCtrlCHistoryAndCtrlD() throws {
-        guard let python = Self.findExecutable("python3") else {
-            print("skipping: python3 is not installed")
-            return
-        }
-        let binary = try #require(Self.looplabBinary(), "the looplab executable was not found next to the test bundle (build it with `swift build`)")
-        let state = try makeTemporaryDirectory()
+        guard let (state, log, status) = try Self.drive(Self.prelude + Self.session) else { return }
         defer { try? FileManager.default.removeItem(at: state) }
-        let script = state.appendingPathComponent("drive.py")
-        try Self.driver.write(to: script, atomically: true, encoding: .utf8)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, binary, state.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let deadline = Date().addingTimeInterval(45)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "pty session failed:\n\(log)")
+        #expect(status == 0, "pty session failed:\n\(log)")
 
         let history = try String(contentsOfFile: state.appendingPathComponent("looplab/history").path, encoding: .utf8)
         // Entries are separated by `#<timestamp>` lines; the function is one entry of three lines.
@@ -46,6 +26,40 @@ struct TerminalTests {
         #expect(entries.contains("f(21)"))
         #expect(!entries.contains("x * 2"))
         #expect(!entries.contains("1 + 1"))  // dropped with Ctrl-C, never entered
+    }
+
+    /// One Ctrl-C ends a running `train` and the whole cell: a loop of four trainings stops at
+    /// the first (before, `train` swallowed the interrupt and each run needed its own Ctrl-C).
+    @Test(.timeLimit(.minutes(1)))
+    func oneCtrlCStopsACellOfTrainings() throws {
+        guard let (state, log, status) = try Self.drive(Self.prelude + Self.trainings) else { return }
+        defer { try? FileManager.default.removeItem(at: state) }
+        #expect(status == 0, "pty session failed:\n\(log)")
+    }
+
+    /// Runs a driver script against the binary under a pty; nil when python3 is missing.
+    static func drive(_ driver: String) throws -> (state: URL, log: String, status: Int32)? {
+        guard let python = Self.findExecutable("python3") else {
+            print("skipping: python3 is not installed")
+            return nil
+        }
+        let binary = try #require(Self.looplabBinary(), "the looplab executable was not found next to the test bundle (build it with `swift build`)")
+        let state = try makeTemporaryDirectory()
+        let script = state.appendingPathComponent("drive.py")
+        try driver.write(to: script, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script.path, binary, state.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(45)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (state, log, process.terminationStatus)
     }
 
     /// `looplab` in the build directory that holds this test bundle.
@@ -69,7 +83,8 @@ struct TerminalTests {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static let driver = #"""
+    /// The driver's set-up: the REPL under a pty, and `expect`, `send`, `interrupt_until`, `quit`.
+    static let prelude = #"""
     import os, pty, select, signal, sys, time
 
     binary, state = sys.argv[1], sys.argv[2]
@@ -141,6 +156,29 @@ struct TerminalTests {
                     rest += data
         fail("Ctrl-C never produced %r" % text)
 
+    def quit():
+        global seen
+        send("\x04")         # Ctrl-D
+        deadline = time.time() + 10
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.time() > deadline:
+                fail("the REPL did not exit after Ctrl-D")
+            try:
+                ready, _, _ = select.select([fd], [], [], 0.05)
+                if ready:
+                    seen += os.read(fd, 4096)
+            except OSError:
+                time.sleep(0.05)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            fail("the REPL exited with status %r" % status)
+        print("ok")
+
+    """#
+
+    static let session = #"""
     expect("[1]> ")
     send("fn f(x) {\r")
     expect("...> ")
@@ -161,22 +199,23 @@ struct TerminalTests {
     send("f(21)\r")     # the session survived both interrupts
     expect("[4] 42")
     expect("[5]> ")
-    send("\x04")         # Ctrl-D
-    deadline = time.time() + 10
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.time() > deadline:
-            fail("the REPL did not exit after Ctrl-D")
-        try:
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if ready:
-                seen += os.read(fd, 4096)
-        except OSError:
-            time.sleep(0.05)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        fail("the REPL exited with status %r" % status)
-    print("ok")
+    quit()
+    """#
+
+    static let trainings = #"""
+    expect("[1]> ")
+    send('let d = dataset("spirals", n: 400, seed: 0)\r')
+    expect("[2]> ")
+    send('for i in 0..<4 { print("training", i); train(mlp(d, hidden: [32], seed: i), d, epochs: 1_000_000, budget: 5s, progress: false); print("trained", i) }\r')
+    expect("training 0")
+    time.sleep(0.5)
+    send("\x03")                 # once
+    expect("interrupted", timeout=4.0)
+    expect("[3]> ", timeout=4.0)
+    if b"trained 0" in seen or b"training 1" in seen:
+        fail("the cell went on after one Ctrl-C")
+    send('d.size\r')            # the session is fine, its state kept
+    expect("[3] 399")
+    quit()
     """#
 }

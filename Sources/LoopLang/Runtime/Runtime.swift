@@ -253,6 +253,9 @@ final class Runtime {
         var rest: [Value] = []
         var extra: [(String, Value)] = []
         do throws(LoopError) {
+            // A host call is a checkpoint too, so a Ctrl-C that ended a long primitive (`train`
+            // returns its Run) stops the very next statement that calls anything.
+            try Interrupt.check()
             let positionalSlots = f.positionalParameterIndices
             for (i, a) in args.enumerated() {
                 if i < positionalSlots.count {
