@@ -227,7 +227,7 @@ extension Result where Success == String, Failure == LoopError {
         #expect(yes.questions == ["policy: allow running 'echo'?"])
         try m.write(".looplab/policy.toml", "confirm = [\"promote\"]\n")
         let promote = "let st = study(\"p\", space: space {x: uniform(0, 1)}, goal: maximize(\"v\"), max_trials: 1)\n"
-            + "var last = nil\nfor t in st { remember(t, {v: t.x})\n last = t }\npromote(last, as: \"m\")"
+            + "var last = nil\nfor t in st { remember(t, {v: t.x})\n attach(t, mlp(in: 1, hidden: [2], out: 1))\n last = t }\npromote(last, as: \"m\")"
         #expect(m.run(promote, confirmer: ScriptedConfirmer(nil)).text.contains("requires confirming promote"))
         try m.write(".looplab/policy.toml", "confirm = [\"launch\"]\n")
         #expect(m.run("exec(\"echo\")").text.contains("policy.toml:1: confirm: unknown action"))

@@ -32,9 +32,15 @@ import Testing
         #expect(warmup.map(\.score) == warmup.map(\.score).sorted(by: >))
         #expect(warmup.count == 2, "both learning-rate notes match; the one with every word ranks first")
 
+        // What a person wrote ranks first: notes, then studies, then trials.
         let digits = try store.recall("digits")
-        #expect(digits.first?.kind == .study && digits.first?.title == "digits-mlp", "a title match outranks a body match")
-        #expect(digits.contains { $0.kind == .trial && $0.title == "digits-mlp #0" })
+        #expect(digits.map(\.kind) == [.note, .study, .trial])
+        #expect(digits[1].title == "digits-mlp")
+        #expect(digits[2].title == "digits-mlp #0")
+
+        // A trial matches its parameter values, not the parameters' names.
+        #expect(try store.recall("sgd").map(\.kind) == [.trial])
+        #expect(try store.recall("optimizer").isEmpty)
     }
 
     @Test func stemmingPunctuationAndUpdates() throws {

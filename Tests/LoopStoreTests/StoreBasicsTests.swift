@@ -9,7 +9,7 @@ import Testing
         let store = try Store(projectDirectory: directory.url)
         #expect(store.path == directory.databasePath)
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent(".looplab/looplab.db").path))
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4"])
         #expect(try store.integrityCheck() == ["ok"])
         #expect(try store.durabilityInEffect() == .normal)
         try store.close()

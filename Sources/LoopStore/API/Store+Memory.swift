@@ -49,6 +49,20 @@ extension Store {
         }
     }
 
+    /// The note with this id, or `nil`.
+    public func note(id: Int64) throws(StoreError) -> Note? {
+        try read("read note \(id)") { db in try Note.fetchOne(db, sql: "SELECT * FROM notes WHERE id = ?", arguments: [id]) }
+    }
+
+    /// How many notes carry `tag`.
+    public func countNotes(tag: String) throws(StoreError) -> Int {
+        try read("count notes") { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM notes WHERE EXISTS (SELECT 1 FROM json_each(notes.tags) WHERE json_each.value = ?)
+                """, arguments: [tag]) ?? 0
+        }
+    }
+
     /// Deletes a note (and its search entry). Returns whether it existed.
     @discardableResult
     public func forget(noteID: Int64) throws(StoreError) -> Bool {

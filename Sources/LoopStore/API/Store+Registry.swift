@@ -40,6 +40,18 @@ extension Store {
         }
     }
 
+    /// One version of a model, or `nil`.
+    public func version(model name: String, _ version: Int) throws(StoreError) -> ModelVersion? {
+        try read("read \(name) version \(version)") { db in
+            try ModelVersion.fetchOne(db, sql: "SELECT * FROM models WHERE name = ? AND version = ?", arguments: [name, version])
+        }
+    }
+
+    /// The names in the registry, sorted.
+    public func modelNames() throws(StoreError) -> [String] {
+        try read("list models") { db in try String.fetchAll(db, sql: "SELECT DISTINCT name FROM models ORDER BY name") }
+    }
+
     /// Retires the current champion (`rolled_back`); the previous promoted version, if any,
     /// becomes champion and is returned.
     @discardableResult

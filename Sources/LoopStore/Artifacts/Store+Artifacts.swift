@@ -30,6 +30,31 @@ extension Store {
                                   name: name ?? source.lastPathComponent, now: now)
     }
 
+    /// Keeps an artifact with a trial under a role (`model`: its checkpoint), replacing what the
+    /// trial had under that role.
+    public func attachArtifact(trialID: Int64, role: String, sha256: String, now: Date = Date()) throws(StoreError) {
+        try write("attach \(role) to trial \(trialID)") { db in
+            guard try Bool(exists: db, sql: "SELECT 1 FROM trials WHERE id = ?", arguments: [trialID]) else {
+                throw StoreError.trialNotFound(id: trialID)
+            }
+            try db.execute(sql: """
+                INSERT INTO trial_artifacts (trial_id, role, artifact_sha256, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (trial_id, role) DO UPDATE SET artifact_sha256 = excluded.artifact_sha256,
+                  created_at = excluded.created_at
+                """, arguments: [trialID, role, sha256, now])
+        }
+    }
+
+    /// The artifact a trial keeps under `role`, or `nil`.
+    public func trialArtifact(trialID: Int64, role: String) throws(StoreError) -> Artifact? {
+        try read("read trial \(trialID)'s \(role)") { db in
+            try Artifact.fetchOne(db, sql: """
+                SELECT a.* FROM artifacts a JOIN trial_artifacts ta ON ta.artifact_sha256 = a.sha256
+                WHERE ta.trial_id = ? AND ta.role = ?
+                """, arguments: [trialID, role])
+        }
+    }
+
     /// The artifact's record, or `nil`.
     public func artifact(sha256: String) throws(StoreError) -> Artifact? {
         try read("read artifact \(sha256)") { db in

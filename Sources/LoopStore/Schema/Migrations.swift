@@ -15,6 +15,9 @@ enum Schema {
         migrator.registerMigration("v3") { db in
             for statement in SchemaV3.statements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v4") { db in
+            for statement in SchemaV4.statements { try db.execute(sql: statement) }
+        }
         return migrator
     }()
 

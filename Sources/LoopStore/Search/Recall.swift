@@ -21,7 +21,8 @@ public struct RecallHit: Sendable, Hashable {
 
 extension Store {
     /// Full-text search over notes, studies (name, description, goal, stop reason) and trials
-    /// (state, parameters, error text), ranked by relevance across kinds.
+    /// (state, parameter values, error text). What a person wrote down ranks first: notes, then
+    /// studies, then trials, each kind by relevance.
     ///
     /// The query is plain words, not FTS5 syntax: punctuation is ignored and each word is matched
     /// with stemming (`diverge` finds `diverged`). Entries matching more words rank higher.
@@ -34,7 +35,8 @@ extension Store {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT kind, ref, title, snippet(search, 3, '[', ']', '…', 12) AS snippet,
                        bm25(search, 0.0, 0.0, 4.0, 1.0) AS rank
-                FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?
+                FROM search WHERE search MATCH ?
+                ORDER BY CASE kind WHEN 'note' THEN 0 WHEN 'study' THEN 1 ELSE 2 END, rank LIMIT ?
                 """, arguments: [match, limit])
             return rows.compactMap { row in
                 guard let kind = RecallKind(rawValue: row["kind"]) else { return nil }

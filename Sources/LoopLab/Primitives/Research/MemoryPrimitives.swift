@@ -32,24 +32,17 @@ enum MemoryPrimitives {
             }
         }
 
+        registry.register(RecallHitBox.type)
         registry.function("recall", [NativeParameter("query"), NativeParameter("limit", default: .int(10))],
-                          doc: "Full-text search over notes, studies and trials: a list of {kind, id, title, snippet, score} (plus value for key memories), best first.") { call throws(LoopError) in
+                          doc: "Full-text search over notes, studies and trials, notes first: a list of hits (hit.kind, id, title, snippet, score; a note's text and tags; a key memory's value), each printing as what was remembered.") { call throws(LoopError) in
             let query = try call.string("query")
             let limit = try call.int("limit")
-            let hits = try context.withStore { store throws(StoreError) in try store.recall(query, limit: max(limit, 0)) }
-            var rows: [Value] = []
-            for hit in hits {
-                var fields: [(String, Value)] = [
-                    ("kind", .string(hit.kind.rawValue)), ("id", .int(Int(hit.id))), ("title", .string(hit.title)),
-                    ("snippet", .string(hit.snippet)), ("score", .float(hit.score)),
-                ]
-                if hit.kind == .note, !hit.title.isEmpty,
-                   let value = try context.withStore({ store throws(StoreError) in try store.memory(hit.title) }) {
-                    fields.append(("value", ResearchValues.value(value)))
+            let hits = try context.withStore { store throws(StoreError) -> [RecallHitBox] in
+                try store.recall(query, limit: max(limit, 0)).map { hit throws(StoreError) in
+                    RecallHitBox(hit, note: hit.kind == .note ? try store.note(id: hit.id) : nil)
                 }
-                rows.append(ResearchValues.record(fields))
             }
-            return .list(rows)
+            return .list(hits.map { .handle(Handle(RecallHitBox.type, $0)) })
         }
 
         registry.function("history", [NativeParameter("study")],

@@ -3,32 +3,63 @@ import LoopLang
 import LoopStore
 import LoopTrain
 
-/// The model registry: `promote` stores a new version only when its gate passes (a rejected
-/// candidate is kept as evidence, never as champion), `champion`, `versions` and `rollback`.
+/// The model registry: `attach` keeps a trial's model with the trial, `promote` stores a new
+/// version only when its gate passes (a rejected candidate is kept as evidence, never as
+/// champion), `champion`, `versions` and `rollback`; `load_model("name@champion")` reads a
+/// version back (`ModelReference`).
 enum RegistryPrimitives {
     static func register(into registry: Registry, context: ResearchContext) {
         registry.function(
+            "attach", [NativeParameter("trial"), NativeParameter("model")],
+            doc: "Keeps the model's checkpoint with the trial in the project store, so promote(st.best, as: ...) can register it after the loop. Returns the checkpoint's path in the store."
+        ) { call throws(LoopError) in
+            let box = try TrialPrimitives.trial(call, "trial")
+            let model = try call.model("model")
+            let checkpoint = try writeCheckpoint(model, function: "attach")
+            defer { try? FileManager.default.removeItem(at: checkpoint) }
+            let trial = box.trial
+            return try context.withStore { store throws(StoreError) in
+                let artifact = try store.putArtifact(fileAt: checkpoint, kind: "checkpoint",
+                                                     name: "\(box.study.name) trial \(trial.number)")
+                try store.attachArtifact(trialID: trial.id, role: modelRole, sha256: artifact.sha256)
+                return .string(store.artifactFiles.url(relativePath: artifact.path).path)
+            }
+        }
+
+        registry.function(
             "promote",
             [NativeParameter("candidate"), NativeParameter("as"), .optional("metrics"), .optional("gate")],
-            doc: "Registers a trial or model as a new version of `as` when gate(candidate_metrics, champion_or_nil) is true (no gate: always); a model's checkpoint is stored as an artifact. Returns the version record."
+            doc: "Registers a model, or a complete trial with its attached model (a Trial, st.best or a history row), as a new version of `as` when gate(candidate_metrics, champion_or_nil) is true (no gate: always); the checkpoint is stored as an artifact. Returns the version record."
         ) { call throws(LoopError) in
             let name = try call.string("as")
             guard !name.isEmpty else { throw researchError("promote: the name (as:) is empty") }
             var metrics: [String: Double] = [:]
             var trialID: Int64? = nil
             var checkpoint: URL? = nil
+            var artifactSHA: String? = nil
             switch call.value("candidate") {
-            case .handle(let h) where h.object is TrialBox:
-                let trial = h.object as! TrialBox
-                guard let t = trial.study.study.trial(trial.id), t.status == .complete else {
-                    throw researchError("promote: trial \(trial.id) is not complete; remember(t, metrics) first")
-                }
-                metrics = t.metrics
-                trialID = trial.id
             case .handle(let h) where h.object is ModelBox:
-                checkpoint = try writeCheckpoint(h.object as! ModelBox)
-            case let other:
-                throw call.wrongType("candidate", expected: "a Trial or a Model", got: other)
+                checkpoint = try writeCheckpoint(h.object as! ModelBox, function: "promote")
+            case let candidate:
+                guard let id = trialKey(candidate) else {
+                    throw call.wrongType("candidate", expected: "a Model, a Trial or a trial record (st.best, history(st)[i])", got: candidate)
+                }
+                let (trial, study, model) = try context.withStore { store throws(StoreError) in
+                    let trial = try store.trial(id: id)
+                    let study = try trial.flatMap { t throws(StoreError) in try store.study(id: t.studyID) }
+                    return (trial, study, try store.trialArtifact(trialID: id, role: modelRole))
+                }
+                guard let trial else { throw researchError("promote: no trial with id \(id) in \(context.resolvedStorePath)") }
+                let label = "trial \(trial.number) of study '\(study?.name ?? "?")'"
+                guard trial.state == .complete else {
+                    throw researchError("promote: \(label) is \(trial.state.rawValue), not complete; remember(t, metrics) first")
+                }
+                guard let model else {
+                    throw researchError("promote: \(label) has no model; call attach(t, model) in the loop body to keep it with the trial, or promote(model, as: \"\(name)\", metrics: ...)")
+                }
+                metrics = trial.metrics
+                trialID = id
+                artifactSHA = model.sha256
             }
             defer { if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) } }
             if case .record(let r) = call.value("metrics") {
@@ -45,7 +76,8 @@ enum RegistryPrimitives {
             let champion = try context.withStore { store throws(StoreError) in try store.champion(model: name) }
             var passed = true
             if case .function = call.value("gate") {
-                let verdict = try call.call(call.value("gate"), [ResearchValues.record(metrics), champion.map(record) ?? .nil])
+                let old = try champion.map { v throws(LoopError) in try record(v, context: context) } ?? .nil
+                let verdict = try call.call(call.value("gate"), [ResearchValues.record(metrics), old])
                 passed = verdict.isTruthy
             } else if case .nil = call.value("gate") {} else {
                 throw call.wrongType("gate", expected: "a Function (new, champion) -> Bool", got: call.value("gate"))
@@ -55,44 +87,71 @@ enum RegistryPrimitives {
             let version = try context.withStore { store throws(StoreError) in
                 let sha = try checkpoint.map { url throws(StoreError) in try store.putArtifact(fileAt: url, kind: "checkpoint", name: name).sha256 }
                 return try store.registerModel(name, passedGate: passed, gate: ["passed": .bool(passed)], metrics: metrics,
-                                               artifactSHA256: sha, trialID: trialID)
+                                               artifactSHA256: sha ?? artifactSHA, trialID: trialID)
             }
-            return record(version)
+            return try record(version, context: context)
         }
 
         registry.function("champion", [NativeParameter("name")],
-                          doc: "The current champion of a registered model as {name, version, status, metrics, artifact, trial}, or nil.") { call throws(LoopError) in
+                          doc: "The current champion of a registered model as {name, version, status, metrics, checkpoint, artifact, trial, study, trial_number}, or nil; load_model(\"name@champion\") loads it.") { call throws(LoopError) in
             let name = try call.string("name")
-            return try context.withStore { store throws(StoreError) in try store.champion(model: name) }.map(record) ?? .nil
+            guard let v = try context.withStore({ store throws(StoreError) in try store.champion(model: name) }) else { return .nil }
+            return try record(v, context: context)
         }
         registry.function("versions", [NativeParameter("name")],
-                          doc: "Every version of a registered model (promoted, rejected, rolled back), oldest first.") { call throws(LoopError) in
+                          doc: "Every version of a registered model (promoted, rejected, rolled back), oldest first, as champion() gives them.") { call throws(LoopError) in
             let name = try call.string("name")
-            return .list(try context.withStore { store throws(StoreError) in try store.versions(model: name) }.map(record))
+            let all = try context.withStore { store throws(StoreError) in try store.versions(model: name) }
+            var rows: [Value] = []
+            for v in all { rows.append(try record(v, context: context)) }
+            return .list(rows)
         }
         registry.function("rollback", [NativeParameter("name")],
                           doc: "Retires the champion; the previous promoted version (returned, or nil) becomes champion.") { call throws(LoopError) in
             let name = try call.string("name")
-            return try context.withStore { store throws(StoreError) in try store.rollback(model: name) }.map(record) ?? .nil
+            guard let v = try context.withStore({ store throws(StoreError) in try store.rollback(model: name) }) else { return .nil }
+            return try record(v, context: context)
         }
     }
 
-    static func record(_ v: ModelVersion) -> Value {
-        ResearchValues.record([
+    /// Under this role a trial keeps its model (`attach`).
+    static let modelRole = "model"
+
+    /// The store key of a trial given as a Trial or as a trial record (`st.best`, a history row).
+    static func trialKey(_ value: Value) -> Int64? {
+        switch value {
+        case .handle(let h): return (h.object as? TrialBox).map(\.id)
+        case .record(let r):
+            guard case .int(let id)? = r.fields["id"], r.fields["params"] != nil else { return nil }
+            return Int64(id)
+        default: return nil
+        }
+    }
+
+    /// A version as the language sees it: the registry row, where its checkpoint lives in the
+    /// store, and which study and trial it came from.
+    static func record(_ v: ModelVersion, context: ResearchContext) throws(LoopError) -> Value {
+        let (checkpoint, trial, study) = try context.withStore { store throws(StoreError) in
+            let checkpoint = try v.artifactSHA256.flatMap { sha throws(StoreError) in try store.artifact(sha256: sha) }
+                .map { store.artifactFiles.url(relativePath: $0.path).path }
+            let trial = try v.trialID.flatMap { id throws(StoreError) in try store.trial(id: id) }
+            let study = try trial.flatMap { t throws(StoreError) in try store.study(id: t.studyID) }
+            return (checkpoint, trial, study)
+        }
+        return ResearchValues.record([
             ("name", .string(v.name)), ("version", .int(v.version)), ("status", .string(v.status.rawValue)),
-            ("metrics", ResearchValues.record(v.metrics)), ("artifact", ResearchValues.optional(v.artifactSHA256)),
-            ("trial", v.trialID.map { .int(Int($0)) } ?? .nil),
+            ("metrics", ResearchValues.record(v.metrics)), ("checkpoint", ResearchValues.optional(checkpoint)),
+            ("artifact", ResearchValues.optional(v.artifactSHA256)),
+            ("trial", v.trialID.map { .int(Int($0)) } ?? .nil), ("study", ResearchValues.optional(study?.name)),
+            ("trial_number", trial.map { .int($0.number) } ?? .nil),
         ])
     }
 
     /// The model as a safetensors file in a temporary directory, to be copied into the store.
-    static func writeCheckpoint(_ box: ModelBox) throws(LoopError) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("looplab-promote-\(UUID().uuidString).safetensors")
-        var metadata: [String: String] = [:]
-        if let v = box.vocabulary { metadata[CheckpointPrimitives.vocabularyKey] = CheckpointPrimitives.json(v) }
-        if let s = box.standardizer { metadata[CheckpointPrimitives.standardizerKey] = CheckpointPrimitives.json(s) }
-        do { try Checkpoint.save(box.layer, to: url.path, metadata: metadata) } catch {
-            throw researchError("promote: cannot write the checkpoint: \(error)")
+    static func writeCheckpoint(_ box: ModelBox, function: String) throws(LoopError) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("looplab-\(function)-\(UUID().uuidString).safetensors")
+        do { try Checkpoint.save(box.layer, to: url.path, metadata: CheckpointPrimitives.metadata(of: box)) } catch {
+            throw researchError("\(function): cannot write the checkpoint: \(error)")
         }
         return url
     }

@@ -16,10 +16,7 @@ enum CheckpointPrimitives {
             let box = try call.model()
             let path = try call.string("path")
             try Capabilities.require(.write(path: path), call)
-            var metadata: [String: String] = [:]
-            if let v = box.vocabulary { metadata[vocabularyKey] = json(v) }
-            if let s = box.standardizer { metadata[standardizerKey] = json(s) }
-            do { try Checkpoint.save(box.layer, to: path, metadata: metadata) } catch {
+            do { try Checkpoint.save(box.layer, to: path, metadata: metadata(of: box)) } catch {
                 throw trainError("save", "cannot write '\(path)': \(error)")
             }
             return .string(path)
@@ -27,9 +24,10 @@ enum CheckpointPrimitives {
 
         registry.function(
             "load_model", [NativeParameter("path")],
-            doc: "A model read from a safetensors file written by save."
+            doc: "A model read from a safetensors file written by save, or from the registry: load_model(\"name@champion\"), load_model(\"name@3\")."
         ) { call throws(LoopError) in
-            let path = try call.string("path")
+            var path = try call.string("path")
+            if !POSIXFiles.exists(path), let checkpoint = try ModelReference.checkpointPath(path, call: call) { path = checkpoint }
             do {
                 let (layer, metadata) = try Checkpoint.load(from: path)
                 let box = ModelBox(layer)
@@ -40,6 +38,15 @@ enum CheckpointPrimitives {
                 throw trainError("load_model", "cannot load '\(path)': \(error)")
             }
         }
+    }
+
+    /// What a checkpoint carries beside the weights: a GPT's characters, a table model's
+    /// standardiser.
+    static func metadata(of box: ModelBox) -> [String: String] {
+        var metadata: [String: String] = [:]
+        if let v = box.vocabulary { metadata[vocabularyKey] = json(v) }
+        if let s = box.standardizer { metadata[standardizerKey] = json(s) }
+        return metadata
     }
 
     static func json<T: Encodable>(_ value: T) -> String {

@@ -19,17 +19,13 @@ enum EvalPrimitives {
 
         registry.function(
             "final_eval", [NativeParameter("model"), NativeParameter("data")],
-            doc: "The one evaluation of the held-out test split (eval refuses it): the same metrics as eval, recorded in the project store's memory."
+            doc: "The one evaluation of the held-out test split (eval refuses it): the same metrics as eval, recorded as a note in the project store that counts the looks at this split; a second look still runs but warns."
         ) { call throws(LoopError) in
             let model = try call.model()
             let data = try call.dataset()
             try checkFits(model, data, function: "final_eval")
             let result = Value.record(pairs: metrics(model, data).map { ($0.0, .float($0.1)) })
-            // Recorded through `remember`, so it lands wherever the project's notes do.
-            if let remember = call.interpreter.lookup("remember") {
-                let note = "final_eval of \(model.summary) on \(data.summary): \(Printer.repr(result))"
-                _ = try call.interpreter.call(remember, [.string(note)], named: [("tags", .list([.string("final_eval")]))])
-            }
+            _ = try FinalEvalLog.record(model: model, data: data, result: result, call: call)
             return result
         }
     }

@@ -1,3 +1,4 @@
+import Glibc
 import LoopLang
 import LoopTrain
 
@@ -33,13 +34,33 @@ struct TrainOptions {
     ]
 
     static let optimizers = ["adamw", "adam", "sgd", "momentum", "nesterov"]
+
+    /// `budget:` when the caller gives none: `LOOPLAB_TRAIN_BUDGET` (`90s`, `5m`, `1h`, or
+    /// seconds) if set and valid, else 30 seconds. Read once per process.
+    static let defaultBudget: Double = {
+        guard let raw = getenv("LOOPLAB_TRAIN_BUDGET").map({ String(cString: $0) }), !raw.isEmpty else { return 30 }
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let unit = units.first { raw.hasSuffix($0.0) && Double(raw.dropLast($0.0.count)) != nil }
+        if let seconds = unit.flatMap({ u in Double(raw.dropLast(u.0.count)).map { $0 * u.1 } }) ?? Double(raw),
+           seconds > 0, seconds.isFinite {
+            return seconds
+        }
+        StandardError.line("train: warning: LOOPLAB_TRAIN_BUDGET=\(raw) is not a duration like 90s, 5m or 1h; using 30s")
+        return 30
+    }()
     static let schedules = ["constant", "cosine", "warmup_cosine", "step"]
 
     init(_ call: NativeCall) throws(LoopError) {
         epochs = try call.optionalInt("epochs")
         steps = try call.optionalInt("steps")
-        if case .nil = call.value("budget") { budget = nil } else { budget = try call.seconds("budget") }
         budgetIsDefault = !call.isGiven("budget")
+        if budgetIsDefault {
+            budget = TrainOptions.defaultBudget
+        } else if case .nil = call.value("budget") {
+            budget = nil
+        } else {
+            budget = try call.seconds("budget")
+        }
         batch = try call.optionalInt("batch")
         learningRate = try call.optionalDouble("lr")
         optimizer = try call.string("optimizer")

@@ -1,3 +1,4 @@
+import Glibc
 import LoopLang
 import LoopTrain
 
@@ -234,10 +235,13 @@ final class TrainingLoop {
         let run = RunBox(model: modelValue, status: status, curve: curve, steps: done, seconds: seconds, throughput: rate, unit: unit,
                          warnings: warnings(status: status))
         progress.finish(run.summary)
-        for warning in run.warnings { StandardError.line("train: warning: " + warning) }
+        // With progress off the caller reads run.warnings itself (a range test blows the loss up
+        // on purpose); the default budget is always said, since the caller may not know of it.
+        if options.progress { for warning in run.warnings { StandardError.line("train: warning: " + warning) } }
         if status == "budget", options.budgetIsDefault, let budget = options.budget {
             // A default that changes results must be visible: the run did not do what was asked.
-            StandardError.line("train: stopped by the default budget of \(Format.seconds(budget)) after \(Format.grouped(done)) of \(Format.grouped(total)) steps; pass budget: 10m (or budget: nil) to train longer")
+            let source = getenv("LOOPLAB_TRAIN_BUDGET") == nil ? "" : " (LOOPLAB_TRAIN_BUDGET)"
+            StandardError.line("train: stopped by the default budget of \(Format.seconds(budget))\(source) after \(Format.grouped(done)) of \(Format.grouped(total)) steps; pass budget: 10m (or budget: nil) to train longer")
         }
         if let observerError { throw observerError }
         try observer?.ended(status: status, steps: done)
@@ -250,7 +254,7 @@ final class TrainingLoop {
         guard status != "diverged", let first = initialLoss, first.isFinite, let last = curve.last,
               case .record(let r) = last, let final = r.fields["loss"]?.number, final.isFinite else { return [] }
         guard final > 2 * first, final - first > 0.1 else { return [] }
-        let rate = options.learningRate.map { " (lr \(Format.short($0)))" } ?? ""
+        let rate = options.learningRate.map { " (\($0))" } ?? ""
         return ["the final training loss \(Format.short(final)) is far above the initial \(Format.short(first)): the learning rate\(rate) may be too high"]
     }
 }
