@@ -68,7 +68,7 @@ extension StoreError: CustomStringConvertible {
         case .trialNotFound(let id):
             return "no trial with id \(id)"
         case .trialAlreadyFinished(let id, let state):
-            return "trial \(id) already finished as \(state.rawValue); finished trials are never rewritten"
+            return "the trial with id \(id) already finished as \(state.rawValue); finished trials are never rewritten"
         case .modelNotFound(let name):
             return "no registered version of model \(name)"
         case .artifactMissing(let sha):

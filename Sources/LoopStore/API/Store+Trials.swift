@@ -70,7 +70,7 @@ extension Store {
                             error: String? = nil, now: Date = Date()) throws(StoreError) -> Trial {
         precondition(state.isFinished, "finishTrial needs a final state, not \(state)")
         let metricsJSON = try JSONText.encode(metrics, column: "trials.metrics")
-        return try write("finish trial \(id)") { db in
+        return try write("finish the trial with id \(id)") { db in
             try db.execute(sql: """
                 UPDATE trials SET state = ?, metrics = ?, value = ?, error = ?, finished_at = ?, heartbeat_at = ?
                 WHERE id = ? AND state IN ('running', 'stale')
@@ -106,7 +106,7 @@ extension Store {
     /// Records an intermediate value (replacing an earlier one at the same step) and renews the
     /// trial's heartbeat.
     public func report(trialID: Int64, step: Int, value: Double, now: Date = Date()) throws(StoreError) {
-        try write("report trial \(trialID) step \(step)") { db in
+        try write("report step \(step) of the trial with id \(trialID)") { db in
             try db.execute(sql: "UPDATE trials SET heartbeat_at = ? WHERE id = ?", arguments: [now, trialID])
             if db.changesCount == 0 { throw StoreError.trialNotFound(id: trialID) }
             try db.execute(sql: """
@@ -118,7 +118,7 @@ extension Store {
 
     /// Renews a running trial's lease (see ``Options/trialLease``).
     public func heartbeat(trialID: Int64, now: Date = Date()) throws(StoreError) {
-        try write("heartbeat trial \(trialID)") { db in
+        try write("renew the heartbeat of the trial with id \(trialID)") { db in
             try db.execute(sql: "UPDATE trials SET heartbeat_at = ? WHERE id = ?", arguments: [now, trialID])
             if db.changesCount == 0 { throw StoreError.trialNotFound(id: trialID) }
         }
@@ -126,7 +126,7 @@ extension Store {
 
     /// The trial with this id, or `nil`.
     public func trial(id: Int64) throws(StoreError) -> Trial? {
-        try read("read trial \(id)") { db in
+        try read("read the trial with id \(id)") { db in
             try Trial.fetchOne(db, sql: "SELECT * FROM trials WHERE id = ?", arguments: [id])
         }
     }

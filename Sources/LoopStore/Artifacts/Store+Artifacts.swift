@@ -33,7 +33,7 @@ extension Store {
     /// Keeps an artifact with a trial under a role (`model`: its checkpoint), replacing what the
     /// trial had under that role.
     public func attachArtifact(trialID: Int64, role: String, sha256: String, now: Date = Date()) throws(StoreError) {
-        try write("attach \(role) to trial \(trialID)") { db in
+        try write("attach \(role) to the trial with id \(trialID)") { db in
             guard try Bool(exists: db, sql: "SELECT 1 FROM trials WHERE id = ?", arguments: [trialID]) else {
                 throw StoreError.trialNotFound(id: trialID)
             }
@@ -47,7 +47,7 @@ extension Store {
 
     /// The artifact a trial keeps under `role`, or `nil`.
     public func trialArtifact(trialID: Int64, role: String) throws(StoreError) -> Artifact? {
-        try read("read trial \(trialID)'s \(role)") { db in
+        try read("read the \(role) of the trial with id \(trialID)") { db in
             try Artifact.fetchOne(db, sql: """
                 SELECT a.* FROM artifacts a JOIN trial_artifacts ta ON ta.artifact_sha256 = a.sha256
                 WHERE ta.trial_id = ? AND ta.role = ?

@@ -25,7 +25,7 @@ enum ResearchMessages {
 
     static func describe(_ error: StudyError) -> String {
         switch error {
-        case .unknownTrial(let id): return "trial \(id) does not belong to this study"
+        case .unknownTrial(let id): return "the trial with id \(id) does not belong to this study"
         case .trialFinished(let number, let status): return "trial \(number) is already \(status.rawValue)"
         case .missingGoalMetric(let metric, let available):
             let got = available.isEmpty ? "no numeric fields" : "only " + available.joined(separator: ", ")
