@@ -25,7 +25,9 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: example), "examples/\(skill).loop is missing")
             if let text = try? String(contentsOfFile: source, encoding: .utf8) {
                 #expect(text.hasPrefix("#"), "stdlib/\(skill).loop starts with a comment block")
-                #expect(text.contains("# version: 1.0.0"), "stdlib/\(skill).loop has a version line")
+                let version = text.split(separator: "\n").first { $0.hasPrefix("# version: ") }.map { String($0.dropFirst(11)) }
+                let parts = version?.split(separator: ".").compactMap { Int($0) } ?? []
+                #expect(parts.count == 3, "stdlib/\(skill).loop has a version line (MAJOR.MINOR.PATCH)")
                 #expect(text.contains("skill \(skill)("), "stdlib/\(skill).loop declares skill \(skill)")
             }
         }

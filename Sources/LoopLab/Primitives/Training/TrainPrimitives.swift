@@ -16,7 +16,7 @@ enum TrainPrimitives {
     static func register(into registry: Registry) {
         registry.function(
             "train", TrainOptions.parameters,
-            doc: "Trains a model in place on a Dataset or a split {train, val}; returns a Run (run.model, run.status, run.curve, run.steps, run.time, run.throughput)."
+            doc: "Trains a model in place on a Dataset or a split {train, val}; returns a Run (run.model, run.status, run.curve, run.steps, run.time, run.throughput, run.warnings). trial: t reports each curve point to a study's trial and lets its pruner stop the run."
         ) { call throws(LoopError) in
             try train(call)
         }
