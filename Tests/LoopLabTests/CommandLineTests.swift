@@ -17,9 +17,9 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs the binary; `directory` is its working directory and `environment` adds variables.
-func runLooplab(_ arguments: [String], stdin: String? = nil, interruptAfter delay: Double? = nil,
-                directory: URL? = nil, environment extra: [String: String] = [:]) throws -> ProcessResult {
+/// The binary as a process not yet started: `directory` is its working directory and
+/// `environment` adds variables (the repository's stdlib is always found).
+func looplabProcess(_ arguments: [String], directory: URL? = nil, environment extra: [String: String] = [:]) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try #require(looplabBinary))
     process.arguments = arguments
@@ -28,6 +28,13 @@ func runLooplab(_ arguments: [String], stdin: String? = nil, interruptAfter dela
     environment.merge(extra) { _, new in new }
     process.environment = environment
     if let directory { process.currentDirectoryURL = directory }
+    return process
+}
+
+/// Runs the binary; `directory` is its working directory and `environment` adds variables.
+func runLooplab(_ arguments: [String], stdin: String? = nil, interruptAfter delay: Double? = nil,
+                directory: URL? = nil, environment extra: [String: String] = [:]) throws -> ProcessResult {
+    let process = try looplabProcess(arguments, directory: directory, environment: extra)
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err

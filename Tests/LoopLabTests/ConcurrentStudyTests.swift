@@ -26,10 +26,7 @@ struct ConcurrentStudyTests {
             let store = dir.appendingPathComponent("run\(repetition).db").path
             var processes: [Process] = []
             for _ in 0..<4 {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: try #require(looplabBinary))
-                p.arguments = ["run", "--store", store, "shared.loop", strategy]
-                p.currentDirectoryURL = dir
+                let p = try looplabProcess(["run", "--store", store, "shared.loop", strategy], directory: dir)
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = FileHandle.nullDevice
                 try p.run()

@@ -16,14 +16,7 @@ struct SignalledRun {
 
 func runLooplab(_ arguments: [String], directory: URL, signal: Int32, whenExists marker: URL,
                 after delay: Double = 0.3, environment extra: [String: String] = [:]) throws -> SignalledRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(looplabBinary))
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["LOOPLAB_STDLIB"] = repositoryRoot.appendingPathComponent("stdlib").path
-    environment.merge(extra) { _, new in new }
-    process.environment = environment
-    process.currentDirectoryURL = directory
+    let process = try looplabProcess(arguments, directory: directory, environment: extra)
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

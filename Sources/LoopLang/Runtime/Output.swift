@@ -27,15 +27,29 @@ public final class StandardOutput: OutputSink {
 
     public func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBufferPointer { p in
-            var offset = 0
-            while offset < p.count {
-                let n = Glibc.write(1, p.baseAddress! + offset, p.count - offset)
-                if n <= 0 { if errno == EINTR { continue } else { break } }
-                offset += n
-            }
-        }
+        buffer.withUnsafeBytes { FileDescriptor.writeAll(1, $0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Unbuffered writes to a file descriptor (stdout, stderr), without Foundation.
+public enum FileDescriptor {
+    /// Writes every byte, retrying after a signal interrupts the write; gives up on any other
+    /// error (a closed pipe), since there is nobody left to tell.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, base + offset, bytes.count - offset)
+            if n <= 0 { if errno == EINTR { continue } else { return } }
+            offset += n
+        }
+    }
+
+    /// Writes a string's UTF-8 bytes.
+    public static func writeAll(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
     }
 }
 
