@@ -47,11 +47,13 @@ let package = Package(
             swiftSettings: interpreterFlags
         ),
         .target(name: "LoopTrain", swiftSettings: kernelFlags),
+        // Charts as data, drawn as terminal text or SVG: knows nothing of the language or the store.
+        .target(name: "LoopPlot", swiftSettings: hostFlags),
         // Spaces, samplers and the `propose` benchmark: pure computation, no dependencies.
         .target(name: "LoopResearch", swiftSettings: hostFlags),
         // Skill library on disk, pack manifests, archives and the lock file: no language dependency.
         .target(name: "LoopSkills", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
-        .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills"], swiftSettings: hostFlags),
+        .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills", "LoopPlot"], swiftSettings: hostFlags),
         .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
@@ -73,6 +75,7 @@ let package = Package(
         .executableTarget(name: "looplab-store-stress", dependencies: ["LoopStore"], swiftSettings: hostFlags),
         .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
         .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain"]),
+        .testTarget(name: "LoopPlotTests", dependencies: ["LoopPlot"]),
         .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch"]),
         .testTarget(name: "LoopSkillsTests", dependencies: ["LoopSkills"]),
         .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore"]),

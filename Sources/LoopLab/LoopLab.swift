@@ -25,6 +25,7 @@ public enum LoopLab {
         FilePrimitives.register(into: registry)
         ResearchPrimitives.register(into: registry, storePath: storePath, clock: clock)
         TrainingPrimitives.register(into: registry)
+        PlotPrimitives.register(into: registry)
         SkillPrimitives.register(into: registry, stdlibDirectory: stdlibDirectory, projectDirectory: projectDirectory,
                                  userLibrary: userLibrary, confirmer: confirmer)
         return registry

@@ -14,11 +14,24 @@ final class CellOutput: OutputSink {
     func write(_ text: String) {
         guard !text.isEmpty else { return }
         base.write(text)
-        recording?.append(text)
+        // Colours are for the terminal; the notebook keeps plain text.
+        recording?.append(text.contains("\u{1B}[") ? CellOutput.strippingColours(text) : text)
         atLineStart = text.utf8.last == UInt8(ascii: "\n")
     }
 
     func flush() { base.flush() }
+
+    /// `text` without ANSI colour sequences (`ESC [ ... m`).
+    static func strippingColours(_ text: String) -> String {
+        var out = ""
+        var scalars = text.unicodeScalars.makeIterator()
+        while let c = scalars.next() {
+            guard c == "\u{1B}" else { out.unicodeScalars.append(c); continue }
+            guard let open = scalars.next(), open == "[" else { continue }
+            while let d = scalars.next(), d != "m" {}
+        }
+        return out
+    }
 
     func startRecording() { recording = "" }
 

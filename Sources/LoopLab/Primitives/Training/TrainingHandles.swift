@@ -260,6 +260,23 @@ extension NativeCall {
         if case .nil = value(name) { return nil }
         return try double(name)
     }
+
+    /// An optional String (nil when the argument is nil).
+    func optionalString(_ name: String) throws(LoopError) -> String? {
+        if case .nil = value(name) { return nil }
+        return try string(name)
+    }
+
+    /// An optional List of Strings (nil when the argument is nil).
+    func optionalStrings(_ name: String) throws(LoopError) -> [String]? {
+        if case .nil = value(name) { return nil }
+        var strings: [String] = []
+        for item in try list(name) {
+            guard case .string(let s) = item else { throw wrongType(name, expected: "a List of Strings", got: item) }
+            strings.append(s)
+        }
+        return strings
+    }
 }
 
 enum TrainingArguments {

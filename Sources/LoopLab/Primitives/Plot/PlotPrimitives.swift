@@ -1,0 +1,65 @@
+import Glibc
+import LoopLang
+import LoopPlot
+
+/// `plot(...)`: charts in the terminal (braille dots, or ASCII), or as SVG with `to:`.
+enum PlotPrimitives {
+    static func register(into registry: Registry) {
+        registry.function(
+            "plot",
+            [NativeParameter("data"), .optional("metric"), .optional("labels"), .optional("title"), .optional("log"),
+             .optional("to"), .optional("width"), .optional("height")],
+            doc: "Draws a Run (loss and val metrics by step), a List of Runs (one metric overlaid), a List of numbers, a record of Lists or a Study (trial values and the best so far) in the terminal; to: \"f.svg\" writes SVG instead. log: \"y\", \"x\" or \"xy\"."
+        ) { call throws(LoopError) in
+            let labels = try call.optionalStrings("labels")
+            var chart = try PlotData.chart(call.value("data"), metric: try call.optionalString("metric"), labels: labels, function: "plot")
+            if let title = try call.optionalString("title") { chart.title = title }
+            switch try call.optionalString("log") {
+            case nil: break
+            case "x": chart.x.scale = .log
+            case "y": chart.y.scale = .log
+            case "xy", "yx": chart.x.scale = .log; chart.y.scale = .log
+            case let other?: throw PlotData.plotError("plot", "log must be \"x\", \"y\" or \"xy\", got \"\(other)\"")
+            }
+            if let path = try call.optionalString("to") {
+                try Capabilities.require(.write(path: path), call)
+                let size = SVGRenderer.Size(width: Double(try call.optionalInt("width") ?? 640), height: Double(try call.optionalInt("height") ?? 360))
+                do throws(POSIXFiles.Failure) { try POSIXFiles.writeText(path, SVGRenderer.render(chart, size: size)) } catch {
+                    throw FilePrimitives.ioError("plot: cannot write '\(path)': \(error.reason)")
+                }
+                return .nil
+            }
+            let style = TerminalStyle(width: try call.optionalInt("width") ?? Terminal.columns, height: try call.optionalInt("height") ?? 16,
+                                      unicode: Terminal.unicode, color: Terminal.color)
+            call.interpreter.output.write(TerminalRenderer.render(chart, style: style))
+            return .nil
+        }
+    }
+}
+
+/// What the terminal can show, read from the environment once per call.
+enum Terminal {
+    /// `COLUMNS`, else the terminal's width, else 80.
+    static var columns: Int {
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let n = Int(text), n > 0 { return n }
+        var size = winsize()
+        if isatty(1) != 0, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
+    /// Braille and box drawing unless `LOOPLAB_ASCII=1` or the locale is not UTF-8.
+    static var unicode: Bool {
+        if let ascii = getenv("LOOPLAB_ASCII"), String(cString: ascii) == "1" { return false }
+        for name in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { continue }
+            let lower = value.lowercased()
+            return lower.contains("utf-8") || lower.contains("utf8")
+        }
+        return false
+    }
+
+    /// ANSI colours on a terminal, unless `NO_COLOR` is set or the terminal is dumb.
+    static var color: Bool {
+        isatty(1) != 0 && getenv("NO_COLOR") == nil && getenv("TERM").map { String(cString: $0) } != "dumb"
+    }
+}
