@@ -26,6 +26,7 @@ public enum LoopLab {
         ResearchPrimitives.register(into: registry, storePath: storePath, clock: clock)
         TrainingPrimitives.register(into: registry)
         PlotPrimitives.register(into: registry)
+        ImportancePrimitives.register(into: registry)
         SkillPrimitives.register(into: registry, stdlibDirectory: stdlibDirectory, projectDirectory: projectDirectory,
                                  userLibrary: userLibrary, confirmer: confirmer)
         return registry

@@ -165,8 +165,11 @@ public final class Study {
 
     /// The first stale configuration no later trial has run again.
     private func pendingStaleConfig() -> Config? {
+        // Hashing every configuration on every proposal is the cost; most studies have no stale trial.
+        let stale = trials.filter { $0.status == .stale && !$0.isRepeat }
+        guard !stale.isEmpty else { return nil }
         let rerun = Set(trials.filter { $0.status != .stale }.map(\.config))
-        return trials.first { $0.status == .stale && !$0.isRepeat && !rerun.contains($0.config) }?.config
+        return stale.first { !rerun.contains($0.config) }?.config
     }
 
     /// Records why the search stopped, then goes on with the finalists' repeats, if any.

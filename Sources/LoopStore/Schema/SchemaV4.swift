@@ -1,5 +1,6 @@
 /// v4: a trial's files (`attach(t, model)`: the checkpoint that `promote(st.best, ...)` registers),
-/// and trials indexed for `recall` by their parameter values only. Before, the whole params JSON
+/// trials indexed by their parameters (a claim refuses a configuration a trial already has), and
+/// trials indexed for `recall` by their parameter values only. Before, the whole params JSON
 /// was indexed, so a query for "layers" matched every trial of a space with a `layers` parameter.
 enum SchemaV4 {
     /// The search text of a trial: its state, its parameter values (not their names), its error.
@@ -18,6 +19,7 @@ enum SchemaV4 {
           PRIMARY KEY (trial_id, role)
         ) WITHOUT ROWID
         """,
+        "CREATE INDEX trials_by_params ON trials(study_id, params)",
         "DROP TRIGGER trials_search_insert",
         "DROP TRIGGER trials_search_update",
         """
