@@ -85,7 +85,7 @@ public struct Notebook {
             if f.isInfinite { return f > 0 ? "inf" : "-inf" }
             return Printer.repr(value)
         case .duration(let d):
-            return d.isFinite ? Printer.repr(value) : nil
+            return d.isFinite ? Printer.durationLiteral(d) : nil
         case .list(let items):
             var parts: [String] = []
             for item in items {

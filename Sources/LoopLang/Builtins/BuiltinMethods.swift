@@ -137,9 +137,10 @@ enum BuiltinMethods {
             return .list(s.split(separator: sep, omittingEmptySubsequences: false).map { .string(String($0)) })
         },
         method("trim", doc: "Without leading and trailing whitespace.") { call in
-            let s = text(call)
-            let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-            return .string(String(s.drop(while: isSpace).reversed().drop(while: isSpace).reversed()))
+            .string(String(text(call).drop(while: isSpace).reversed().drop(while: isSpace).reversed()))
+        },
+        method("trim_end", doc: "Without trailing whitespace.") { call in
+            .string(String(text(call).reversed().drop(while: isSpace).reversed()))
         },
         method("upper", doc: "Upper-cased.") { call in .string(text(call).uppercased()) },
         method("lower", doc: "Lower-cased.") { call in .string(text(call).lowercased()) },
@@ -180,3 +181,6 @@ enum BuiltinMethods {
         },
     ])
 }
+
+/// What `trim` and `trim_end` remove.
+private func isSpace(_ c: Character) -> Bool { c == " " || c == "\n" || c == "\t" || c == "\r" }

@@ -51,6 +51,11 @@ enum CoreBuiltins {
             default: throw call.wrongType("value", expected: "a List, String or Record", got: call.arguments[0])
             }
         }
+        r.function("fmt", [NativeParameter("value"), NativeParameter("spec", default: .string(""))],
+                   doc: "The value formatted by a spec as in Python: fmt(x, \".4f\"), fmt(x, \">8\"), fmt(n, \",d\"), fmt(p, \".1%\"), fmt(x, \".3g\"); [[fill]align][sign][width][,][.precision][type].") { call throws(LoopError) in
+            guard case .string(let text) = call.arguments[1] else { throw call.wrongType("spec", expected: "a String", got: call.arguments[1]) }
+            return .string(try FormatSpec(text).format(call.arguments[0]))
+        }
         registerAggregates(r)
         registerMath(r)
         r.function("seconds", [NativeParameter("duration")], doc: "A Duration as a Float number of seconds.") { call throws(LoopError) in

@@ -1,3 +1,4 @@
+import Glibc
 /// How values look in `print` (display) and when nested or echoed by the REPL (repr).
 public enum Printer {
     static let maxDepth = 200
@@ -53,17 +54,51 @@ public enum Printer {
 
     public static func formatFloat(_ f: Double) -> String { f.description }
 
-    /// The largest unit that keeps the duration whole: `90s`, `2m`, `1500ms`.
+    private static let durationUnits: [(String, Double)] = [("d", 86400), ("h", 3600), ("m", 60), ("s", 1), ("ms", 0.001)]
+
+    /// The largest unit that keeps the duration whole: `90s`, `2m`, `1500ms`. A duration that is
+    /// not a whole number of milliseconds (a measured time) shows three significant digits in
+    /// the largest unit it reaches: `8.26s`, not `8257.359921999978ms`.
     public static func formatDuration(_ seconds: Double) -> String {
+        if let whole = wholeDuration(seconds) { return whole }
+        guard seconds.isFinite else { return "\(formatFloat(seconds))s" }
+        let (name, size) = durationUnits.first { abs(seconds) >= $0.1 } ?? ("ms", 0.001)
+        return significant(seconds / size, digits: 3) + name
+    }
+
+    /// `x` with `digits` significant digits and no trailing zeros (`%g` without exponents).
+    static func significant(_ x: Double, digits: Int) -> String {
+        guard x != 0, x.isFinite else { return formatFloat(x) }
+        let decimals = max(0, digits - 1 - Int(log10(abs(x)).rounded(.down)))
+        let scale = pow(10, Double(decimals))
+        guard abs(x) * scale < 9e15 else { return formatFloat(x.rounded()) }
+        let scaled = Int((abs(x) * scale).rounded())
+        let unit = Int(scale)
+        var text = String(scaled / unit)
+        if decimals > 0 {
+            var fraction = String(scaled % unit)
+            fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
+            while fraction.last == "0" { fraction.removeLast() }
+            if !fraction.isEmpty { text += "." + fraction }
+        }
+        return (x < 0 ? "-" : "") + text
+    }
+
+    /// A duration as source text that reads back as exactly the same value (a notebook's
+    /// `let _2 = ...`): the whole form when there is one, else the seconds in full.
+    public static func durationLiteral(_ seconds: Double) -> String {
+        wholeDuration(seconds) ?? "\(formatFloat(seconds))s"
+    }
+
+    private static func wholeDuration(_ seconds: Double) -> String? {
         if seconds == 0 { return "0s" }
-        let units: [(String, Double)] = [("d", 86400), ("h", 3600), ("m", 60), ("s", 1), ("ms", 0.001)]
-        for (name, size) in units {
+        for (name, size) in durationUnits {
             let n = seconds / size
             if abs(n) >= 1, n == n.rounded(), abs(n) < 1e15 {
                 return "\(Int(n))\(name)"
             }
         }
-        return "\(formatFloat(seconds * 1000))ms"
+        return nil
     }
 
     public static func isIdentifier(_ s: String) -> Bool {
