@@ -27,6 +27,7 @@ public enum LoopLab {
         TrainingPrimitives.register(into: registry)
         PlotPrimitives.register(into: registry)
         ImportancePrimitives.register(into: registry)
+        TablePrimitives.register(into: registry)
         SkillPrimitives.register(into: registry, stdlibDirectory: stdlibDirectory, projectDirectory: projectDirectory,
                                  userLibrary: userLibrary, confirmer: confirmer)
         return registry

@@ -5,7 +5,12 @@ import Glibc
 /// types `f` (fixed), `e` (exponent), `g` (significant digits), `%` (times 100, fixed, `%`),
 /// `d` (an Int), `s` (as `print` shows it). Examples: `fmt(0.93127, ".3f")` is `0.931`,
 /// `fmt(12345678, ",d")` is `12,345,678`, `fmt("lr", ">8")` is `      lr`.
-struct FormatSpec {
+public struct FormatSpec {
+    /// `value` formatted by `spec` (what `fmt` does).
+    public static func format(_ value: Value, spec: String) throws(LoopError) -> String {
+        try FormatSpec(spec).format(value)
+    }
+
     var fill: Character = " "
     var align: Character?
     var sign: Character?

@@ -20,6 +20,8 @@ public struct Dataset: Sendable {
     public var targets: Tensor
     public var task: LearningTask
     public var featureNames: [String]
+    /// The target column's name (a CSV's `target:` column; `target` otherwise).
+    public var targetName = "target"
 
     /// A dataset; feature names default to `x0`, `x1`, ...
     public init(features: Tensor, targets: Tensor, task: LearningTask, featureNames: [String]? = nil) {
@@ -43,8 +45,10 @@ public struct Dataset: Sendable {
 
     /// The rows at `indices`, in that order.
     public func subset<C: Collection>(_ indices: C) -> Dataset where C.Element == Int {
-        Dataset(features: gatherRows(features, indices), targets: gatherRows(targets, indices), task: task,
-                featureNames: featureNames)
+        var part = Dataset(features: gatherRows(features, indices), targets: gatherRows(targets, indices), task: task,
+                           featureNames: featureNames)
+        part.targetName = targetName
+        return part
     }
 
     /// Splits into train/validation/test by fractions (normalised to sum 1), shuffled by `seed`.

@@ -15,7 +15,8 @@ enum DataPrimitives {
                 throw trainError("load_csv", "cannot read '\(path)': \(error.reason)")
             }
             do {
-                let data = try CSV.parse(text, target: target, file: path)
+                var data = try CSV.parse(text, target: target, file: path)
+                data.targetName = target
                 return TrainingTypes.handle(DataBox(.table(data), origin: baseName(path)))
             } catch let error as DataError {
                 throw trainError("load_csv", error.description)

@@ -177,6 +177,9 @@ enum TrainingTypes {
                 if case .text(_, let v) = (object as! DataBox).content { return .int(v.count) }
                 return .int(0)
             },
+            "columns": .property(doc: "The feature names and, last, the target's (a text has [\"text\"]).") { object in
+                .list(DataGlancePrimitives.columns(object as! DataBox).map { .string($0) })
+            },
             "task": .property(doc: "\"classification\", \"regression\" or \"text\".") { object in
                 switch (object as! DataBox).content {
                 case .table(let d): return .string(d.task == .regression ? "regression" : "classification")

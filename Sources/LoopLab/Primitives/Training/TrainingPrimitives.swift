@@ -12,5 +12,6 @@ enum TrainingPrimitives {
         GeneratePrimitives.register(into: registry)
         CheckpointPrimitives.register(into: registry)
         RelabelPrimitives.register(into: registry)
+        DataGlancePrimitives.register(into: registry)
     }
 }
