@@ -119,7 +119,8 @@ public final class Store: Sendable {
             try connection.inDatabase { db in
                 let findings = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 if findings != ["ok"] { throw StoreError.corrupted(path: path, problems: findings) }
-                if try Schema.migrator.hasBeenSuperseded(db) {
+                // Another process may have just created the file and not migrated it yet.
+                if try db.tableExists("grdb_migrations"), try Schema.migrator.hasBeenSuperseded(db) {
                     let known = Set(Schema.migrator.migrations)
                     let unknown = try Schema.migrator.appliedIdentifiers(db).subtracting(known).sorted()
                     throw StoreError.schemaTooNew(path: path, unknownMigrations: unknown)

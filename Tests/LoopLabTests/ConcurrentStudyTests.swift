@@ -24,16 +24,22 @@ struct ConcurrentStudyTests {
         for repetition in 0..<20 {
             let strategy = strategies[repetition % strategies.count]
             let store = dir.appendingPathComponent("run\(repetition).db").path
-            var processes: [Process] = []
-            for _ in 0..<4 {
+            var processes: [(Process, URL)] = []
+            for worker in 0..<4 {
                 let p = try looplabProcess(["run", "--store", store, "shared.loop", strategy], directory: dir)
+                let log = dir.appendingPathComponent("run\(repetition)-\(worker).err")
+                FileManager.default.createFile(atPath: log.path, contents: nil)
                 p.standardOutput = FileHandle.nullDevice
-                p.standardError = FileHandle.nullDevice
+                p.standardError = try FileHandle(forWritingTo: log)
                 try p.run()
-                processes.append(p)
+                processes.append((p, log))
             }
-            for p in processes { p.waitUntilExit() }
-            #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "repetition \(repetition) (\(strategy))")
+            for (p, log) in processes {
+                p.waitUntilExit()
+                let errors = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n")
+                    .filter { !$0.hasPrefix("study shared: trial ") }.joined(separator: "\n") ?? ""
+                #expect(p.terminationStatus == 0, "repetition \(repetition) (\(strategy)): \(errors)")
+            }
             let trials = try storedTrials("shared", store: store)
             #expect(trials.count == 60, "repetition \(repetition) (\(strategy)): \(trials.count) trials")
             #expect(Set(trials.map(\.params)).count == trials.count, "repetition \(repetition) (\(strategy)): a configuration ran twice")

@@ -140,3 +140,25 @@ struct PlotTerminalTests {
         #expect(utf8.stdout.contains("┤"))
     }
 }
+
+/// A study loop says how it goes: one line per trial when stderr is not a terminal.
+@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"))
+struct StudyProgressTests {
+    @Test func oneLinePerTrialAndFailuresAlways() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let code = { (progress: Bool) in """
+            let st = study("p\(progress)", space: space {x: uniform(0.0, 1.0)}, goal: maximize("acc"), strategy: "random", max_trials: 4, progress: \(progress))
+            for t in st { if t.number == 2 { error("boom") } else { remember(t, {acc: t.x}) } }
+            """ }
+        let shown = try runLooplab(["run", "--store", store.path, "-"], stdin: code(true))
+        let lines = shown.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(shown.stderr)")
+        #expect(lines[0].hasPrefix("study ptrue: trial 0 (1/4)  acc "))
+        #expect(lines[0].contains("best ") && lines[0].contains("elapsed ") && lines[0].contains("ETA "))
+        #expect(lines[2].hasPrefix("study ptrue: trial 2 (3/4)  failed: error error: boom at "))
+        let quiet = try runLooplab(["run", "--store", store.path, "-"], stdin: code(false))
+        let quietLines = quiet.stderr.split(separator: "\n")
+        #expect(quietLines.count == 1 && quietLines[0].contains("trial 2 (3/4)  failed"))
+    }
+}

@@ -17,9 +17,13 @@ final class StudyBox {
     /// arrived is never recorded complete, even when the body caught the interrupt.
     private var requestsAtStart = 0
 
-    init(study: Study, context: ResearchContext) {
+    /// What the person running the loop sees of it (stderr).
+    let progress: StudyProgress
+
+    init(study: Study, context: ResearchContext, progress: StudyProgress = StudyProgress(enabled: false)) {
         self.study = study
         self.context = context
+        self.progress = progress
         self.trialType = TrialPrimitives.makeType(for: study.declaration.space, studyName: study.declaration.name)
     }
 
@@ -53,15 +57,24 @@ final class StudyBox {
     /// user's stop (Ctrl-C, SIGTERM) as `interrupted`; by an error that left the loop as
     /// `failed` with that error; by `break` or `return` as failed without `remember`.
     func endLoop(_ error: LoopError?) throws(LoopError) {
-        defer { current = nil }
+        defer {
+            current = nil
+            progress.finish()
+        }
         guard let id = current else { return }
         if currentWasStopped || error?.kind == "interrupted" {
-            try settle(id, reason: StudyBox.stopReason, status: .interrupted)
+            try endTrial(id, reason: StudyBox.stopReason, status: .interrupted)
         } else if let error {
-            try settle(id, reason: StudyBox.describe(error))
+            try endTrial(id, reason: StudyBox.describe(error))
         } else {
-            try settle(id, reason: StudyPrimitives.notRemembered)
+            try endTrial(id, reason: StudyPrimitives.notRemembered)
         }
+    }
+
+    /// Settles the trial if the body left it running, and shows how it ended.
+    func endTrial(_ trialID: Int64, reason: String, status: TrialStatus = .failed) throws(LoopError) {
+        try settle(trialID, reason: reason, status: status)
+        if startedHere.contains(trialID), let trial = study.trial(trialID) { progress.trialEnded(trial, in: self) }
     }
 
     /// An error as a trial's recorded reason: kind, message and place.

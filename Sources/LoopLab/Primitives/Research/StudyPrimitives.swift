@@ -36,8 +36,8 @@ enum StudyPrimitives {
              .optional("max_trials"), .optional("max_time"), .optional("patience"), .optional("min_delta"),
              .optional("max_failures"), .optional("max_repeated_error"), .optional("max_near_duplicates"),
              NativeParameter("pruner", default: .string("median")), .optional("trial_budget"), .optional("repeats"),
-             .optional("finalists"), .optional("allow_repeat")],
-            doc: "Creates or resumes the named study in the project store; `for t in st { ... }` runs trials until a guardrail stops it. Settings left out keep the stored study's (else max_trials: 100, max_failures: 5, max_repeated_error: 3, max_near_duplicates: 5). trial_budget: 30s stops a trial that runs longer (recorded interrupted); repeats: k re-runs the best `finalists:` (default k) configurations k times with new seeds before st.best is decided by the mean; allow_repeat: true lets the strategy propose tried configurations."
+             .optional("finalists"), .optional("allow_repeat"), NativeParameter("progress", default: .bool(true))],
+            doc: "Creates or resumes the named study in the project store; `for t in st { ... }` runs trials until a guardrail stops it. Settings left out keep the stored study's (else max_trials: 100, max_failures: 5, max_repeated_error: 3, max_near_duplicates: 5). trial_budget: 30s stops a trial that runs longer (recorded interrupted); repeats: k re-runs the best `finalists:` (default k) configurations k times with new seeds before st.best is decided by the mean; allow_repeat: true lets the strategy propose tried configurations; progress: false keeps stderr to failed trials."
         ) { call throws(LoopError) in
             try open(call, context: context)
         }
@@ -54,18 +54,13 @@ enum StudyPrimitives {
             guard let id = box.current, error.kind != "research" else { return false }
             // The user stopped this trial and the body caught it: the loop ends (`loopEnded`).
             if box.currentWasStopped { return false }
-            let number = box.number(id)
             if error.kind == "deadline", error.message.hasPrefix(TrialBudget.prefix) {
                 // The trial ran out of its budget: stopped from outside, not failed by its code.
-                try box.settle(id, reason: error.message, status: .interrupted)
-                box.current = nil
-                StandardError.line("study \(box.name): trial \(number) stopped: \(error.message)")
-                return true
+                try box.endTrial(id, reason: error.message, status: .interrupted)
+            } else {
+                try box.endTrial(id, reason: StudyBox.describe(error))
             }
-            let reason = StudyBox.describe(error)
-            try box.settle(id, reason: reason)
             box.current = nil
-            StandardError.line("study \(box.name): trial \(number) failed: \(reason)")
             return true
         }
         type.loopEnded = { object, error throws(LoopError) in try (object as! StudyBox).endLoop(error) }
@@ -112,12 +107,13 @@ enum StudyPrimitives {
                         try box.endLoop(LoopError(.interrupted))
                         throw LoopError(.interrupted)
                     }
-                    try box.settle(previous, reason: notRemembered)
+                    try box.endTrial(previous, reason: notRemembered)
                 }
                 box.current = nil
                 // A pending Ctrl-C (e.g. one that stopped an `exec`) ends the loop before a new trial starts.
                 try Interrupt.check()
                 guard let trial = try box.next() else {
+                    box.progress.finish()
                     if let failure = box.failureError() { throw failure }
                     return nil
                 }
@@ -188,7 +184,7 @@ enum StudyPrimitives {
         case "asha": study.pruner = SuccessiveHalvingPruner()
         case let other: throw researchError("study: pruner must be \"median\" or \"asha\", got \"\(other)\"")
         }
-        let box = StudyBox(study: study, context: context)
+        let box = StudyBox(study: study, context: context, progress: StudyProgress(enabled: try call.bool("progress")))
         context.openStudies[name] = box
         return .handle(Handle(studyType, box))
     }
