@@ -6,13 +6,19 @@ public struct Chart: Sendable, Equatable {
     public var x: Axis
     public var y: Axis
     public var series: [Series]
+    /// Whether a legend is drawn (nil: when there are several series or a named one).
+    public var legend: Bool?
 
-    public init(title: String? = nil, x: Axis = Axis(), y: Axis = Axis(), series: [Series]) {
+    public init(title: String? = nil, x: Axis = Axis(), y: Axis = Axis(), series: [Series], legend: Bool? = nil) {
         self.title = title
         self.x = x
         self.y = y
         self.series = series
+        self.legend = legend
     }
+
+    /// Whether the legend is drawn.
+    var showsLegend: Bool { legend ?? (series.count > 1 || series.contains { !$0.name.isEmpty }) }
 
     /// The points every series draws, after dropping those a log axis cannot show (zero or
     /// negative) and those that are not finite.
@@ -79,11 +85,14 @@ public struct Series: Sendable, Equatable {
     public var name: String
     public var points: [Point]
     public var mark: Mark
+    /// A colour of its own (`#rrggbb`) instead of the palette's; SVG only.
+    public var color: String?
 
-    public init(_ name: String, _ points: [Point], mark: Mark = .line) {
+    public init(_ name: String, _ points: [Point], mark: Mark = .line, color: String? = nil) {
         self.name = name
         self.points = points
         self.mark = mark
+        self.color = color
     }
 
     /// `values` against their index (0, 1, 2...).

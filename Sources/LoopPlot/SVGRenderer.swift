@@ -16,7 +16,7 @@ public enum SVGRenderer {
 
     public static func render(_ chart: Chart, size: Size = Size()) -> String {
         let (xMap, yMap) = chart.maps
-        let hasLegend = chart.series.count > 1 || chart.series.contains { !$0.name.isEmpty }
+        let hasLegend = chart.showsLegend
         let left = 64.0, right = 20.0, top = chart.title == nil ? 16.0 : 36.0
         let bottom = 48.0 + (chart.x.label == nil ? 0 : 16) + (hasLegend ? 22 : 0)
         let area = (x0: left, y0: top, x1: size.width - right, y1: size.height - bottom)
@@ -44,7 +44,7 @@ public enum SVGRenderer {
             out += "<text class=\"tick\" x=\"\(n(x))\" y=\"\(n(area.y1 + 18))\" text-anchor=\"middle\">\(escape(label))</text>\n"
         }
         for (index, series) in chart.series.enumerated() {
-            let color = Palette.hex(index)
+            let color = series.color ?? Palette.hex(index)
             let points = chart.drawable(series)
             out += "<g class=\"series\" data-name=\"\(escape(series.name))\" data-mark=\"\(series.mark.rawValue)\">\n"
             switch series.mark {
@@ -78,7 +78,7 @@ public enum SVGRenderer {
         if hasLegend {
             var x = area.x0
             for (index, series) in chart.series.enumerated() {
-                out += "<g class=\"legend\"><rect x=\"\(n(x))\" y=\"\(n(below + 2))\" width=\"12\" height=\"4\" fill=\"\(Palette.hex(index))\"/>"
+                out += "<g class=\"legend\"><rect x=\"\(n(x))\" y=\"\(n(below + 2))\" width=\"12\" height=\"4\" fill=\"\(series.color ?? Palette.hex(index))\"/>"
                     + "<text x=\"\(n(x + 16))\" y=\"\(n(below + 8))\">\(escape(series.name))</text></g>\n"
                 x += 28 + Double(series.name.count) * 7
             }
@@ -109,33 +109,13 @@ public enum SVGRenderer {
         return out + "</svg>\n"
     }
 
-    private static func header(_ size: Size) -> String {
-        """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(n(size.width))" height="\(n(size.height))" viewBox="0 0 \(n(size.width)) \(n(size.height))" font-family="system-ui, sans-serif" font-size="11">
-        <style>.frame{fill:none;stroke:#999}.grid{stroke:#e4e4e4}.tick{fill:#444}.label{fill:#222}.title{font-size:14px;font-weight:600;fill:#111}</style>
-
-        """
-    }
+    private static func header(_ size: Size) -> String { SVGText.header(width: size.width, height: size.height) }
 
     /// A coordinate with two decimals.
-    static func n(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func n(_ v: Double) -> String { SVGText.n(v) }
 
     /// A data value as a person reads it: whole numbers without decimals, others to 6 digits.
-    static func number(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.6g", v)
-    }
+    static func number(_ v: Double) -> String { SVGText.readable(v) }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { SVGText.escape(text) }
 }

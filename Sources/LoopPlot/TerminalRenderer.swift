@@ -86,7 +86,7 @@ public enum TerminalRenderer {
         lines.append(String(repeating: " ", count: labelWidth + 1) + box.corner + String(axisLine))
         lines.append(String(labelLine).trimmingTrailingSpaces())
         if let label = chart.x.label { lines.append(pad(label, centeredIn: columns, after: labelWidth + 2)) }
-        if chart.series.count > 1 || chart.series.contains(where: { !$0.name.isEmpty }) {
+        if chart.showsLegend {
             let entries = chart.series.enumerated().map { index, s in
                 Palette.paint(glyphs.legendMark(index), series: index, color: style.color) + " " + s.name
             }

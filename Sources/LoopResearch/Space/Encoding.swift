@@ -85,3 +85,12 @@ extension Space {
         return point
     }
 }
+
+extension Distribution {
+    /// The unit coordinate of a value (for `choice`, its index), or nil outside the domain: how
+    /// reports and importances place a value on this parameter's axis.
+    public func unitCoordinate(of value: ParameterValue) -> Double? { encode(value) }
+
+    /// The value at a unit coordinate (for `choice`, an index), clamped to the domain.
+    public func value(atUnit u: Double) -> ParameterValue { decode(u) }
+}

@@ -49,6 +49,13 @@ extension Store {
         }
     }
 
+    /// The notes tied to a study (what was remembered while it was the study in use), oldest first.
+    public func notes(studyID: Int64) throws(StoreError) -> [Note] {
+        try read("list the notes of study \(studyID)") { db in
+            try Note.fetchAll(db, sql: "SELECT * FROM notes WHERE study_id = ? ORDER BY created_at, id", arguments: [studyID])
+        }
+    }
+
     /// The note with this id, or `nil`.
     public func note(id: Int64) throws(StoreError) -> Note? {
         try read("read note \(id)") { db in try Note.fetchOne(db, sql: "SELECT * FROM notes WHERE id = ?", arguments: [id]) }

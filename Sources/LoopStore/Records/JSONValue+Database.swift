@@ -11,9 +11,6 @@ extension JSONValue: DatabaseValueConvertible {
 
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JSONValue? {
         guard let text = String.fromDatabaseValue(dbValue) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try? decoder.decode(JSONValue.self, from: Data(text.utf8))
+        return JSONValue(json: text)
     }
 }

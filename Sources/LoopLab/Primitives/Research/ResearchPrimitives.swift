@@ -14,6 +14,7 @@ enum ResearchPrimitives {
         ExportPrimitives.register(into: registry, context: context)
         RegistryPrimitives.register(into: registry, context: context)
         ExecPrimitives.register(into: registry, context: context)
+        ReportPrimitives.register(into: registry, context: context)
         // So the host can close the store when a program ends (`LoopLab.finish`).
         registry.onInterpreterCreated { $0.attach(context) }
     }

@@ -105,15 +105,19 @@ enum TrialPrimitives {
             let box = try trial(call, "trial")
             return try finish(box) { study throws(StudyError) in try study.fail(box.id, error: nil, status: .pruned) }
         }
-        registry.function("report", [NativeParameter("trial"), NativeParameter("step"), NativeParameter("value")],
-                          doc: "Records an intermediate value of a running trial (for `t.should_prune()`); renews its heartbeat.") { call throws(LoopError) in
-            let box = try trial(call, "trial")
-            let (step, value) = (try call.int("step"), try call.double("value"))
-            do throws(StudyError) { try box.study.study.report(box.id, step: step, value: value) } catch {
-                throw ResearchMessages.error(error)
-            }
-            return .nil
+    }
+
+    /// `report(t, step, value)`: records an intermediate value of a running trial (for
+    /// `t.should_prune()`) and renews its heartbeat. `report` itself is registered by
+    /// `ReportPrimitives`, which also writes study reports.
+    static func reportValue(_ box: TrialBox, _ call: NativeCall) throws(LoopError) -> Value {
+        guard case .int(let step) = call.value("step") else { throw call.wrongType("step", expected: "an Int", got: call.value("step")) }
+        if case .nil = call.value("value") { throw researchError("report: give the trial's intermediate value, e.g. report(t, \(step), val_loss)") }
+        let value = try call.double("value")
+        do throws(StudyError) { try box.study.study.report(box.id, step: step, value: value) } catch {
+            throw ResearchMessages.error(error)
         }
+        return .nil
     }
 
     /// Applies a final state to a trial and returns its history row.

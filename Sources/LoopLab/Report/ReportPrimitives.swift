@@ -1,0 +1,47 @@
+import Foundation
+import LoopLang
+import LoopStore
+
+/// `report(st, "file.html")`: the study report (`StudyReportPage`) written to a file.
+enum ReportPrimitives {
+    static func register(into registry: Registry, context: ResearchContext) {
+        registry.function(
+            "report", [NativeParameter("subject"), .optional("step"), .optional("value"), .optional("path")],
+            doc: "report(t, step, value) records an intermediate value of a running trial (for pruning); report(st, \"file.html\") writes ONE self-contained HTML report of a study (a Study or its name): history, importances, parallel coordinates, slices, contour, intermediate values, timeline, distribution, the trial table, guardrails and notes, and returns the path."
+        ) { call throws(LoopError) in
+            let name: String
+            switch call.value("subject") {
+            case .handle(let h) where h.object is TrialBox: return try TrialPrimitives.reportValue(h.object as! TrialBox, call)
+            case .handle(let h) where h.object is StudyBox: name = (h.object as! StudyBox).name
+            case .string(let s): name = s
+            case let other: throw call.wrongType("subject", expected: "a Trial (report(t, step, value)) or a Study or its name (report(st, \"file.html\"))", got: other)
+            }
+            var pathValue = call.value("path")
+            if case .nil = pathValue { pathValue = call.value("step") }
+            guard case .string(let path) = pathValue else {
+                throw researchError("report: give the file to write, e.g. report(st, \"\(name).html\")")
+            }
+            try Capabilities.require(.write(path: path), call)
+            let html = try StudyReport.html(study: name, context: context, function: "report")
+            do throws(POSIXFiles.Failure) { try POSIXFiles.writeText(path, html) } catch {
+                throw FilePrimitives.ioError("report: cannot write '\(path)': \(error.reason)")
+            }
+            return .string(path)
+        }
+    }
+}
+
+/// The report of a named study in a store, for the primitive, the command line and the dashboard.
+public enum StudyReport {
+    /// The page, or nil when the store has no such study.
+    public static func html(study name: String, store: Store) throws(StoreError) -> String? {
+        guard let data = try StudyReportData.load(name, from: store) else { return nil }
+        return StudyReportPage.html(data, storePath: store.path)
+    }
+
+    static func html(study name: String, context: ResearchContext, function: String) throws(LoopError) -> String {
+        let page = try context.withStore { store throws(StoreError) in try html(study: name, store: store) }
+        guard let page else { throw researchError("\(function): no study named '\(name)' in \(context.resolvedStorePath)") }
+        return page
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import LoopResearch
+import LoopStore
+
+/// Everything a study report shows, read from the store in one go: the study, its trials and
+/// their intermediate values, its notes and `final_eval` looks, and the importances.
+struct StudyReportData {
+    let study: LoopStore.Study
+    let space: Space?
+    let trials: [Trial]
+    /// Intermediate values by trial id, in step order.
+    let reports: [Int64: [(step: Int, value: Double)]]
+    let notes: [Note]
+    let importances: [(name: String, importance: Double)]
+
+    var maximize: Bool { study.goalDirection == .maximize }
+    var metric: String { study.goalMetric ?? "value" }
+
+    /// Complete trials with a value, in number order (repeats included: they are runs too).
+    var complete: [Trial] { trials.filter { $0.state == .complete && $0.value != nil } }
+
+    static func load(_ name: String, from store: Store) throws(StoreError) -> StudyReportData? {
+        guard let study = try store.study(named: name) else { return nil }
+        let trials = try store.trials(studyID: study.id)
+        var reports: [Int64: [(step: Int, value: Double)]] = [:]
+        for r in try store.reports(studyID: study.id) { if let v = r.value { reports[r.trialID, default: []].append((r.step, v)) } }
+        let space = SpaceJSON.decode(study.space)
+        var importances: [(name: String, importance: Double)] = []
+        if let space {
+            let done = trials.filter { $0.state == .complete && $0.value != nil && $0.repeatOf == nil }
+            importances = Importance.fanova(space: space, configs: done.map { ResearchValues.config(fromJSON: $0.params, space: space) },
+                                            values: done.map { $0.value! })
+        }
+        return StudyReportData(study: study, space: space, trials: trials, reports: reports,
+                               notes: try store.notes(studyID: study.id), importances: importances)
+    }
+
+    /// How many trials ended in each state, in the life cycle's order.
+    var counts: [(TrialState, Int)] {
+        TrialState.allCases.compactMap { state in
+            let n = trials.filter { $0.state == state }.count
+            return n > 0 ? (state, n) : nil
+        }
+    }
+
+    /// The best complete trial in the goal's direction (the earliest among equals).
+    var best: Trial? {
+        var best: Trial?
+        for t in complete where best == nil || study.goalDirection.isBetter(t.value!, than: best!.value!) { best = t }
+        return best
+    }
+}
