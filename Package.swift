@@ -54,7 +54,7 @@ let package = Package(
         // Skill library on disk, pack manifests, archives and the lock file: no language dependency.
         .target(name: "LoopSkills", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
         .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills", "LoopPlot"], swiftSettings: hostFlags),
-        .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "CReadline"], swiftSettings: hostFlags),
+        .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "LoopPlot", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
             dependencies: [

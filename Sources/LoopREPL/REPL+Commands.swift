@@ -120,7 +120,7 @@ extension REPL {
 
     private func save(_ argument: String) {
         guard let path = requireArgument(argument, for: .save) else { return }
-        let notebook = Notebook(cells: cells)
+        let notebook = Notebook(cells: cellsKeepingPlots(for: path))
         do throws(POSIXFiles.Failure) {
             try POSIXFiles.writeText(path, notebook.text)
         } catch {
@@ -300,4 +300,23 @@ extension String {
 
 func getenvString(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
+}
+
+extension REPL {
+    /// The session's cells with their charts written beside the notebook (`NB.plots/cellN-K.svg`)
+    /// and named in their output, as `looplab run --write-back` keeps them.
+    private func cellsKeepingPlots(for path: String) -> [SessionCell] {
+        let directory = NotebookRunner.plotsDirectory(for: path)
+        return cells.map { cell in
+            guard let number = cell.number, !cell.plots.isEmpty, !cell.failed else { return cell }
+            var kept = cell
+            for (k, svg) in cell.plots.enumerated() {
+                let file = directory + "/cell\(number)-\(k + 1).svg"
+                guard (try? POSIXFiles.makeDirectory(directory)) != nil, (try? POSIXFiles.writeText(file, svg)) != nil else { continue }
+                if !kept.output.isEmpty, !kept.output.hasSuffix("\n") { kept.output += "\n" }
+                kept.output += "(plot: \(NotebookRunner.relative(file, to: path)))\n"
+            }
+            return kept
+        }
+    }
 }

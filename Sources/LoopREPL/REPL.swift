@@ -26,6 +26,8 @@ public final class REPL {
     public internal(set) var nextCellNumber = 1
     /// Everything run in this session, in order, for `:history` and `:save`.
     var cells: [SessionCell] = []
+    /// The error of the last cell that failed.
+    var lastError: LoopError?
     private var pending: [String] = []
     private var blankLinesInCell = 0
     var quitRequested = false
@@ -57,6 +59,8 @@ public final class REPL {
     private func loop() -> Int32 {
         // Leaving the session closes the project store (its WAL folded back into looplab.db).
         defer { LoopLab.finish(interpreter) }
+        // Charts drawn in the session are kept for `:save` (as SVG beside the notebook).
+        _ = PlotCapture.install(on: interpreter)
         if handlesSignals { InterruptSignal.install() }
         defer { if handlesSignals { InterruptSignal.uninstall() } }
         editor.completionHandler = { [unowned self] line, cursor in
@@ -123,15 +127,19 @@ public final class REPL {
                 cell.result = value
                 if !SourceScan(source).endsWithSemicolon {
                     out.finishLine()
-                    out.write("[\(number)] \(Printer.repr(value))\n")
+                    // A value that shows on several lines (a table, a chart) starts on its own line.
+                    let text = Printer.repr(value)
+                    out.write("[\(number)]" + (text.contains("\n") ? "\n" : " ") + text + "\n")
                 }
             }
             cell.output = out.stopRecording()
         case .failure(let error):
             cell.output = out.stopRecording()
             cell.failed = true
+            lastError = error
             report(error)
         }
+        cell.plots = interpreter.attachment(PlotCapture.self)?.take() ?? []
         cells.append(cell)
         return cell.failed ? nil : (cell.result ?? .nil)
     }
@@ -170,6 +178,8 @@ public struct SessionCell {
     public var failed = false
     /// The path given to `:load`.
     public var loadedFrom: String?
+    /// The charts the cell drew, as SVG (kept beside a saved notebook).
+    public var plots: [String] = []
 
     public init(number: Int?, source: String, output: String = "", result: Value? = nil, failed: Bool = false, loadedFrom: String? = nil) {
         self.number = number

@@ -5,6 +5,18 @@ import Testing
 
 /// `:save` writes a notebook that runs again as a script and prints what the session printed.
 struct NotebookTests {
+    @Test func savingKeepsTheChartsBesideTheNotebook() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("charts.loop").path
+        let s = runSession(["plot([1, 2, 3], width: 30, height: 3)", "print(\"no chart\")", ":save \(path)"])
+        #expect(s.transcript.contains("saved 2 cells"))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("#> (plot: charts.plots/cell1-1.svg)\n# %%\nprint(\"no chart\")\n#> no chart\n"))
+        let svg = try String(contentsOfFile: dir.appendingPathComponent("charts.plots/cell1-1.svg").path, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg xmlns=") && svg.contains("data-y=\"2.0\""))
+    }
+
     @Test func savedSessionRunsAgainWithTheSameOutput() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -97,6 +97,27 @@ public enum POSIXFiles {
         return String(cString: made)
     }
 
+    /// Creates a directory (and its missing parents); one that exists is fine.
+    public static func makeDirectory(_ path: String) throws(Failure) {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            if mkdir(built, 0o755) != 0, errno != EEXIST { throw failure() }
+        }
+    }
+
+    /// The names in a directory (without `.` and `..`).
+    public static func listDirectory(_ path: String) throws(Failure) -> [String] {
+        guard let dir = opendir(path) else { throw failure() }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
     /// Removes a file or a directory tree; symbolic links are removed, never followed.
     public static func removeTree(_ path: String) {
         var st = stat()

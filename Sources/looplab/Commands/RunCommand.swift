@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
               looplab run sweep.loop --trials 20
               cat job.loop | looplab run - fast
               looplab run --store /data/runs.db study.loop
+              looplab run --write-back -p lr=0.1 notebook.loop
             """
     )
 
@@ -23,6 +24,12 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Answer yes to the policy's confirmations (policy {confirm: [...]}); same as LOOPLAB_YES=1.")
     var yes = false
+
+    @Flag(name: .customLong("write-back"), help: "Run a notebook (cells start with `# %%`) cell by cell, REPL-style, and write each cell's output into the file as `#> ` lines (errors as `#! `).")
+    var writeBack = false
+
+    @Option(name: .customShort("p"), help: ArgumentHelp("With --write-back: override a `let` of the `# %% parameters` cell (repeatable).", valueName: "NAME=VALUE"))
+    var parameters: [String] = []
 
     @Argument(help: ArgumentHelp("The script to run (`-` reads stdin).", valueName: "FILE"))
     var file: String
@@ -34,6 +41,15 @@ struct RunCommand: ParsableCommand {
         // The research primitives resolve the store from LOOPLAB_STORE when they first need it.
         if let store { setenv("LOOPLAB_STORE", store, 1) }
         if yes { setenv("LOOPLAB_YES", "1", 1) }
+        if writeBack {
+            let status = try NotebookCommandSupport.runWriteBack(file, parameters: parameters, arguments: arguments)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        if !parameters.isEmpty {
+            Diagnostics.printError("looplab run: -p sets a notebook's parameters and needs --write-back")
+            throw ExitCode(ExitStatus.usage)
+        }
         let source: ScriptRunner.Source = file == "-" ? .standardInput : .file(file)
         let status = ScriptRunner.run(source: source, arguments: arguments)
         if status != 0 { throw ExitCode(status) }

@@ -15,11 +15,14 @@ enum ImportancePrimitives {
             }
             let result = compute(box, seed: UInt64(truncatingIfNeeded: try call.int("seed")))
             if try call.bool("show") {
+                guard !result.isEmpty else {
+                    call.interpreter.output.write("importance: study \(box.name) needs at least 2 complete trials\n")
+                    return .record(Record())
+                }
                 let style = TerminalStyle(width: Terminal.columns, unicode: Terminal.unicode, color: Terminal.color)
-                let bars = result.isEmpty
-                    ? "importance: study \(box.name) needs at least 2 complete trials\n"
-                    : TerminalRenderer.render(BarChart(title: "parameter importance (fANOVA), study \(box.name)", bars: result.map { ($0.name, $0.importance) }), style: style)
-                call.interpreter.output.write(bars)
+                let chart = BarChart(title: "parameter importance (fANOVA), study \(box.name)", bars: result.map { ($0.name, $0.importance) })
+                call.interpreter.output.write(TerminalRenderer.render(chart, style: style))
+                call.interpreter.attachment(PlotCapture.self)?.record(chart)
             }
             return ResearchValues.record(result.map { ($0.name, Value.float($0.importance)) })
         }

@@ -29,9 +29,11 @@ enum PlotPrimitives {
                 }
                 return .nil
             }
-            let style = TerminalStyle(width: try call.optionalInt("width") ?? Terminal.columns, height: try call.optionalInt("height") ?? 16,
-                                      unicode: Terminal.unicode, color: Terminal.color)
+            let fixed = call.interpreter.attachment(PlotCapture.self)?.width
+            let style = TerminalStyle(width: try call.optionalInt("width") ?? fixed ?? Terminal.columns, height: try call.optionalInt("height") ?? 16,
+                                      unicode: fixed == nil ? Terminal.unicode : !Terminal.asciiRequested, color: Terminal.color)
             call.interpreter.output.write(TerminalRenderer.render(chart, style: style))
+            call.interpreter.attachment(PlotCapture.self)?.record(chart)
             return .nil
         }
     }
@@ -47,9 +49,12 @@ enum Terminal {
         return 80
     }
 
+    /// Whether `LOOPLAB_ASCII=1` asks for plain ASCII.
+    static var asciiRequested: Bool { getenv("LOOPLAB_ASCII").map { String(cString: $0) } == "1" }
+
     /// Braille and box drawing unless `LOOPLAB_ASCII=1` or the locale is not UTF-8.
     static var unicode: Bool {
-        if let ascii = getenv("LOOPLAB_ASCII"), String(cString: ascii) == "1" { return false }
+        if asciiRequested { return false }
         for name in ["LC_ALL", "LC_CTYPE", "LANG"] {
             guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { continue }
             let lower = value.lowercased()
