@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -54,11 +55,18 @@ let package = Package(
         // Skill library on disk, pack manifests, archives and the lock file: no language dependency.
         .target(name: "LoopSkills", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
         .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills", "LoopPlot"], swiftSettings: hostFlags),
+        // The web dashboard: Hummingbird (and SwiftNIO) stay in this target, so the language, the
+        // training core and the engine never link them.
+        .target(
+            name: "LoopDashboard",
+            dependencies: ["LoopLab", "LoopStore", "LoopPlot", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: hostFlags
+        ),
         .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "LoopPlot", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
             dependencies: [
-                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore", "LoopSkills",
+                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore", "LoopSkills", "LoopDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostFlags

@@ -160,6 +160,11 @@ public final class Store: Sendable {
         return level >= 2 ? .full : .normal
     }
 
+    /// The columns of one of the store's tables, in their order (for tests of the schema).
+    public func tableColumns(_ table: String) throws(StoreError) -> [String] {
+        try read("read the columns of \(table)") { db in try db.columns(in: table).map(\.name) }
+    }
+
     /// The identifiers of the applied schema migrations, oldest first (`["v1", ...]`).
     public func schemaVersions() throws(StoreError) -> [String] {
         try read("read the schema version") { db in try Schema.migrator.appliedMigrations(db) }

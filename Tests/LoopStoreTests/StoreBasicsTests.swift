@@ -141,3 +141,14 @@ import Testing
         #expect(try store.skillUses(skill: "other").isEmpty)
     }
 }
+
+/// `Trial` reads rows by position; the schema must keep the order it expects.
+@Suite struct TrialColumnOrderTests {
+    let directory = TemporaryDirectory("columns")
+
+    @Test func theTrialsTableHasTheColumnsTrialReadsInTheirOrder() throws {
+        let store = try Store(projectDirectory: directory.url)
+        let names = try store.tableColumns("trials")
+        #expect(names == Trial.columnOrder)
+    }
+}

@@ -39,6 +39,17 @@ public enum StudyReport {
         return StudyReportPage.html(data, storePath: store.path)
     }
 
+    /// The report's content for a page of the dashboard: the latest `tableLimit` trials, and
+    /// importances estimated on fewer trees and trials so a page is quick while a study runs.
+    public static func dashboardBody(study name: String, store: Store, tableLimit: Int = 300) throws(StoreError) -> String? {
+        guard let data = try StudyReportData.load(name, from: store, importanceTrees: 16, importanceLimit: 400) else { return nil }
+        return StudyReportPage.body(data, storePath: store.path, options: .init(tableLimit: tableLimit, chartLimit: 500))
+    }
+
+    /// The CSS and the table-sorting script of report pages, for pages that embed a report body.
+    public static let css = Page.css
+    public static let script = Page.sortScript
+
     static func html(study name: String, context: ResearchContext, function: String) throws(LoopError) -> String {
         let page = try context.withStore { store throws(StoreError) in try html(study: name, store: store) }
         guard let page else { throw researchError("\(function): no study named '\(name)' in \(context.resolvedStorePath)") }

@@ -10,24 +10,31 @@ enum StudyReportCharts {
     /// sample beyond, and the chart says so.
     static let sampleLimit = 2000
 
-    /// Every complete trial's value, and the best so far.
-    static func history(_ data: StudyReportData) -> Chart {
+    /// Every complete trial's value (a sample of `limit` of them when given), and the best so
+    /// far (drawn through the trials that improved it, and the last).
+    static func history(_ data: StudyReportData, limit: Int? = nil) -> Chart {
         var best: Double?
         var bestPoints: [Point] = []
-        let points = data.complete.map { t -> Point in
-            if best == nil || data.study.goalDirection.isBetter(t.value!, than: best!) { best = t.value! }
+        for t in data.complete where best == nil || data.study.goalDirection.isBetter(t.value!, than: best!) {
+            best = t.value!
             bestPoints.append(Point(Double(t.number), best!))
-            return Point(Double(t.number), t.value!)
         }
+        if let last = data.complete.last, let best, bestPoints.last?.x != Double(last.number) { bestPoints.append(Point(Double(last.number), best)) }
+        let shown = limit.map { sample(data.complete, limit: $0) } ?? data.complete
         return Chart(title: "Optimisation history", x: Axis(label: "trial"), y: Axis(label: data.metric),
-                     series: [Series("trials", points, mark: .points), Series("best so far", bestPoints, mark: .steps)])
+                     series: [Series("trials", shown.map { Point(Double($0.number), $0.value!) }, mark: .points),
+                              Series("best so far", bestPoints, mark: .steps)])
     }
 
-    /// The empirical distribution of the values: the fraction of trials at or below each.
-    static func distribution(_ data: StudyReportData) -> Chart {
+    /// The empirical distribution of the values: the fraction of trials at or below each (at
+    /// `limit` evenly spaced ranks when given).
+    static func distribution(_ data: StudyReportData, limit: Int? = nil) -> Chart {
         let values = data.complete.map { $0.value! }.sorted()
         let n = Double(values.count)
-        let points = values.enumerated().map { Point($0.element, Double($0.offset + 1) / n) }
+        var points = values.enumerated().map { Point($0.element, Double($0.offset + 1) / n) }
+        if let limit, points.count > limit {
+            points = (0..<limit).map { points[Int((Double($0) / Double(limit - 1) * Double(points.count - 1)).rounded())] }
+        }
         return Chart(title: "Empirical distribution of \(data.metric)", x: Axis(label: data.metric),
                      y: Axis(label: "fraction of trials ≤ value", range: 0...1), series: [Series("", points, mark: .steps)], legend: false)
     }
@@ -37,9 +44,9 @@ enum StudyReportCharts {
     }
 
     /// One chart per parameter: its value against the objective.
-    static func slices(_ data: StudyReportData) -> [Chart] {
+    static func slices(_ data: StudyReportData, limit: Int = sampleLimit) -> [Chart] {
         guard let space = data.space else { return [] }
-        let trials = sample(data.complete)
+        let trials = sample(data.complete, limit: limit)
         return space.parameters.map { p in
             var points: [Point] = []
             var xLabel = p.name
@@ -60,7 +67,7 @@ enum StudyReportCharts {
     }
 
     /// Parallel coordinates over the parameters and the objective, coloured by the objective.
-    static func parallel(_ data: StudyReportData) -> ParallelCoordinates? {
+    static func parallel(_ data: StudyReportData, limit: Int = sampleLimit) -> ParallelCoordinates? {
         guard let space = data.space, !data.complete.isEmpty else { return nil }
         let values = data.complete.map { $0.value! }
         let low = values.min()!, high = values.max()!
@@ -74,7 +81,7 @@ enum StudyReportCharts {
             }
         }
         dimensions.append(.init(name: data.metric, ticks: [(0, SVGNumbers.short(low)), (1, SVGNumbers.short(high))]))
-        let lines = sample(data.complete).map { t -> (positions: [Double?], color: Double, label: String) in
+        let lines = sample(data.complete, limit: limit).map { t -> (positions: [Double?], color: Double, label: String) in
             let config = ResearchValues.config(fromJSON: t.params, space: space)
             let positions: [Double?] = space.parameters.map { p in
                 guard let v = config[p.name], let u = p.distribution.unitForDisplay(v) else { return nil }
@@ -88,7 +95,7 @@ enum StudyReportCharts {
 
     /// The objective over the two most important numeric parameters: mean value per cell of a
     /// 24 × 24 grid, with the trials on top.
-    static func contour(_ data: StudyReportData) -> Heatmap? {
+    static func contour(_ data: StudyReportData, limit: Int = sampleLimit) -> Heatmap? {
         guard let space = data.space else { return nil }
         let numeric = data.importances.map(\.name).filter { name in space.parameters.first { $0.name == name }?.distribution.isNumeric == true }
         guard numeric.count >= 2, let px = space.parameters.first(where: { $0.name == numeric[0] }),
@@ -111,14 +118,14 @@ enum StudyReportCharts {
         let values = data.complete.map { $0.value! }
         return Heatmap(title: "Contour: \(px.name) × \(py.name) (mean \(data.metric) per cell)",
                        x: axis(px), y: axis(py), cells: cells, valueRange: values.min()!...values.max()!,
-                       higherIsBetter: data.maximize, points: Array(points.prefix(sampleLimit)))
+                       higherIsBetter: data.maximize, points: Array(points.prefix(limit)))
     }
 
     /// Every reported curve; pruned trials in red.
-    static func intermediate(_ data: StudyReportData) -> Chart? {
+    static func intermediate(_ data: StudyReportData, limit: Int = sampleLimit) -> Chart? {
         let reported = data.trials.filter { data.reports[$0.id] != nil }
         guard !reported.isEmpty else { return nil }
-        let series = sample(reported).map { t in
+        let series = sample(reported, limit: limit).map { t in
             Series("trial \(t.number)", data.reports[t.id]!.map { Point(Double($0.step), $0.value) },
                    color: t.state == .pruned ? "#d62728" : t.state == .complete ? "#1f77b4" : "#999999")
         }
@@ -127,11 +134,12 @@ enum StudyReportCharts {
     }
 
     /// When each trial ran, one lane per process.
-    static func timeline(_ data: StudyReportData) -> Timeline? {
-        guard let first = data.trials.map(\.startedAt).min() else { return nil }
+    static func timeline(_ data: StudyReportData, limit: Int? = nil) -> Timeline? {
+        let trials = limit.map { Array(data.trials.suffix($0)) } ?? data.trials
+        guard let first = trials.map(\.startedAt).min() else { return nil }
         var lanes: [String] = []
         var spans: [Timeline.Span] = []
-        for t in data.trials {
+        for t in trials {
             let lane = "\(t.host ?? "?") \(t.pid.map(String.init) ?? "?")"
             if !lanes.contains(lane) { lanes.append(lane) }
             let end = t.finishedAt ?? t.heartbeatAt
@@ -154,13 +162,13 @@ enum StudyReportCharts {
         }
     }
 
-    /// The trials to draw: all of them, or a seeded sample of `sampleLimit` in number order.
-    static func sample(_ trials: [Trial]) -> [Trial] {
-        guard trials.count > sampleLimit else { return trials }
+    /// The trials to draw: all of them, or a seeded sample of `limit` in number order.
+    static func sample(_ trials: [Trial], limit: Int = sampleLimit) -> [Trial] {
+        guard trials.count > limit else { return trials }
         var rng = SeededRandom(seed: 7)
         var indices = Array(trials.indices)
         indices.shuffle(using: &rng)
-        return indices.prefix(sampleLimit).sorted().map { trials[$0] }
+        return indices.prefix(limit).sorted().map { trials[$0] }
     }
 }
 

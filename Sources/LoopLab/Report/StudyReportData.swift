@@ -19,7 +19,10 @@ struct StudyReportData {
     /// Complete trials with a value, in number order (repeats included: they are runs too).
     var complete: [Trial] { trials.filter { $0.state == .complete && $0.value != nil } }
 
-    static func load(_ name: String, from store: Store) throws(StoreError) -> StudyReportData? {
+    /// `importanceTrees` and `importanceLimit` trade the importances' precision for time (the
+    /// dashboard, redrawn while a study runs, uses fewer).
+    static func load(_ name: String, from store: Store, importanceTrees: Int = 64,
+                     importanceLimit: Int = Importance.maxTrials) throws(StoreError) -> StudyReportData? {
         guard let study = try store.study(named: name) else { return nil }
         let trials = try store.trials(studyID: study.id)
         var reports: [Int64: [(step: Int, value: Double)]] = [:]
@@ -27,9 +30,12 @@ struct StudyReportData {
         let space = SpaceJSON.decode(study.space)
         var importances: [(name: String, importance: Double)] = []
         if let space {
-            let done = trials.filter { $0.state == .complete && $0.value != nil && $0.repeatOf == nil }
+            // Sampled before the parameters are decoded: decoding all of a big study's trials
+            // would cost more than the forest fitted on the sample.
+            let done = StudyReportCharts.sample(trials.filter { $0.state == .complete && $0.value != nil && $0.repeatOf == nil },
+                                                limit: importanceLimit)
             importances = Importance.fanova(space: space, configs: done.map { ResearchValues.config(fromJSON: $0.params, space: space) },
-                                            values: done.map { $0.value! })
+                                            values: done.map { $0.value! }, trees: importanceTrees, limit: importanceLimit)
         }
         return StudyReportData(study: study, space: space, trials: trials, reports: reports,
                                notes: try store.notes(studyID: study.id), importances: importances)

@@ -15,7 +15,8 @@ public enum Importance {
     /// Importances by parameter name, largest first. Only parameters active in every complete
     /// trial with a value are evaluated (conditional ones are left out, as Optuna does);
     /// `values` are the objective values (any direction: variance does not care).
-    public static func fanova(space: Space, configs: [Config], values: [Double], trees: Int = 64, seed: UInt64 = 0) -> [(name: String, importance: Double)] {
+    public static func fanova(space: Space, configs: [Config], values: [Double], trees: Int = 64, seed: UInt64 = 0,
+                              limit: Int = maxTrials) -> [(name: String, importance: Double)] {
         precondition(configs.count == values.count)
         let rows = zip(configs, values).filter { $0.1.isFinite }
         guard rows.count >= 2 else { return [] }
@@ -29,11 +30,11 @@ public enum Importance {
             }
         }
         var ys = rows.map(\.1)
-        if points.count > maxTrials {
+        if points.count > limit {
             var rng = SeededRandom(seed: seed ^ 0x5EED)
             var order = Array(points.indices)
             order.shuffle(using: &rng)
-            let kept = order.prefix(maxTrials)
+            let kept = order.prefix(limit)
             points = kept.map { points[$0] }
             ys = kept.map { ys[$0] }
         }

@@ -57,4 +57,22 @@ extension Store {
             if db.changesCount == 0 { throw StoreError.studyNotFound("id \(studyID)") }
         }
     }
+
+    /// A short text that changes whenever a study's trials change (a new trial, a result, a
+    /// heartbeat) or, with no study, whenever any study's do: a live view redraws only when it
+    /// moves.
+    public func changeStamp(studyID: Int64?) throws(StoreError) -> String {
+        try read("read the change stamp") { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, max(heartbeat_at) AS beat, max(coalesce(finished_at, '')) AS finished,
+                       (SELECT count(*) FROM studies) AS studies, (SELECT max(updated_at) FROM studies) AS updated
+                FROM trials WHERE ?1 IS NULL OR study_id = ?1
+                """, arguments: [studyID])
+            let n: Int = row?["n"] ?? 0
+            let beat: String = row?["beat"] ?? "", finished: String = row?["finished"] ?? ""
+            let studies: Int = row?["studies"] ?? 0
+            let updated: String = row?["updated"] ?? ""
+            return "\(studies) \(n) \(beat) \(finished) \(updated)"
+        }
+    }
 }

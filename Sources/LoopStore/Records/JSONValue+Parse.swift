@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reading JSON text straight into a `JSONValue`: the store reads a JSON column or two for
 /// every trial, and going through `JSONDecoder` (an error thrown per type tried) made reading
 /// 10,000 trials take most of a second.
@@ -114,10 +116,20 @@ private struct JSONParser {
                 break
             }
         }
-        guard index > start else { return nil }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let i = Int(text) { return .int(i) }
-        return Double(text).map { .number($0) }
+        guard index > start, index - start < 64 else { return nil }
+        // strtod/strtoll on a NUL-terminated copy on the stack: no String per number.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: index - start + 1) { buffer -> JSONValue? in
+            for i in 0..<(index - start) { buffer[i] = CChar(bitPattern: bytes[start + i]) }
+            buffer[index - start] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            if isInteger {
+                errno = 0
+                let i = strtoll(buffer.baseAddress!, &end, 10)
+                if errno == 0, end == buffer.baseAddress! + (index - start) { return .int(Int(i)) }
+            }
+            let d = strtod(buffer.baseAddress!, &end)
+            return end == buffer.baseAddress! + (index - start) ? .number(d) : nil
+        }
     }
 
     mutating func string() -> String? {

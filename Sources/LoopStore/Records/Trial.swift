@@ -41,33 +41,42 @@ public struct Trial: Sendable, Hashable, Identifiable {
 extension Trial: StoreRecord {
     public static let databaseTableName = "trials"
 
-    /// Read column by column: a study of 10,000 trials is read whole by `looplab report` and
-    /// by every study that opens, and the generic `Decodable` path cost most of that time.
+    /// The `trials` table's columns in their order: every query reads `SELECT *` from `trials`,
+    /// and SQLite gives the columns in the table's order (migrations only append), so a row is
+    /// read by position. A test checks this list against the schema.
+    public static let columnOrder = ["id", "study_id", "number", "params", "state", "metrics", "value", "error", "seed",
+                                     "started_at", "finished_at", "heartbeat_at", "pid", "host", "repeat_of", "repeat_index"]
+
+    /// Read by position: a study of 10,000 trials is read whole by `looplab report` and the
+    /// dashboard, and the generic `Decodable` path, then lookups by column name, cost most of it.
     public init(row: Row) throws {
-        id = row["id"]
-        studyID = row["study_id"]
-        number = row["number"]
-        let paramsText: String = row["params"]
+        guard row.count == Trial.columnOrder.count else {
+            throw StoreError.invalidJSON(column: "trials", reason: "expected \(Trial.columnOrder.count) columns, got \(row.count)")
+        }
+        id = row[0]
+        studyID = row[1]
+        number = row[2]
+        let paramsText: String = row[3]
         guard case .object(let fields)? = JSONValue(json: paramsText) else {
             throw StoreError.invalidJSON(column: "trials.params", reason: "not a JSON object: \(paramsText.prefix(80))")
         }
         params = fields
-        state = row["state"]
-        let metricsText: String = row["metrics"]
+        state = row[4]
+        let metricsText: String = row[5]
         guard let metricsValue = JSONValue(json: metricsText) else {
             throw StoreError.invalidJSON(column: "trials.metrics", reason: "not JSON: \(metricsText.prefix(80))")
         }
         metrics = metricsValue.metricNumbers
-        value = row["value"]
-        error = row["error"]
-        seed = row["seed"]
-        startedAt = row["started_at"]
-        finishedAt = row["finished_at"]
-        heartbeatAt = row["heartbeat_at"]
-        pid = row["pid"]
-        host = row["host"]
-        repeatOf = row["repeat_of"]
-        repeatIndex = row["repeat_index"] ?? 0
+        value = row[6]
+        error = row[7]
+        seed = row[8]
+        startedAt = row[9]
+        finishedAt = row[10]
+        heartbeatAt = row[11]
+        pid = row[12]
+        host = row[13]
+        repeatOf = row[14]
+        repeatIndex = row[15] ?? 0
     }
 
     enum CodingKeys: String, CodingKey {

@@ -14,7 +14,8 @@ struct BenchCommand: ParsableCommand {
             Example:
               looplab bench interp --json
             """,
-        subcommands: [InterpBenchCommand.self, ProposeBenchCommand.self, GEMMBenchCommand.self, MLPBenchCommand.self, GPTBenchCommand.self]
+        subcommands: [InterpBenchCommand.self, ProposeBenchCommand.self, GEMMBenchCommand.self, MLPBenchCommand.self, GPTBenchCommand.self,
+                      ReportBenchCommand.self]
     )
 }
 
@@ -65,5 +66,24 @@ struct ProposeBenchCommand: ParsableCommand {
         o.seeds = seeds
         o.trials = trials
         ProposeBench.report(o).print(json: options.json)
+    }
+}
+
+struct ReportBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The study report and the dashboard's study page for a study of 10,000 trials (targets: 1 s and 200 ms)."
+    )
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Trials in the study.") var trials = 10_000
+    @Option(help: "Timed repetitions; the median is reported.") var rounds = 5
+
+    func run() throws {
+        guard trials >= 2, trials <= 1_000_000, rounds >= 1, rounds <= 100 else {
+            Diagnostics.printError("bench report: --trials must be in 2...1000000 and --rounds in 1...100")
+            throw ExitCode(ExitStatus.usage)
+        }
+        try ReportBench.report(trials: trials, rounds: rounds).print(json: options.json)
     }
 }
