@@ -157,7 +157,11 @@ enum StudyReportCharts {
         switch p.distribution {
         case .uniform(let a, let b): return Axis(label: p.name, range: a...b)
         case .logUniform(let a, let b): return Axis(label: p.name, scale: .log, range: a...b)
-        case .integers(let a, let b, _): return Axis(label: p.name, range: Double(a)...Double(b))
+        // Each integer owns a bucket of the unit range (its centre is where it is drawn), so the
+        // axis spans the buckets' edges: half a step beyond the first and last values.
+        case .integers(let a, _, let step):
+            let count = Double(p.distribution.count ?? 1)
+            return Axis(label: p.name, range: Double(a) - Double(step) / 2 ... Double(a) + Double(step) * (count - 0.5))
         case .choice: return Axis(label: p.name)
         }
     }

@@ -40,12 +40,13 @@ final class TrialReporter: TrainObserver {
         return TrialReporter(box: box, field: field)
     }
 
-    func observe(point: [(String, Value)], index: Int) throws(LoopError) -> String? {
+    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> String? {
         guard let value = point.first(where: { $0.0 == field })?.1.number else { return nil }
         let study = box.study.study
         do throws(StudyError) { try study.report(box.id, step: index, value: value) } catch { throw ResearchMessages.error(error) }
         last = (index, value)
-        return study.shouldPrune(box.id) ? "pruned" : nil
+        // The last point ends the run anyway: pruning there would only throw its result away.
+        return !final && study.shouldPrune(box.id) ? "pruned" : nil
     }
 
     func ended(status: String, steps: Int) throws(LoopError) {

@@ -5,8 +5,9 @@ import LoopLang
 /// knows nothing of studies; the research primitives implement this.
 protocol TrainObserver: AnyObject {
     /// After the `index`-th curve point (1, 2, ...); returns a status to stop the run with
-    /// (`"pruned"`), or nil to go on.
-    func observe(point: [(String, Value)], index: Int) throws(LoopError) -> String?
+    /// (`"pruned"`), or nil to go on. `final` is true for the point that ends the run, which
+    /// there is no sense in stopping.
+    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> String?
     /// Once the run has ended, with its status and the steps it took.
     func ended(status: String, steps: Int) throws(LoopError)
 }

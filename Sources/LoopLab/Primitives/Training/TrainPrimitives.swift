@@ -196,7 +196,7 @@ final class TrainingLoop {
         })
         if let observer {
             do throws(LoopError) {
-                if let stop = try observer.observe(point: fields, index: curve.count) { return stop }
+                if let stop = try observer.observe(point: fields, index: curve.count, final: done >= total) { return stop }
             } catch {
                 observerError = error
                 return "interrupted"
