@@ -41,17 +41,20 @@ let package = Package(
             path: "Sources/CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
+        // A dependency-free leaf every module may import: the bounded file reader and the memory
+        // budget that every large allocation is checked against (see docs/architecture.md).
+        .target(name: "LoopSupport", swiftSettings: hostFlags),
         .target(
             name: "LoopLang",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["LoopSupport", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: interpreterFlags
         ),
-        .target(name: "LoopTrain", swiftSettings: kernelFlags),
+        .target(name: "LoopTrain", dependencies: ["LoopSupport"], swiftSettings: kernelFlags),
         // Spaces, samplers and the `propose` benchmark: pure computation, no dependencies.
         .target(name: "LoopResearch", swiftSettings: hostFlags),
         // Skill library on disk, pack manifests, archives and the lock file: no language dependency.
-        .target(name: "LoopSkills", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
-        .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills"], swiftSettings: hostFlags),
+        .target(name: "LoopSkills", dependencies: ["LoopSupport", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
+        .target(name: "LoopLab", dependencies: ["LoopSupport", "LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills"], swiftSettings: hostFlags),
         .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
