@@ -30,7 +30,8 @@ enum PackTests {
                 defer { LoopLab.finish(interpreter) }
                 servePack(manifest, from: packDirectory, in: interpreter)
                 let principal = Principal(name: "\(manifest.name) tests",
-                                          payload: PackGrant(pack: manifest.name, skill: "tests", permissions: manifest.permissions))
+                                          payload: PackGrant(pack: manifest.name, skill: "tests", permissions: manifest.permissions,
+                                                             directory: packDirectory))
                 do throws(LoopError) {
                     _ = try interpreter.run(SourceFile(name: test, text: text, path: path), as: principal)
                     return nil
@@ -56,7 +57,7 @@ enum PackTests {
             if let wanted = try? SkillRequest(parsing: request.path), wanted.pack == nil || wanted.pack == manifest.name,
                let index = manifest.skillNames.firstIndex(of: wanted.name), wanted.requirement.matches(manifest.version) {
                 let principal = Principal(name: "\(manifest.name)/\(wanted.name)",
-                                          payload: PackGrant(pack: manifest.name, skill: wanted.name, permissions: grant))
+                                          payload: PackGrant(pack: manifest.name, skill: wanted.name, permissions: grant, directory: directory))
                 return ResolvedModule(path: directory + "/" + manifest.entry[index], principal: principal)
             }
             return try fallback?(request)

@@ -15,7 +15,6 @@ enum CheckpointPrimitives {
         ) { call throws(LoopError) in
             let box = try call.model()
             let path = try call.string("path")
-            try Capabilities.require(.write(path: path), call)
             var metadata: [String: String] = [:]
             if let v = box.vocabulary { metadata[vocabularyKey] = json(v) }
             if let s = box.standardizer { metadata[standardizerKey] = json(s) }
