@@ -35,6 +35,8 @@ enum CheckpointPrimitives {
                 box.vocabulary = metadata[vocabularyKey].flatMap { try? JSONDecoder().decode(CharVocabulary.self, from: Data($0.utf8)) }
                 box.standardizer = metadata[standardizerKey].flatMap { try? JSONDecoder().decode(Standardizer.self, from: Data($0.utf8)) }
                 return TrainingTypes.handle(box)
+            } catch let error as CheckpointError {
+                throw trainError("load_model", error.description)
             } catch {
                 throw trainError("load_model", "cannot load '\(path)': \(error)")
             }
