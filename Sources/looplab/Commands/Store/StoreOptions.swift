@@ -20,6 +20,9 @@ struct StoreOptions: ParsableArguments {
             throw ExitCode(1)
         }
         do { return try Store(path: path) } catch {
+            // These commands only read: a store that cannot be opened for writing (read-only
+            // media, a file mode) is opened for reading before giving up.
+            if let readable = try? Store(path: path, options: Store.Options(readOnly: true)) { return readable }
             Diagnostics.printError("looplab: \(error.description)")
             throw ExitCode(1)
         }
