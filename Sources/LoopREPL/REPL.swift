@@ -27,6 +27,8 @@ public final class REPL {
     /// Everything run in this session, in order, for `:history` and `:save`.
     var cells: [SessionCell] = []
     private var pending: [String] = []
+    /// What is open at the end of `pending` (brackets, strings), scanned a line at a time.
+    private var pendingScan = SourceScan("")
     private var blankLinesInCell = 0
     var quitRequested = false
 
@@ -72,6 +74,7 @@ public final class REPL {
                 return 0
             case .interrupted:
                 pending = []
+                pendingScan = SourceScan("")
                 blankLinesInCell = 0
             case .line(let line):
                 accept(line)
@@ -93,13 +96,17 @@ public final class REPL {
             }
         }
         pending.append(line)
-        let source = pending.joined(separator: "\n")
-        if Interpreter.isIncomplete(source) {
+        pendingScan.feed(line + "\n")
+        // Parsing the whole cell at every line made a pasted 5,000-line cell quadratic: while a
+        // bracket or a string is still open the cell cannot be complete, so the parser waits.
+        if pendingScan.isCertainlyIncomplete || Interpreter.isIncomplete(pending.joined(separator: "\n")) {
             // Two blank lines give up on an unfinished cell, so the user sees what is missing.
             blankLinesInCell = trimmed.isEmpty ? blankLinesInCell + 1 : 0
             if blankLinesInCell < 2 { return }
         }
+        let source = pending.joined(separator: "\n")
         pending = []
+        pendingScan = SourceScan("")
         blankLinesInCell = 0
         let cell = source.trimmingTrailingBlankLines()
         editor.addHistory(cell)
