@@ -26,7 +26,10 @@ struct SourceScan {
 
     /// True when the text so far certainly ends inside something unfinished (an open bracket or
     /// string), so the parser need not be asked whether it is complete.
-    var isCertainlyIncomplete: Bool { openBrackets > 0 || stack.count > 1 }
+    var isCertainlyIncomplete: Bool { !sawBrokenString && (openBrackets > 0 || stack.count > 1) }
+    /// A one-line string ran into the end of its line: the parser will report it, so the
+    /// brackets counted around it prove nothing.
+    private var sawBrokenString = false
 
     /// Scans more text as if appended to what was scanned before. The REPL feeds each line of a
     /// cell once, so a 5,000-line paste costs one pass, not one pass per line.
@@ -106,6 +109,7 @@ struct SourceScan {
                 }
                 if c == UInt8(ascii: "\n") && !triple {
                     stack.removeLast()  // an unterminated one-line string ends at the newline
+                    sawBrokenString = true
                 }
                 i += 1
             }

@@ -104,8 +104,9 @@ public struct Safetensors: Equatable {
             // Every number here is from the file: a dimension may be negative or multiply past Int.max.
             var count = 1
             for dimension in shape {
+                guard dimension >= 0 else { throw fail("tensor '\(name)' has shape \(shape), with a negative dimension") }
                 let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-                guard dimension >= 0, !overflow, product <= (bytes.count - dataStart) / 4 else {
+                guard !overflow, product <= (bytes.count - dataStart) / 4 else {
                     throw fail("tensor '\(name)' has shape \(shape), more data than the file holds")
                 }
                 count = product
