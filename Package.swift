@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain"]),
         .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch"]),
         .testTarget(name: "LoopSkillsTests", dependencies: ["LoopSkills"]),
-        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore"]),
+        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore", "LoopSkills"]),
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
         .testTarget(
             name: "LoopStoreTests",

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Bit 0: Ctrl-C was requested. The bits above count armed deadlines that have expired (see
@@ -63,17 +64,21 @@ public enum StepBudget {
     static let flag = 1 << 60
     private static let remaining = Atomic<Int>(0)
     private static let granted = Atomic<Int>(0)
+    /// The thread whose code is counted; code on other threads runs on unhindered.
+    private static let thread = Atomic<UInt>(0)
 
-    /// Runs `body` with at most `steps` checkpoints; single-threaded use only.
+    /// Runs `body` with at most `steps` checkpoints on the calling thread. One budget at a time.
     public static func run<T>(steps: Int, _ body: () throws -> T) rethrows -> T {
         remaining.store(steps, ordering: .relaxed)
         granted.store(steps, ordering: .relaxed)
+        thread.store(UInt(pthread_self()), ordering: .relaxed)
         pending.bitwiseOr(flag, ordering: .relaxed)
         defer { pending.bitwiseAnd(~flag, ordering: .relaxed) }
         return try body()
     }
 
     static func spend(at span: SourceSpan?) throws(LoopError) {
+        guard thread.load(ordering: .relaxed) == UInt(pthread_self()) else { return }
         if remaining.wrappingSubtract(1, ordering: .relaxed).oldValue <= 0 {
             remaining.store(0, ordering: .relaxed)
             throw LoopError(.stepBudgetExhausted(steps: granted.load(ordering: .relaxed)), at: span)
