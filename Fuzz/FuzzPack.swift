@@ -1,8 +1,9 @@
 // libFuzzer target: the pack installer. The first byte picks what the rest is: a `.looppack`
 // archive installed into a scratch project (tar reading, path normalisation, the manifest inside,
-// unpacking, the lock), a `skills.toml`, or a `skills.lock`. A SkillError is a fine answer; a
-// crash, a trap, a hang or a file written outside the scratch directory is a bug. Built and run
-// by `scripts/fuzz pack`.
+// unpacking, the lock; header checksums are recomputed first, so that mutated headers get past
+// them), a `skills.toml`, or a `skills.lock`. A SkillError is a fine answer; a crash, a trap, a
+// hang or a file written outside the scratch directory is a bug. Built and run by
+// `scripts/fuzz pack`.
 import Glibc
 import LoopSkills
 import LoopSupport
@@ -13,7 +14,7 @@ public func looplabFuzzPack(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     MemoryBudget.override = 256 << 20
     let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     switch data[0] % 3 {
-    case 0: install(bytes)
+    case 0: install(PackArchive.withChecksumsRecomputed(bytes))
     case 1: _ = try? PackManifest.parse(String(decoding: bytes, as: UTF8.self), file: "skills.toml") { _ in true }
     default: _ = try? LockFile.parse(String(decoding: bytes, as: UTF8.self), file: "skills.lock")
     }
@@ -25,7 +26,7 @@ private func install(_ archive: [UInt8]) {
     var template = Array("/tmp/looplab-fuzzpack-XXXXXX".utf8CString)
     guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return }
     let root = String(cString: made)
-    defer { removeTree(root) }
+    defer { FileTree.remove(root) }
     let path = root + "/pack.looppack"
     guard let file = fopen(path, "wb") else { return }
     _ = archive.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
@@ -36,18 +37,3 @@ private func install(_ archive: [UInt8]) {
     _ = try? installer.installedPacks()
 }
 
-/// `rm -rf` without following links (what the installer wrote may be anything).
-private func removeTree(_ path: String) {
-    var st = stat()
-    guard lstat(path, &st) == 0 else { return }
-    if st.st_mode & S_IFMT == S_IFDIR, let dir = opendir(path) {
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { removeTree(path + "/" + name) }
-        }
-        closedir(dir)
-        rmdir(path)
-    } else {
-        unlink(path)
-    }
-}

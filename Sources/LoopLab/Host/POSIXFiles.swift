@@ -82,18 +82,5 @@ public enum POSIXFiles {
     }
 
     /// Removes a file or a directory tree; symbolic links are removed, never followed.
-    public static func removeTree(_ path: String) {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        if (st.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != "." && name != ".." { removeTree(path + "/" + name) }
-            }
-            closedir(dir)
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
-    }
+    public static func removeTree(_ path: String) { FileTree.remove(path) }
 }

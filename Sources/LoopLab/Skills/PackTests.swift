@@ -12,6 +12,12 @@ enum PackTests {
 
     /// Throws the first failing test's error (with what it printed); returns one line per test.
     static func run(packDirectory: String, manifest: PackManifest, projectDirectory: String) throws(Failure) -> [String] {
+        // `skill test` and `skill pack` have no grant yet: find the programs as an install would.
+        var manifest = manifest
+        if manifest.permissions.programPaths.isEmpty {
+            manifest.permissions = manifest.permissions.resolvingPrograms(
+                searchPath: getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin", projectDirectory: projectDirectory)
+        }
         let scratch: String
         do throws(POSIXFiles.Failure) { scratch = try POSIXFiles.makeTemporaryDirectory(prefix: "looplab-packtest") } catch {
             throw Failure(description: "cannot make a temporary directory for the tests' store: \(error.reason)")

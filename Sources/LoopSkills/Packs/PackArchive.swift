@@ -158,6 +158,24 @@ public enum PackArchive {
         }
     }
 
+    /// `bytes` with the checksum of every block that carries a ustar header recomputed: for tools
+    /// that change header fields on purpose (the pack fuzz target and its regression test), so the
+    /// changes reach the reader's checks instead of all stopping at the checksum.
+    public static func withChecksumsRecomputed(_ bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        var offset = 0
+        while offset <= out.count - Tar.blockSize {
+            var header = Array(out[offset..<offset + Tar.blockSize])
+            if Array(header[257..<262]) == Array("ustar".utf8) {
+                Tar.putOctal(Tar.checksum(header), into: &header, at: 148, width: 7)
+                header[155] = 0x20
+                out.replaceSubrange(offset..<offset + Tar.blockSize, with: header)
+            }
+            offset += Tar.blockSize
+        }
+        return out
+    }
+
     /// Lower-case hex sha256 of a file's bytes.
     public static func sha256(ofFile path: String) throws(SkillError) -> String {
         Hashing.sha256(try Files.readBytes(path))

@@ -89,6 +89,20 @@ struct AdversarialPackTests {
         #expect(!m.exists("owned"))
     }
 
+    @Test func aPacksOwnTestsRunItsGrantedPrograms() throws {
+        let m = try Machine()
+        defer { m.remove() }
+        let pack = try m.makePack("tested", [
+            "skills.toml": "name = \"tested\"\nversion = \"1.0.0\"\nentry = [\"tested.loop\"]\ntests = [\"t.loop\"]\n"
+                + "[permissions]\nexec = [\"echo\"]\n",
+            "tested.loop": "skill tested() \"t\" { exec([\"echo\", \"ok\"]).output }\n",
+            "t.loop": "use \"tested\"\nassert(tested() == \"ok\", \"echo ran\")\n",
+        ])
+        let r = try looplab(["skill", "test", pack.path], in: m.project, environment: m.environment)
+        #expect(r.status == 0 && r.stdout.contains("ok  t.loop"), "\(r)")
+        #expect(try m.install(pack.path).status == 0)
+    }
+
     @Test(arguments: ["PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "BASH_ENV"])
     func aListGrantMayNotSetLoaderVariables(_ variable: String) throws {
         let m = try Machine()

@@ -65,7 +65,9 @@ enum SimpleCommand {
         var word = ""
         var inWord = false
         var chars = Array(text)[...]
-        func refuse(_ c: Character, _ what: String) -> Parse { .needsShell("'\(c)' (\(what))") }
+        func refuse(_ c: Character, _ what: String) -> Parse {
+            .needsShell((c == "\n" ? "a newline" : c == "\r" ? "a carriage return" : "'\(c)'") + " (\(what))")
+        }
         while let c = chars.popFirst() {
             switch c {
             case " ", "\t":
