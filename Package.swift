@@ -42,19 +42,23 @@ let package = Package(
             path: "Sources/CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
+        // A dependency-free leaf every module may import: the bounded file reader and the memory
+        // budget that every large allocation is checked against (see docs/architecture.md).
+        .target(name: "LoopSupport", swiftSettings: hostFlags),
         .target(
             name: "LoopLang",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["LoopSupport", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: interpreterFlags
         ),
-        .target(name: "LoopTrain", swiftSettings: kernelFlags),
+        .target(name: "LoopTrain", dependencies: ["LoopSupport"], swiftSettings: kernelFlags),
         // Charts as data, drawn as terminal text or SVG: knows nothing of the language or the store.
         .target(name: "LoopPlot", swiftSettings: hostFlags),
         // Spaces, samplers and the `propose` benchmark: pure computation, no dependencies.
         .target(name: "LoopResearch", swiftSettings: hostFlags),
         // Skill library on disk, pack manifests, archives and the lock file: no language dependency.
-        .target(name: "LoopSkills", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
-        .target(name: "LoopLab", dependencies: ["LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills", "LoopPlot"], swiftSettings: hostFlags),
+        .target(name: "LoopSkills", dependencies: ["LoopSupport", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
+        .target(name: "LoopLab", dependencies: ["LoopSupport", "LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills", "LoopPlot"],
+                swiftSettings: hostFlags),
         // The web dashboard: Hummingbird (and SwiftNIO) stay in this target, so the language, the
         // training core and the engine never link them.
         .target(
@@ -86,7 +90,7 @@ let package = Package(
         .testTarget(name: "LoopPlotTests", dependencies: ["LoopPlot"]),
         .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch"]),
         .testTarget(name: "LoopSkillsTests", dependencies: ["LoopSkills"]),
-        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore"]),
+        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore", "LoopSkills"]),
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
         .testTarget(
             name: "LoopStoreTests",

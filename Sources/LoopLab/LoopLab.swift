@@ -30,6 +30,7 @@ public enum LoopLab {
         TablePrimitives.register(into: registry)
         SkillPrimitives.register(into: registry, stdlibDirectory: stdlibDirectory, projectDirectory: projectDirectory,
                                  userLibrary: userLibrary, confirmer: confirmer)
+        Capabilities.gateHostPrimitives(in: registry, core: .core())
         return registry
     }
 

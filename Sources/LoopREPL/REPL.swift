@@ -29,6 +29,8 @@ public final class REPL {
     /// The error of the last cell that failed.
     var lastError: LoopError?
     private var pending: [String] = []
+    /// What is open at the end of `pending` (brackets, strings), scanned a line at a time.
+    private var pendingScan = SourceScan("")
     private var blankLinesInCell = 0
     var quitRequested = false
 
@@ -76,6 +78,7 @@ public final class REPL {
                 return 0
             case .interrupted:
                 pending = []
+                pendingScan = SourceScan("")
                 blankLinesInCell = 0
             case .line(let line):
                 accept(line)
@@ -97,13 +100,17 @@ public final class REPL {
             }
         }
         pending.append(line)
-        let source = pending.joined(separator: "\n")
-        if Interpreter.isIncomplete(source) {
+        pendingScan.feed(line + "\n")
+        // Parsing the whole cell at every line made a pasted 5,000-line cell quadratic: while a
+        // bracket or a string is still open the cell cannot be complete, so the parser waits.
+        if pendingScan.isCertainlyIncomplete || Interpreter.isIncomplete(pending.joined(separator: "\n")) {
             // Two blank lines give up on an unfinished cell, so the user sees what is missing.
             blankLinesInCell = trimmed.isEmpty ? blankLinesInCell + 1 : 0
             if blankLinesInCell < 2 { return }
         }
+        let source = pending.joined(separator: "\n")
         pending = []
+        pendingScan = SourceScan("")
         blankLinesInCell = 0
         let cell = source.trimmingTrailingBlankLines()
         editor.addHistory(cell)

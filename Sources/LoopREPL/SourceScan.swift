@@ -11,14 +11,32 @@ struct SourceScan {
     /// When the text ends inside a string literal: the UTF-8 offset just after its opening quote(s).
     private(set) var openStringContentStart: Int?
 
+    /// Brackets (`(`, `[`, `{`) opened in code and not closed yet (never below zero).
+    private(set) var openBrackets = 0
+    /// Bytes scanned so far (offsets continue across `feed` calls).
+    private var scanned = 0
+
     private enum Mode {
         case code(parenDepth: Int)  // depth counts parens inside an interpolation `\( )`
         case string(triple: Bool, contentStart: Int)
     }
+    private var stack: [Mode] = [.code(parenDepth: 0)]
 
-    init(_ text: String) {
+    init(_ text: String) { feed(text) }
+
+    /// True when the text so far certainly ends inside something unfinished (an open bracket or
+    /// string), so the parser need not be asked whether it is complete.
+    var isCertainlyIncomplete: Bool { !sawBrokenString && (openBrackets > 0 || stack.count > 1) }
+    /// A one-line string ran into the end of its line: the parser will report it, so the
+    /// brackets counted around it prove nothing.
+    private var sawBrokenString = false
+
+    /// Scans more text as if appended to what was scanned before. The REPL feeds each line of a
+    /// cell once, so a 5,000-line paste costs one pass, not one pass per line.
+    mutating func feed(_ text: String) {
         let b = Array(text.utf8)
-        var stack: [Mode] = [.code(parenDepth: 0)]
+        let base = scanned
+        scanned += b.count
         var i = 0
         func isIdentStart(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
         func isIdent(_ c: UInt8) -> Bool { isIdentStart(c) || (c >= 48 && c <= 57) }
@@ -33,7 +51,7 @@ struct SourceScan {
                 if c == UInt8(ascii: "\"") {
                     let triple = i + 2 < b.count && b[i + 1] == c && b[i + 2] == c
                     i += triple ? 3 : 1
-                    stack.append(.string(triple: triple, contentStart: i))
+                    stack.append(.string(triple: triple, contentStart: base + i))
                     lastCodeByte = c
                     continue
                 }
@@ -50,7 +68,10 @@ struct SourceScan {
                     lastCodeByte = b[i - 1]
                     continue
                 }
-                if stack.count > 1 {
+                if stack.count == 1 {
+                    if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { openBrackets += 1 }
+                    if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { openBrackets = max(0, openBrackets - 1) }
+                } else {
                     if c == UInt8(ascii: "(") {
                         stack[stack.count - 1] = .code(parenDepth: depth + 1)
                     } else if c == UInt8(ascii: ")") {
@@ -88,11 +109,12 @@ struct SourceScan {
                 }
                 if c == UInt8(ascii: "\n") && !triple {
                     stack.removeLast()  // an unterminated one-line string ends at the newline
+                    sawBrokenString = true
                 }
                 i += 1
             }
         }
-        if case .string(_, let start) = stack[stack.count - 1] { openStringContentStart = min(start, b.count) }
+        if case .string(_, let start) = stack[stack.count - 1] { openStringContentStart = min(start, scanned) } else { openStringContentStart = nil }
     }
 
     /// True when the code ends with `;` (the REPL then hides the cell's result).

@@ -10,6 +10,11 @@ enum FileCheck {
     static let headerSize = 100
 
     static func inspect(path: String) throws(StoreError) {
+        // A directory opens as a file handle whose "size" is meaningless (Int64.max).
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .isADirectory(path: path)
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { return }  // new store
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()).map(Int64.init) ?? 0

@@ -27,13 +27,17 @@ extension Store {
         /// A `running` trial whose heartbeat is older than this (seconds) is stale even if its
         /// process cannot be checked (another host, or a reused pid).
         public var trialLease: Double = 30 * 60
+        /// Open for reading only: nothing is created, migrated or written, so a store on read-only
+        /// media (a mounted backup, a CD of results) can still be listed and exported.
+        public var readOnly = false
 
         public init(busyTimeout: Double = 30, durability: Durability = .normal,
-                    maxPageCount: Int? = nil, trialLease: Double = 30 * 60) {
+                    maxPageCount: Int? = nil, trialLease: Double = 30 * 60, readOnly: Bool = false) {
             self.busyTimeout = busyTimeout
             self.durability = durability
             self.maxPageCount = maxPageCount
             self.trialLease = trialLease
+            self.readOnly = readOnly
         }
 
         func configuration() -> Configuration {
@@ -43,6 +47,7 @@ extension Store {
             config.busyMode = .timeout(busyTimeout)
             config.foreignKeysEnabled = true
             config.label = "LoopStore"
+            config.readonly = readOnly
             let maxPageCount = self.maxPageCount
             config.prepareDatabase { db in
                 if let maxPageCount {

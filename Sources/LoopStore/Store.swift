@@ -24,7 +24,8 @@ public final class Store: Sendable {
     /// The content-addressed files beside the database.
     public let artifactFiles: ArtifactFiles
 
-    let pool: DatabasePool
+    /// A `DatabasePool` (WAL, concurrent readers); a `DatabaseQueue` when opened read-only.
+    let pool: any DatabaseWriter
     /// This process, as recorded on the trials it starts.
     public let owner: ProcessOwner
 
@@ -66,6 +67,24 @@ public final class Store: Sendable {
         self.owner = ProcessOwner.current
         self.artifactFiles = ArtifactFiles(storeDirectory: directory)
 
+        if options.readOnly {
+            try FileCheck.inspect(path: self.path)
+            // A read-only pool sees what writers commit while it is open (the dashboard follows a
+            // running study this way) and never writes.
+            if let live = try? DatabasePool(path: self.path, configuration: options.configuration()) {
+                self.pool = live
+                return
+            }
+            // `immutable=1`: on read-only media SQLite can neither lock nor create the WAL's shared
+            // memory, and plain read-only mode refuses to open. The database is read as it was last
+            // checkpointed (closing a store folds its log in).
+            let escaped = self.path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
+                .replacingOccurrences(of: "#", with: "%23")
+            do { self.pool = try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: options.configuration()) } catch {
+                throw StoreError.from(error, path: self.path, operation: "open the database for reading", busyTimeout: options.busyTimeout)
+            }
+            return
+        }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -159,6 +178,9 @@ public final class Store: Sendable {
         }
         return level >= 2 ? .full : .normal
     }
+
+    /// Every schema migration this version of Looplab knows, oldest first.
+    public static var knownSchemaVersions: [String] { Schema.migrator.migrations }
 
     /// The columns of one of the store's tables, in their order (for tests of the schema).
     public func tableColumns(_ table: String) throws(StoreError) -> [String] {

@@ -5,6 +5,8 @@ import Foundation
 public enum StoreError: Error, Sendable, Equatable {
     /// The file exists but is not an SQLite database (its header is not SQLite's).
     case notADatabase(path: String)
+    /// The store's path names a directory, not a database file.
+    case isADirectory(path: String)
     /// SQLite or `PRAGMA quick_check` found damage; `problems` are SQLite's own findings.
     case corrupted(path: String, problems: [String])
     /// The file is shorter than its own header says it must be.
@@ -44,6 +46,9 @@ extension StoreError: CustomStringConvertible {
         case .notADatabase(let path):
             return "\(path) is not a Looplab store (not an SQLite database). "
                 + "Move it aside or point --store/LOOPLAB_STORE elsewhere; it was left untouched."
+        case .isADirectory(let path):
+            return "\(path) is a directory, not a store's database file; pass the database file "
+                + "(such as \(path.hasSuffix("/") ? path : path + "/")\(Store.databaseFileName)) to --store/LOOPLAB_STORE"
         case .corrupted(let path, let problems):
             let shown = problems.prefix(5).joined(separator: "; ")
             let more = problems.count > 5 ? " (and \(problems.count - 5) more)" : ""

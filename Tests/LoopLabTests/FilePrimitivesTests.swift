@@ -48,7 +48,7 @@ import Testing
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let error = try #require(throws: LoopError.self) { try runLoop("read_file(\(loopString(dir.path)))") }
-        #expect(error.message == "cannot read '\(dir.path)': Is a directory")
+        #expect(error.message == "cannot read '\(dir.path)': it is a directory, not a file")
     }
 
     @Test func writingIntoAMissingDirectoryIsAnIOError() throws {

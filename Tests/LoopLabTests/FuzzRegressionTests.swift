@@ -1,5 +1,6 @@
 import Foundation
 import LoopLang
+import LoopSkills
 import Testing
 
 /// Inputs that once crashed the fuzz target (`Fuzz/crashers/`) must now give a result or a
@@ -35,12 +36,21 @@ import Testing
         #expect(error?.span != nil || error?.isIncompleteInput == true, "the error should be located")
     }
 
-    @Test func crashersNoLongerCrash() throws {
-        let dir = repositoryRoot.appendingPathComponent("Fuzz/crashers")
+    /// The regular files in `Fuzz/crashers/<folder>`, as (name, bytes).
+    static func crashers(_ folder: String) throws -> [(String, Data)] {
+        let dir = repositoryRoot.appendingPathComponent("Fuzz/crashers/" + folder)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted()
-        for name in names {
-            let data = try Data(contentsOf: dir.appendingPathComponent(name))
+        return try names.compactMap { name in
+            var isDirectory: ObjCBool = false
+            let url = dir.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+            return (name, try Data(contentsOf: url))
+        }
+    }
+
+    @Test func crashersNoLongerCrash() throws {
+        for (name, data) in try Self.crashers("") {
             let text = String(decoding: data, as: UTF8.self)
             Interpreter.onLargeStack {
                 _ = Interpreter.isIncomplete(text)
@@ -50,6 +60,40 @@ import Testing
                 } catch {
                     _ = DiagnosticRenderer.render(error)
                 }
+            }
+        }
+    }
+
+    /// `scripts/fuzz run` crashers: compiled and run as the fuzz target runs them (without its
+    /// 256 MB memory limit, which is process-wide and would reach the tests running beside).
+    @Test func runCrashersNoLongerCrash() throws {
+        for (name, data) in try Self.crashers("run") {
+            Interpreter.onLargeStack {
+                let interpreter = Interpreter(registry: .core(), output: CapturedOutput())
+                StepBudget.run(steps: 200_000) {
+                    do throws(LoopError) { _ = try interpreter.run(SourceFile(name: name, text: String(decoding: data, as: UTF8.self))) } catch {
+                        _ = DiagnosticRenderer.render(error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `scripts/fuzz pack` crashers: the first byte says archive (installed into a scratch
+    /// project), manifest or lock, as in Fuzz/FuzzPack.swift.
+    @Test func packCrashersNoLongerCrash() throws {
+        for (_, data) in try Self.crashers("pack") where !data.isEmpty {
+            let bytes = [UInt8](data.dropFirst())
+            switch data[data.startIndex] % 3 {
+            case 0:
+                let root = try makeTemporaryDirectory()
+                defer { try? FileManager.default.removeItem(at: root) }
+                let archive = root.appendingPathComponent("pack.looppack")
+                try Data(PackArchive.withChecksumsRecomputed(bytes)).write(to: archive)
+                let installer = PackInstaller(packsDirectory: root.path + "/project/.looplab/packs", lockPath: root.path + "/project/skills.lock")
+                _ = try? installer.install(from: .archive(archive.path), grant: { _ in true }, runTests: { _, _ in })
+            case 1: _ = try? PackManifest.parse(String(decoding: bytes, as: UTF8.self), file: "skills.toml") { _ in true }
+            default: _ = try? LockFile.parse(String(decoding: bytes, as: UTF8.self), file: "skills.lock")
             }
         }
     }

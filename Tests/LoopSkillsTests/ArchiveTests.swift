@@ -93,7 +93,11 @@ import Testing
         ([("link", "2", "")], .unsupportedEntry("link", type: "symbolic link")),
         ([("hard", "1", "")], .unsupportedEntry("hard", type: "hard link")),
         ([("dev", "3", "")], .unsupportedEntry("dev", type: "device")),
-        ([("a.loop", "0", "1"), ("a.loop", "0", "2")], .duplicateEntry("a.loop")),
+        ([("a.loop", "0", "1"), ("a.loop", "0", "2")], .duplicateEntry("a.loop", writtenAs: "a.loop")),
+        // One file under two spellings: refused after normalising, whatever the case.
+        ([("skills.toml", "0", "1"), ("./skills.toml", "0", "2")], .duplicateEntry("skills.toml", writtenAs: "./skills.toml")),
+        ([("a//b.loop", "0", "1"), ("a/./B.loop", "0", "2")], .duplicateEntry("a/B.loop", writtenAs: "a/./B.loop")),
+        ([("a\nb", "0", "1")], .unsafeName("a\nb")),
     ]
 
     @Test(arguments: malicious)

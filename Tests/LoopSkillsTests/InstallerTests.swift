@@ -38,7 +38,11 @@ import Testing
         let lock = try LockFile.read(path: installer.lockPath)
         let entry = try #require(lock.entry(named: "tricks"))
         #expect(entry.version == SemanticVersion(1, 2, 0) && entry.source == source)
-        #expect(entry.permissions == Permissions(exec: .programs(["git"])))
+        #expect(entry.permissions.exec == .programs(["git"]))
+        // The program is bound at grant time to the file the user's PATH finds, and the installed
+        // files to their hash.
+        #expect(entry.permissions.programPaths["git"].map { $0.hasPrefix("/") } ?? true)
+        #expect(entry.filesSHA256 == (try PackLibrary.filesSHA256(of: installed.directory)))
         // The directory hashes as its archive does.
         let archive = try PackArchive.write(packDirectory: source, to: dir.url("dist"))
         #expect(entry.sha256 == (try PackArchive.sha256(ofFile: archive)))

@@ -1,3 +1,4 @@
+import Foundation
 import LoopSkills
 import Testing
 
@@ -72,7 +73,8 @@ import Testing
 
     @Test func execPermissions() throws {
         let any = try Self.parse("name = \"t\"\nversion = \"1.0.0\"\nentry = [\"a.loop\"]\n[permissions]\nexec = true\n")
-        #expect(any.permissions.allowsExec(program: "rm") && any.permissions.descriptions == ["run any program"])
+        #expect(any.permissions.allowsExec(program: "rm")
+                && any.permissions.descriptions == ["run any program, through the shell, with any environment"])
         let listed = Permissions(exec: .programs(["python3"]))
         #expect(listed.allowsExec(program: "python3") && !listed.allowsExec(program: "/tmp/evil/python3") && !listed.allowsExec(program: "./python3"))
         #expect(!listed.allowsExec(program: "git"))
@@ -90,5 +92,43 @@ import Testing
         #expect(!permissions.allowsWrite(path: "results-old/a.csv", projectDirectory: project))
         #expect(!permissions.allowsWrite(path: "../proj2/results/a", projectDirectory: project))
         #expect(!permissions.allowsWrite(path: "/etc/passwd", projectDirectory: project))
+    }
+
+    @Test func readStoreAndEmptyPrefixes() throws {
+        let text = "name = \"t\"\nversion = \"1.0.0\"\nentry = [\"a.loop\"]\n[permissions]\n"
+        let m = try Self.parse(text + "read = [\"data/\", \"$HF_HOME\"]\nstore = true\nwrite = [\".\"]\n")
+        #expect(m.permissions.readPaths == ["data/"] && m.permissions.environment == ["HF_HOME"] && m.permissions.store)
+        #expect(m.permissions.descriptions == [
+            "write anywhere in the project (except skills.lock and .looplab)", "read files under data/",
+            "read the environment variable HF_HOME",
+            "write to the project store (memory, studies and trials, the model registry)",
+        ])
+        // Off unless declared.
+        let none = try Self.parse(text)
+        #expect(!none.permissions.store && none.permissions.read.isEmpty && !none.permissions.allowsEnvironment("HOME"))
+        // An empty prefix is refused rather than shown as "write under ".
+        let empty = caught { try Self.parse(text + "write = [\"\"]\n") } as? SkillError
+        #expect(empty?.description.contains("write: an empty prefix is not allowed") == true)
+        let badName = caught { try Self.parse(text + "read = [\"$1X\"]\n") } as? SkillError
+        #expect(badName?.description.contains("is not an environment variable") == true)
+    }
+
+    @Test func writeChecksFollowSymbolicLinks() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        _ = dir.write("proj/results/ok.txt", "")
+        try FileManager.default.createSymbolicLink(atPath: dir.url("proj/results/escape"), withDestinationPath: dir.url("outside"))
+        try FileManager.default.createDirectory(atPath: dir.url("outside"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.url("proj/results/dangling"), withDestinationPath: dir.url("nowhere/x"))
+        let permissions = Permissions(write: ["results/"])
+        let project = dir.url("proj")
+        #expect(permissions.allowsWrite(path: "results/new.txt", projectDirectory: project))
+        #expect(!permissions.allowsWrite(path: "results/escape/x.txt", projectDirectory: project))
+        #expect(!permissions.allowsWrite(path: "results/dangling", projectDirectory: project))
+        // Looplab's own files are never writable by a pack, whatever it was granted.
+        let everything = Permissions(write: ["."])
+        #expect(everything.allowsWrite(path: "notes.txt", projectDirectory: project))
+        #expect(!everything.allowsWrite(path: "skills.lock", projectDirectory: project))
+        #expect(!everything.allowsWrite(path: ".looplab/packs/t/a.loop", projectDirectory: project))
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import LoopSupport
 
 /// Thin, Foundation-free file access (Foundation adds measurable start-up time to every run).
 /// Failures come back as `POSIXFiles.Failure` carrying `strerror`'s text.
@@ -9,27 +10,10 @@ public enum POSIXFiles {
 
     private static func failure() -> Failure { Failure(reason: String(cString: strerror(errno))) }
 
-    /// The whole file as bytes.
+    /// The whole file as bytes, up to `BoundedFile`'s size limit (a directory, a device or a
+    /// file larger than the limit is an error naming why).
     public static func readBytes(_ path: String) throws(Failure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure() }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw failure() }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw Failure(reason: String(cString: strerror(EISDIR))) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure()
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return bytes
+        do throws(BoundedFile.Failure) { return try BoundedFile.read(path) } catch { throw Failure(reason: error.reason) }
     }
 
     /// The whole file as text (invalid UTF-8 is replaced with U+FFFD).
@@ -119,18 +103,5 @@ public enum POSIXFiles {
     }
 
     /// Removes a file or a directory tree; symbolic links are removed, never followed.
-    public static func removeTree(_ path: String) {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        if (st.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != "." && name != ".." { removeTree(path + "/" + name) }
-            }
-            closedir(dir)
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
-    }
+    public static func removeTree(_ path: String) { FileTree.remove(path) }
 }

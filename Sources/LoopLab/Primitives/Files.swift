@@ -18,7 +18,6 @@ enum FilePrimitives {
         ) { call throws(LoopError) in
             let path = try call.string("path")
             let text = try call.string("text")
-            try Capabilities.require(.write(path: path), call)
             do throws(POSIXFiles.Failure) {
                 try POSIXFiles.writeText(path, text)
             } catch {

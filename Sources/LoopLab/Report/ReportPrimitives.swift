@@ -11,7 +11,9 @@ enum ReportPrimitives {
         ) { call throws(LoopError) in
             let name: String
             switch call.value("subject") {
-            case .handle(let h) where h.object is TrialBox: return try TrialPrimitives.reportValue(h.object as! TrialBox, call)
+            case .handle(let h) where h.object is TrialBox:
+                try Capabilities.require(.store(primitive: "report"), call)
+                return try TrialPrimitives.reportValue(h.object as! TrialBox, call)
             case .handle(let h) where h.object is StudyBox: name = (h.object as! StudyBox).name
             case .string(let s): name = s
             case let other: throw call.wrongType("subject", expected: "a Trial (report(t, step, value)) or a Study or its name (report(st, \"file.html\"))", got: other)

@@ -12,6 +12,12 @@ enum PackTests {
 
     /// Throws the first failing test's error (with what it printed); returns one line per test.
     static func run(packDirectory: String, manifest: PackManifest, projectDirectory: String) throws(Failure) -> [String] {
+        // `skill test` and `skill pack` have no grant yet: find the programs as an install would.
+        var manifest = manifest
+        if manifest.permissions.programPaths.isEmpty {
+            manifest.permissions = manifest.permissions.resolvingPrograms(
+                searchPath: getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin", projectDirectory: projectDirectory)
+        }
         let scratch: String
         do throws(POSIXFiles.Failure) { scratch = try POSIXFiles.makeTemporaryDirectory(prefix: "looplab-packtest") } catch {
             throw Failure(description: "cannot make a temporary directory for the tests' store: \(error.reason)")
@@ -30,7 +36,8 @@ enum PackTests {
                 defer { LoopLab.finish(interpreter) }
                 servePack(manifest, from: packDirectory, in: interpreter)
                 let principal = Principal(name: "\(manifest.name) tests",
-                                          payload: PackGrant(pack: manifest.name, skill: "tests", permissions: manifest.permissions))
+                                          payload: PackGrant(pack: manifest.name, skill: "tests", permissions: manifest.permissions,
+                                                             directory: packDirectory))
                 do throws(LoopError) {
                     _ = try interpreter.run(SourceFile(name: test, text: text, path: path), as: principal)
                     return nil
@@ -56,7 +63,7 @@ enum PackTests {
             if let wanted = try? SkillRequest(parsing: request.path), wanted.pack == nil || wanted.pack == manifest.name,
                let index = manifest.skillNames.firstIndex(of: wanted.name), wanted.requirement.matches(manifest.version) {
                 let principal = Principal(name: "\(manifest.name)/\(wanted.name)",
-                                          payload: PackGrant(pack: manifest.name, skill: wanted.name, permissions: grant))
+                                          payload: PackGrant(pack: manifest.name, skill: wanted.name, permissions: grant, directory: directory))
                 return ResolvedModule(path: directory + "/" + manifest.entry[index], principal: principal)
             }
             return try fallback?(request)

@@ -47,7 +47,7 @@ enum CoreBuiltins {
             case .list(let l): return .int(l.count)
             case .string(let s): return .int(s.count)
             case .record(let rec): return .int(rec.fields.count)
-            case .range(let lo, let hi): return .int(hi - lo)
+            case .range(let lo, let hi): return .int(try Ranges.count(lo, hi))
             default: throw call.wrongType("value", expected: "a List, String or Record", got: call.arguments[0])
             }
         }
@@ -83,13 +83,17 @@ enum CoreBuiltins {
     static func numbers(_ call: NativeCall) throws(LoopError) -> [Value] {
         // `min(xs)` takes a list; `min(a, b, ...)` takes several arguments.
         if call.rest.count == 1, case .list(let l) = call.rest[0] { return l }
-        if call.rest.count == 1, case .range(let lo, let hi) = call.rest[0] { return (lo..<hi).map { .int($0) } }
         return call.rest
     }
 
     static func registerAggregates(_ r: Registry) {
         for (name, wantLess) in [("min", true), ("max", false)] {
             r.function(name, variadic: true, doc: "The \(wantLess ? "smallest" : "largest") of a list or of several arguments.") { call throws(LoopError) in
+                // A range's extremes are its ends: no need to build it.
+                if call.rest.count == 1, case .range(let lo, let hi) = call.rest[0] {
+                    guard try Ranges.count(lo, hi) > 0 else { throw LoopError(.invalidValue("\(name)() of an empty list")) }
+                    return .int(wantLess ? lo : hi - 1)
+                }
                 let items = try numbers(call)
                 guard var best = items.first else { throw LoopError(.invalidValue("\(name)() of an empty list")) }
                 for item in items.dropFirst() {
@@ -100,6 +104,7 @@ enum CoreBuiltins {
             }
         }
         r.function("sum", variadic: true, doc: "The sum of a list (Int when all items are Int).") { call throws(LoopError) in
+            if call.rest.count == 1, case .range(let lo, let hi) = call.rest[0] { return .int(try Ranges.sum(lo, hi)) }
             var total = Value.int(0)
             for item in try numbers(call) { total = try Arithmetic.add(total, item) }
             return total

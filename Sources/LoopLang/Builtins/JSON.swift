@@ -19,7 +19,17 @@ public enum JSON {
             guard f.isFinite else { throw LoopError(.invalidValue("cannot convert \(Printer.formatFloat(f)) to JSON")) }
             out += Printer.formatFloat(f)
         case .string(let s): out += quote(s)
-        case .range(let lo, let hi): try write(.list((lo..<hi).map { .int($0) }), &out, pretty: pretty, indent: indent)
+        case .range(let lo, let hi):
+            // Written item by item, after checking the text fits in memory (each number and its
+            // separator take at most 22 bytes; pretty printing adds the indentation).
+            let n = try Ranges.count(lo, hi)
+            try Allocation.require("json(\(lo)..<\(hi))", count: n, stride: 22 + (pretty ? 2 * indent + 3 : 0))
+            if n == 0 { out += "[]"; return }
+            out += "["
+            for i in lo..<hi {
+                out += (i > lo ? "," : "") + newline + String(i)
+            }
+            out += closing + "]"
         case .list(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["

@@ -10,8 +10,10 @@ extension Compiler {
         for a in args { if let label = a.label { named.append((label, CodeRef(run: try compileExpr(a.value)))) } }
         let argc = positional.count
         // A named function (`fib(n - 1)`): call the global's closure without materialising it.
+        // Each argument is compiled once and shared by the fast path and the general one: compiling
+        // it again per path doubled the work at every level of `f(f(f(...)))`.
+        let general = generalCall(callee: callee, positional: positional, named: named, span: span)
         if named.isEmpty, case .identifier(let name) = calleeExpr.kind, case .global(let cell)? = resolve(name), !cell.mutable {
-            let general = try compileCall(calleeExpr, args, span: span, callee: callee)
             /// Lays out the frame and enters the closure; `fill` writes the arguments.
             @inline(__always) func call(_ closure: Closure, _ base: Frame, _ fill: (Frame) throws(LoopError) -> Void) throws(LoopError) -> Value {
                 let newBase = rt.top
@@ -84,15 +86,13 @@ extension Compiler {
                 }
             }
         }
-        return try compileCall(calleeExpr, args, span: span, callee: callee)
+        return general
     }
 
     /// The general call: any callee expression, named arguments, natives.
-    func compileCall(_ calleeExpr: Expr, _ args: [Argument], span: SourceSpan, callee: @escaping Code) throws(LoopError) -> Code {
+    func generalCall(callee: @escaping Code, positional: [CodeRef], named: [(label: String, code: CodeRef)],
+                     span: SourceSpan) -> Code {
         let rt = self.rt
-        let positional = try compileAll(args.filter { $0.label == nil }.map(\.value))
-        var named: [(label: String, code: CodeRef)] = []
-        for a in args { if let label = a.label { named.append((label, CodeRef(run: try compileExpr(a.value)))) } }
         let argc = positional.count
         // The common case, a closure called with one or two positional arguments, is unrolled.
         if named.isEmpty, argc == 1 {

@@ -67,10 +67,15 @@ extension Compiler {
                 return .nil
             }
         }
+        // A used file never silently shadows anything: not a built-in (a pack's `fn assert` would
+        // make failing asserts pass), not a name the importer already has. `as` keeps both.
         for name in used.exports {
-            if !allowRedeclaration, let existing = module.globals[name], existing !== used.globals[name] {
-                throw LoopError(.redeclared(name), at: span)
+            if let existing = module.globals[name], existing !== used.globals[name] {
+                throw LoopError(.useClash(name: name, module: path, existing: "already declared here"), at: span)
             }
+            if builtins[name] != nil { throw LoopError(.useClash(name: name, module: path, existing: nil), at: span) }
+        }
+        for name in used.exports {
             module.globals[name] = used.globals[name]
             if !module.order.contains(name) { module.order.append(name) }
         }

@@ -47,6 +47,13 @@ public enum Problem: Sendable, Equatable {
     case circularUse(String)
     case useNotAtTopLevel
     case moduleNotFound(path: String, searched: [String])
+    /// `use "path"` (without `as`) would bring in a name the importer already has: a built-in
+    /// (`existing` nil) or one of its own names (`existing` is where that one comes from).
+    case useClash(name: String, module: String, existing: String?)
+    /// Building `what` would need more memory than the budget allows (see `MemoryBudget`).
+    case outOfMemory(what: String, needed: Double, available: Double)
+    /// The fuzzers' step budget (`StepBudget`) ran out.
+    case stepBudgetExhausted(steps: Int)
     /// An error raised by a host primitive (a bad CSV, a failed run); `kind` is its category.
     case host(kind: String, message: String)
     /// `error("msg", kind: "value")`: a `.loop` error with a kind of the caller's choosing.

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// The one place where problems become words.
 extension Problem {
     /// The error's category, as `.loop` code sees it in `e.kind`.
@@ -8,7 +10,9 @@ extension Problem {
              .chainedComparison, .invalidAssignmentTarget, .duplicateParameter, .positionalAfterNamed,
              .outsideLoop, .returnOutsideFunction, .useNotAtTopLevel:
             return "syntax"
-        case .undefinedVariable, .redeclared, .uninitialized, .moduleNotFound, .circularUse: return "name"
+        case .undefinedVariable, .redeclared, .uninitialized, .moduleNotFound, .circularUse, .useClash: return "name"
+        case .outOfMemory: return "memory"
+        case .stepBudgetExhausted: return "budget"
         case .assignToConstant: return "constant"
         case .unsupportedOperands, .unsupportedOperand, .notComparable, .notCallable, .notIterable,
              .wrongType:
@@ -31,9 +35,9 @@ extension Problem {
         case .unexpectedCharacter(let c): return "unexpected character '\(c)'"
         case .unterminatedString: return "unterminated string literal"
         case .invalidEscape(let e): return "invalid escape sequence '\\\(e)' in string"
-        case .invalidNumber(let t): return "invalid number literal '\(t)'"
-        case .integerLiteralTooLarge(let t): return "integer literal '\(t)' does not fit in 64 bits"
-        case .unexpectedToken(let found, let expected): return "expected \(expected), found \(found)"
+        case .invalidNumber(let t): return "invalid number literal '\(clip(t))'"
+        case .integerLiteralTooLarge(let t): return "integer literal '\(clip(t))' does not fit in 64 bits"
+        case .unexpectedToken(let found, let expected): return "expected \(expected), found \(clip(found))"
         case .incompleteInput(let expected): return "unexpected end of input: expected \(expected)"
         case .nestingTooDeep: return "expression is nested too deeply"
         case .chainedComparison: return "comparisons cannot be chained; combine them with 'and'"
@@ -73,9 +77,21 @@ extension Problem {
         case .useNotAtTopLevel: return "'use' is only allowed at the top level of a file or cell"
         case .moduleNotFound(let p, let searched):
             return "cannot find '\(p)' (searched: \(searched.joined(separator: ", ")))"
+        case .useClash(let name, let module, let existing):
+            let other = existing.map { "the '\(name)' \($0)" } ?? "the built-in \(name)"
+            return "use \"\(module)\" would replace \(other) with its own '\(name)'; "
+                + "write `use \"\(module)\" as m` and call m.\(name) instead"
+        case .outOfMemory(let what, let needed, let available):
+            return "\(what) " + MemoryBudget.Exceeded(needed: needed, available: available).explanation
+        case .stepBudgetExhausted(let steps): return "step budget of \(steps) steps used up"
         case .host(_, let m), .raisedKind(_, let m): return m
         }
     }
+}
+
+/// Source text quoted in a message, cut to a readable length (a token may be megabytes long).
+private func clip(_ text: String) -> String {
+    text.count <= 60 ? text : String(text.prefix(40)) + "…(\(text.count) characters)"
 }
 
 extension LoopError {

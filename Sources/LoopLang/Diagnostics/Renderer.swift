@@ -18,12 +18,12 @@ public enum DiagnosticRenderer {
             let blank = String(repeating: " ", count: gutter + 2) + "|"
             out += String(repeating: " ", count: gutter + 1) + "--> \(span.file.name):\(line):\(column)\n"
             let text = span.file.lineText(line)
-            out += blank + "\n"
-            out += " \(line) | \(text)\n"
             let (endLine, endColumn) = span.file.location(of: span.end)
-            let lineLength = text.count
-            let width = endLine == line ? max(1, endColumn - column) : max(1, lineLength - column + 1)
-            out += blank + " " + String(repeating: " ", count: column - 1) + String(repeating: "^", count: width) + "\n"
+            let width = endLine == line ? max(1, endColumn - column) : max(1, text.count - column + 1)
+            let excerpt = Self.excerpt(of: text, column: column, width: width)
+            out += blank + "\n"
+            out += " \(line) | \(excerpt.text)\n"
+            out += blank + " " + String(repeating: " ", count: excerpt.column - 1) + String(repeating: "^", count: excerpt.width) + "\n"
         }
         let pad = String(repeating: " ", count: gutter + 2)
         out += "\(pad)= \(error.kind) error\n"
@@ -43,6 +43,21 @@ public enum DiagnosticRenderer {
         }
         if error.omittedFrames > 0 { out += "\(pad)= ... and \(error.omittedFrames) more calls\n" }
         return out
+    }
+
+    /// At most `excerptWidth` characters of a long line around the caret, cut ends marked `…`,
+    /// so a syntax error in a 10 MB line prints a line, not the 10 MB.
+    static let excerptWidth = 160
+
+    static func excerpt(of text: String, column: Int, width: Int) -> (text: String, column: Int, width: Int) {
+        let length = text.count
+        guard length > excerptWidth else { return (text, column, width) }
+        let shownWidth = min(width, excerptWidth / 2)
+        let start = max(0, min(column - 1 - (excerptWidth - shownWidth) / 2, length - excerptWidth))
+        let end = min(length, start + excerptWidth)
+        let from = text.index(text.startIndex, offsetBy: start), to = text.index(from, offsetBy: end - start)
+        let head = start > 0 ? "…" : "", tail = end < length ? "…" : ""
+        return (head + text[from..<to] + tail, column - start + head.count, shownWidth)
     }
 
     /// One line: `tune.loop:4:13: error: undefined variable 'lrr'` (for `looplab check`, editors).

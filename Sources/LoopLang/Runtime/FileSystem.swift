@@ -1,18 +1,11 @@
 import Glibc
+import LoopSupport
 
 /// The little file access the language core needs (`use`, the prelude), without Foundation.
 enum FileSystem {
-    static func read(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-            if n < chunk.count { break }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+    /// A source file's text, up to `BoundedFile`'s size limit.
+    static func read(_ path: String) throws(BoundedFile.Failure) -> String {
+        try BoundedFile.readText(path)
     }
 
     static func isFile(_ path: String) -> Bool {

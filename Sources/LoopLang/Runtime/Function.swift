@@ -63,6 +63,16 @@ public final class NativeFunction: Function, @unchecked Sendable {
 
     public override var doc: String? { summary }
 
+    /// The same function with `check` run before its body: how a host puts one capability check
+    /// in front of every primitive it registers.
+    public func guarded(by check: @escaping (NativeCall) throws(LoopError) -> Void) -> NativeFunction {
+        let body = self.body
+        return NativeFunction(name, parameters, variadic: variadic, acceptsExtraNamed: acceptsExtraNamed, doc: summary) { call throws(LoopError) in
+            try check(call)
+            return try body(&call)
+        }
+    }
+
     public override var signatureText: String {
         func text(_ p: NativeParameter) -> String { p.defaultValue.map { "\(p.name): \(Printer.repr($0))" } ?? p.name }
         var parts = parameters.filter { !$0.keywordOnly }.map(text)

@@ -39,7 +39,7 @@ public final class Interpreter {
 
     /// stdlib/prelude.loop: the part of the core library written in `.loop`.
     private func loadPrelude(_ path: String) {
-        guard let text = FileSystem.read(path) else { return }
+        guard let text = try? FileSystem.read(path) else { return }
         let module = Module(name: "prelude")
         do throws(LoopError) {
             let code = try compile(SourceFile(name: "prelude.loop", text: text, path: path), into: module, allowRedeclaration: false)

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Bit 0: Ctrl-C was requested. The bits above count armed deadlines that have expired (see
@@ -43,7 +44,7 @@ public enum Interrupt {
     /// Whether running code should stop: Ctrl-C is pending, or the deadline of the code running
     /// on this thread has passed. Long host primitives poll this.
     @inline(__always) public static var isRequested: Bool {
-        let state = pending.load(ordering: .relaxed)
+        let state = pending.load(ordering: .relaxed) & ~StepBudget.flag
         return state != 0 && (state & 1 != 0 || Deadline.expiredOnCurrentThread() != nil)
     }
 
@@ -60,12 +61,13 @@ public enum Interrupt {
     /// the next `check`. For host primitives that must not finish normally once the budget of the
     /// code that called them has run out (a `train` stopped early, a trial about to complete).
     public static func checkDeadline(at span: SourceSpan? = nil) throws(LoopError) {
-        if pending.load(ordering: .relaxed) > 1, let expired = Deadline.expiredOnCurrentThread() {
+        if pending.load(ordering: .relaxed) & ~(StepBudget.flag | 1) != 0, let expired = Deadline.expiredOnCurrentThread() {
             throw expired.error(at: span)
         }
     }
 
     @inline(never) private static func slowCheck(at span: SourceSpan?) throws(LoopError) {
+        if pending.load(ordering: .relaxed) & StepBudget.flag != 0 { try StepBudget.spend(at: span) }
         if pending.bitwiseAnd(~1, ordering: .relaxed).oldValue & 1 != 0 {
             throw LoopError(.interrupted, at: span)
         }
@@ -74,4 +76,35 @@ public enum Interrupt {
 
     /// Counts a deadline that expired (+1) or an expired one that was cancelled (-1).
     static func adjustExpired(by delta: Int) { pending.wrappingAdd(delta * 2, ordering: .relaxed) }
+}
+
+/// A limit on how many checkpoints (statements in loops, loop iterations, calls) code may pass,
+/// for running untrusted programs to completion in bounded time: the fuzz target runs every input
+/// under one. While a budget is armed, a flag bit keeps every checkpoint on its slow path, which
+/// counts; ordinary runs never pay for it. Once spent, every checkpoint raises the error (kind
+/// "budget"), so a `catch` inside the program cannot outlive it.
+public enum StepBudget {
+    static let flag = 1 << 60
+    private static let remaining = Atomic<Int>(0)
+    private static let granted = Atomic<Int>(0)
+    /// The thread whose code is counted; code on other threads runs on unhindered.
+    private static let thread = Atomic<UInt>(0)
+
+    /// Runs `body` with at most `steps` checkpoints on the calling thread. One budget at a time.
+    public static func run<T>(steps: Int, _ body: () throws -> T) rethrows -> T {
+        remaining.store(steps, ordering: .relaxed)
+        granted.store(steps, ordering: .relaxed)
+        thread.store(UInt(pthread_self()), ordering: .relaxed)
+        pending.bitwiseOr(flag, ordering: .relaxed)
+        defer { pending.bitwiseAnd(~flag, ordering: .relaxed) }
+        return try body()
+    }
+
+    static func spend(at span: SourceSpan?) throws(LoopError) {
+        guard thread.load(ordering: .relaxed) == UInt(pthread_self()) else { return }
+        if remaining.wrappingSubtract(1, ordering: .relaxed).oldValue <= 0 {
+            remaining.store(0, ordering: .relaxed)
+            throw LoopError(.stepBudgetExhausted(steps: granted.load(ordering: .relaxed)), at: span)
+        }
+    }
 }

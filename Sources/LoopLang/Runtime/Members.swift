@@ -23,7 +23,7 @@ enum Members {
             if name == "count" { return .int(s.count) }
         case .range(let lo, let hi):
             switch name {
-            case "count": return .int(hi - lo)
+            case "count": return .int(try Ranges.count(lo, hi))
             case "lower": return .int(lo)
             case "upper": return .int(hi)
             default: break
@@ -120,7 +120,7 @@ enum Indexing {
         case (.record(let r), .string(let k)):
             guard let v = r.fields[k] else { throw LoopError(.missingField(k)) }
             return v
-        case (.range(let lo, let hi), .int(let i)): return .int(lo + (try normalize(i, count: hi - lo)))
+        case (.range(let lo, let hi), .int(let i)): return .int(lo + (try normalize(i, count: try Ranges.count(lo, hi))))
         default:
             throw LoopError(.badIndex(container: container.typeName, index: index.typeName))
         }

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Finds, compiles and runs the files named by `use`. Each file is compiled once and run once
 /// per interpreter; a file that uses itself (directly or not) is an error.
 final class ModuleLoader {
@@ -29,8 +31,9 @@ final class ModuleLoader {
             if module.state == .compiling { throw LoopError(.circularUse(path), at: span) }
             return module
         }
-        guard let text = FileSystem.read(found) else {
-            throw LoopError(.host(kind: "io", message: "cannot read '\(found)'"), at: span)
+        let text: String
+        do throws(BoundedFile.Failure) { text = try FileSystem.read(found) } catch {
+            throw LoopError(.host(kind: "io", message: "cannot read '\(found)': \(error.reason)"), at: span)
         }
         let module = Module(name: canonicalPath)
         module.principal = principal

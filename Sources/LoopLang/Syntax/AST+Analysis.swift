@@ -89,3 +89,45 @@ extension Expr {
         return children.contains { $0.containsReturn } || blocks.contains { $0.containsReturn }
     }
 }
+
+extension Program {
+    /// The span of the first expression that sits deeper than `limit` levels in the tree
+    /// (counting statements, blocks and sub-expressions), or nil. Found with an explicit stack:
+    /// the tree may be far deeper than the parser's nesting limit, because chains such as
+    /// `1 + 1 + ...` or `a.b.c...` grow it without any bracket.
+    func firstTooDeep(limit: Int) -> SourceSpan? {
+        enum Node { case expr(Expr), stmt(Stmt), block(Block) }
+        var pending: [(Node, Int)] = statements.map { (.stmt($0), 1) }
+        while let (node, depth) = pending.popLast() {
+            switch node {
+            case .expr(let e):
+                if depth > limit { return e.span }
+                for child in e.children { pending.append((.expr(child), depth + 1)) }
+                for block in e.blocks { pending.append((.block(block), depth + 1)) }
+                switch e.kind {
+                case .if(let condition, _, let otherwise):
+                    pending.append((.expr(condition), depth + 1))
+                    if let otherwise { pending.append((.expr(otherwise), depth + 1)) }
+                case .function(let decl):
+                    pending.append((.block(decl.body), depth + 1))
+                    for p in decl.parameters { if let d = p.defaultValue { pending.append((.expr(d), depth + 1)) } }
+                default: break
+                }
+            case .stmt(let s):
+                switch s.kind {
+                case .expression(let e), .declaration(_, _, let e, _): pending.append((.expr(e), depth + 1))
+                case .assign(let target, _, let value): pending += [(.expr(target), depth + 1), (.expr(value), depth + 1)]
+                case .while(let c, let b), .for(_, let c, let b, _): pending += [(.expr(c), depth + 1), (.block(b), depth + 1)]
+                case .return(let e?): pending.append((.expr(e), depth + 1))
+                case .function(let decl):
+                    pending.append((.block(decl.body), depth + 1))
+                    for p in decl.parameters { if let d = p.defaultValue { pending.append((.expr(d), depth + 1)) } }
+                case .return(nil), .break, .continue, .use: break
+                }
+            case .block(let b):
+                for s in b.statements { pending.append((.stmt(s), depth + 1)) }
+            }
+        }
+        return nil
+    }
+}

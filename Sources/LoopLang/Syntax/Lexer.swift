@@ -14,7 +14,9 @@ struct Lexer {
 
     static func tokenize(_ file: SourceFile) throws(LoopError) -> [Token] {
         var lexer = Lexer(file: file)
-        if lexer.b.starts(with: [UInt8(ascii: "#"), UInt8(ascii: "!")]) { lexer.skipToEndOfLine() }
+        // A UTF-8 byte order mark (editors on Windows write one) is not part of the program.
+        if lexer.b.starts(with: [0xEF, 0xBB, 0xBF]) { lexer.i = 3 }
+        if lexer.b[lexer.i...].starts(with: [UInt8(ascii: "#"), UInt8(ascii: "!")]) { lexer.skipToEndOfLine() }
         return try lexer.lex(untilCloseParen: false, depth: 0)
     }
 

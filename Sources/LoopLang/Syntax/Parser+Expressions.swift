@@ -3,7 +3,9 @@ extension Parser {
         try enter()
         defer { depth -= 1 }
         var lhs = try parseOr()
+        var links = 0
         while check(.pipe) {
+            try extendChain(&links)
             _ = advance()
             let rhs = try parseOr()
             // `a |> f(x)` is `f(a, x)`; `a |> f` is `f(a)`.
@@ -19,7 +21,9 @@ extension Parser {
 
     mutating func parseOr() throws(LoopError) -> Expr {
         var lhs = try parseAnd()
+        var links = 0
         while match(.or) {
+            try extendChain(&links)
             let rhs = try parseAnd()
             lhs = Expr(kind: .or(lhs, rhs), span: lhs.span.to(rhs.span))
         }
@@ -28,7 +32,9 @@ extension Parser {
 
     mutating func parseAnd() throws(LoopError) -> Expr {
         var lhs = try parseNot()
+        var links = 0
         while match(.and) {
+            try extendChain(&links)
             let rhs = try parseNot()
             lhs = Expr(kind: .and(lhs, rhs), span: lhs.span.to(rhs.span))
         }
@@ -78,9 +84,11 @@ extension Parser {
 
     mutating func parseAdditive() throws(LoopError) -> Expr {
         var lhs = try parseMultiplicative()
+        var links = 0
         while true {
             let op: BinaryOp
             if check(.plus) { op = .add } else if check(.minus) { op = .subtract } else { return lhs }
+            try extendChain(&links)
             _ = advance()
             let rhs = try parseMultiplicative()
             lhs = Expr(kind: .binary(op, lhs, rhs), span: lhs.span.to(rhs.span))
@@ -89,9 +97,11 @@ extension Parser {
 
     mutating func parseMultiplicative() throws(LoopError) -> Expr {
         var lhs = try parseUnary()
+        var links = 0
         while true {
             let op: BinaryOp
             if check(.star) { op = .multiply } else if check(.slash) { op = .divide } else if check(.percent) { op = .modulo } else { return lhs }
+            try extendChain(&links)
             _ = advance()
             let rhs = try parseUnary()
             lhs = Expr(kind: .binary(op, lhs, rhs), span: lhs.span.to(rhs.span))

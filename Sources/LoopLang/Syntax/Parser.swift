@@ -2,6 +2,13 @@
 /// was needed is reported as `incompleteInput` so the REPL can ask for a continuation line.
 public struct Parser {
     static let maxDepth = 160
+    /// Operands one chain of a left-associative operator may have (`1 + 1 + ...`). Such a chain
+    /// needs no bracket, so `maxDepth` does not see it, yet compiling and running it recurses once
+    /// per operand.
+    static let maxChain = 10_000
+    /// How deep the finished tree may be, chains and nesting together (checked once per file, without
+    /// recursion); the compiler and the runtime recurse this deep on the interpreter's 1 GiB stack.
+    static let maxTreeDepth = 20_000
 
     let file: SourceFile
     var tokens: [Token]
@@ -21,7 +28,9 @@ public struct Parser {
     /// Parses a whole file or REPL cell.
     public static func parse(_ file: SourceFile) throws(LoopError) -> Program {
         var parser = Parser(file: file, tokens: try Lexer.tokenize(file))
-        return Program(statements: try parser.parseStatements(untilBrace: false), file: file)
+        let program = Program(statements: try parser.parseStatements(untilBrace: false), file: file)
+        if let deep = program.firstTooDeep(limit: maxTreeDepth) { throw LoopError(.nestingTooDeep, at: deep) }
+        return program
     }
 
     // MARK: token helpers
@@ -81,6 +90,12 @@ public struct Parser {
     mutating func enter() throws(LoopError) {
         depth += 1
         if depth > Parser.maxDepth { throw LoopError(.nestingTooDeep, at: span(of: current)) }
+    }
+
+    /// Counts one more operand of a left-associative chain; too many is "nested too deeply".
+    func extendChain(_ links: inout Int) throws(LoopError) {
+        links += 1
+        if links > Parser.maxChain { throw LoopError(.nestingTooDeep, at: span(of: current)) }
     }
 
     // MARK: statements

@@ -26,7 +26,7 @@ public final class SourceFile: @unchecked Sendable {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
         }
-        let start = lineStarts[lo]
+        let start = lo == 0 && clamped >= bomLength ? bomLength : lineStarts[lo]
         let column = String(decoding: bytes[start..<clamped], as: UTF8.self).count + 1
         return (lo + 1, column)
     }
@@ -34,13 +34,16 @@ public final class SourceFile: @unchecked Sendable {
     /// The text of a 1-based line, without its newline.
     public func lineText(_ line: Int) -> String {
         guard line >= 1, line <= lineStarts.count else { return "" }
-        let start = lineStarts[line - 1]
+        let start = line == 1 ? min(bomLength, bytes.count) : lineStarts[line - 1]
         var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
     }
 
     public var lineCount: Int { lineStarts.count }
+
+    /// 3 when the text starts with a UTF-8 byte order mark (which the lexer skips), else 0.
+    var bomLength: Int { bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0 }
 
     public func text(of span: SourceSpan) -> String {
         let s = max(0, min(span.start, bytes.count)), e = max(s, min(span.end, bytes.count))

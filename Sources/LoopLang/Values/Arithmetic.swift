@@ -3,8 +3,6 @@ import Glibc
 /// The general (slow-path) operators. The compiler inlines the Int and Float cases and calls
 /// these for everything else.
 enum Arithmetic {
-    static let maxRepeat = 100_000_000
-
     static func binary(_ op: BinaryOp, _ a: Value, _ b: Value) throws(LoopError) -> Value {
         switch op {
         case .add: return try add(a, b)
@@ -30,8 +28,13 @@ enum Arithmetic {
             let (r, o) = x.addingReportingOverflow(y)
             if o { throw LoopError(.integerOverflow("+")) }
             return .int(r)
-        case (.string(let x), .string(let y)): return .string(x + y)
-        case (.list(let x), .list(let y)): return .list(x + y)
+        case (.string(let x), .string(let y)):
+            // A loop doubling a string reaches terabytes in forty steps: measure before joining.
+            try Allocation.require("joining two Strings", bytes: Double(x.utf8.count) + Double(y.utf8.count))
+            return .string(x + y)
+        case (.list(let x), .list(let y)):
+            try Allocation.require("joining two Lists", count: x.count + y.count)
+            return .list(x + y)
         case (.duration(let x), .duration(let y)): return .duration(x + y)
         default:
             if let x = a.number, let y = b.number { return .float(x + y) }
@@ -52,10 +55,10 @@ enum Arithmetic {
         }
     }
 
-    static func repeatCount(_ n: Int, _ length: Int) throws(LoopError) -> Int {
+    /// `n` after checking that `n` copies of `length` items of `stride` bytes fit in memory.
+    static func repeatCount(_ n: Int, _ length: Int, stride: Int, what: String) throws(LoopError) -> Int {
         if n < 0 { throw LoopError(.invalidValue("cannot repeat a sequence a negative number of times")) }
-        let (total, o) = n.multipliedReportingOverflow(by: max(1, length))
-        if o || total > maxRepeat { throw LoopError(.invalidValue("repetition would make a sequence of more than \(maxRepeat) elements")) }
+        try Allocation.require("repeating \(what) \(n) times", bytes: Double(n) * Double(length) * Double(stride))
         return n
     }
 
@@ -68,9 +71,9 @@ enum Arithmetic {
         case (.duration(let d), _) where b.number != nil: return .duration(d * b.number!)
         case (_, .duration(let d)) where a.number != nil: return .duration(d * a.number!)
         case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
-            return .string(String(repeating: s, count: try repeatCount(n, s.utf8.count)))
+            return .string(String(repeating: s, count: try repeatCount(n, s.utf8.count, stride: 1, what: "a String of \(s.utf8.count) bytes")))
         case (.list(let l), .int(let n)), (.int(let n), .list(let l)):
-            let times = try repeatCount(n, l.count)
+            let times = try repeatCount(n, l.count, stride: Allocation.valueStride, what: "a List of \(l.count) item\(l.count == 1 ? "" : "s")")
             var out: [Value] = []
             out.reserveCapacity(l.count * times)
             for _ in 0..<times { out.append(contentsOf: l) }

@@ -64,6 +64,8 @@ public enum SpaceError: Error, Hashable, Sendable {
     /// `loguniform` needs `low > 0`.
     case nonPositiveLogBound(parameter: String, low: Double)
     case nonPositiveStep(parameter: String, step: Int)
+    /// `integers(low, high)` with more values than an Int can count.
+    case tooManyValues(parameter: String, low: Int, high: Int)
     /// The condition names a parameter that is not declared before this one.
     case unknownConditionParameter(parameter: String, refersTo: String)
     /// An ordering comparison (`<`, `>`...) against a non-number, or a parameter that is not numeric.
@@ -86,6 +88,8 @@ extension Parameter {
         case .integers(let a, let b, let step):
             if step <= 0 { throw .nonPositiveStep(parameter: name, step: step) }
             if a > b { throw .invalidBounds(parameter: name, low: Double(a), high: Double(b)) }
+            // The samplers count the values (high - low) / step + 1: that must fit in an Int.
+            if b.subtractingReportingOverflow(a).overflow || (b - a) / step == Int.max { throw .tooManyValues(parameter: name, low: a, high: b) }
         case .choice(let values):
             if values.isEmpty { throw .emptyChoice(parameter: name) }
             var seen = Set<ParameterValue>()

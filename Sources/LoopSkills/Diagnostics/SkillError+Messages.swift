@@ -66,6 +66,7 @@ extension TOMLProblem {
         case .notATable(let k): return "'\(k)' is not a table"
         case .tableRedefined(let k): return "table [\(k)] is defined twice"
         case .trailingContent: return "expected the end of the line"
+        case .nestedTooDeeply(let limit): return "arrays, tables and dotted keys nest more than \(limit) levels deep"
         }
     }
 }
@@ -82,6 +83,9 @@ extension ManifestProblem {
         case .invalidPath(let p): return "'\(p)' must be a relative path without '..'"
         case .fileMissing(let p): return "'\(p)' does not exist in the pack"
         case .empty: return "must not be empty"
+        case .emptyPrefix: return "an empty prefix is not allowed (write \".\" to mean the whole project)"
+        case .invalidEnvironmentName(let n): return "'\(n)' is not an environment variable (write $NAME with letters, digits and '_')"
+        case .invalidProgram(let p): return "'\(p)' is not a program name (a name or path, without spaces)"
         }
     }
 }
@@ -96,7 +100,11 @@ extension ArchiveProblem {
         case .parentComponent(let p): return "refusing archive entry '\(p)': '..' in path"
         case .unsupportedEntry(let p, let type): return "refusing archive entry '\(p)': \(type) entries are not allowed"
         case .pathTooLong(let p): return "path '\(p)' is too long for a tar archive"
-        case .duplicateEntry(let p): return "archive entry '\(p)' appears twice"
+        case .duplicateEntry(let p, let written):
+            return written == p ? "archive entry '\(p)' appears twice"
+                : "archive entry '\(written)' names '\(p)', which the archive already holds (refusing two members for one file)"
+        case .badSize(let offset): return "archive is corrupt (bad size field in the header at byte \(offset))"
+        case .unsafeName(let p): return "refusing archive entry '\(p.debugDescription.dropFirst().dropLast())': not a plain relative path"
         case .missingManifest: return "archive has no skills.toml"
         }
     }

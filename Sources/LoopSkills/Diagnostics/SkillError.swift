@@ -36,6 +36,7 @@ public enum TOMLProblem: Sendable, Equatable {
     case notATable(String)
     case tableRedefined(String)
     case trailingContent
+    case nestedTooDeeply(limit: Int)
 }
 
 /// Why a `skills.toml` field is not acceptable.
@@ -49,6 +50,10 @@ public enum ManifestProblem: Sendable, Equatable {
     case invalidPath(String)
     case fileMissing(String)
     case empty
+    /// `write = [""]`: a prefix that names nothing (use "." for the whole project).
+    case emptyPrefix
+    case invalidEnvironmentName(String)
+    case invalidProgram(String)
 }
 
 /// Why an archive cannot be packed or unpacked.
@@ -60,6 +65,11 @@ public enum ArchiveProblem: Sendable, Equatable {
     case parentComponent(String)
     case unsupportedEntry(String, type: String)
     case pathTooLong(String)
-    case duplicateEntry(String)
+    /// Two members name the same file once normalised (`skills.toml` and `./skills.toml`).
+    case duplicateEntry(String, writtenAs: String)
+    /// A size field that is not plain octal digits, or larger than what follows it.
+    case badSize(offset: Int)
+    /// A member name with control characters or backslashes, or a file where the root belongs.
+    case unsafeName(String)
     case missingManifest
 }

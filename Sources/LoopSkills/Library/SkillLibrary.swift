@@ -63,16 +63,30 @@ public struct PackLibrary: Sendable {
     public init(directory: String) { self.directory = directory }
 
     /// The installed packs' manifests with their directories, sorted by pack name. Staging
-    /// directories (dot-prefixed) are skipped.
+    /// directories (dot-prefixed) are skipped. A pack is known by the directory the installer
+    /// put it in: a manifest naming any other pack is ignored, so files on disk can never claim
+    /// another pack's name (and with it that pack's grants in the lock).
     public func packs() throws(SkillError) -> [(manifest: PackManifest, directory: String)] {
         guard Files.isDirectory(directory) else { return [] }
         var found: [(manifest: PackManifest, directory: String)] = []
         for name in try Files.list(directory) where !name.hasPrefix(".") {
             let path = Files.join(directory, name)
             guard Files.isFile(Files.join(path, PackManifest.fileName)) else { continue }
-            found.append((try PackManifest.load(directory: path), path))
+            let manifest = try PackManifest.load(directory: path)
+            if manifest.name == name { found.append((manifest, path)) }
         }
         return found
+    }
+
+    /// sha256 of a pack directory's manifest and `.loop` files (the code its grants apply to),
+    /// as the deterministic archive of just those files. Other files (data, a script's
+    /// `__pycache__`) may change without it.
+    public static func filesSHA256(of packDirectory: String) throws(SkillError) -> String {
+        let code = try PackArchive.entries(ofDirectory: packDirectory).filter { entry in
+            guard case .file = entry.kind else { return false }
+            return entry.path == PackManifest.fileName || entry.path.hasSuffix(".loop")
+        }
+        return PackArchive.sha256(of: try PackArchive.bytes(of: code, archive: packDirectory))
     }
 
     public func entries() throws(SkillError) -> [SkillEntry] {

@@ -82,26 +82,52 @@ struct ManifestReader {
         }
     }
 
-    /// `exec` (bool or program list), `write` (prefix list), `network` (bool).
+    /// `exec` (bool or program list), `write` and `read` (prefix lists; `read` also `$NAME`
+    /// environment variables), `store` and `network` (bools).
     mutating func permissions() throws(SkillError) -> Permissions {
         var permissions = Permissions.none
         switch try value("exec", required: false) {
         case nil, .boolean(false)?: permissions.exec = .none
         case .boolean(true)?: permissions.exec = .any
-        case .array?: permissions.exec = .programs(try strings("exec", required: true) ?? [])
+        case .array?:
+            let programs = try strings("exec", required: true) ?? []
+            for program in programs where program.isEmpty || program.contains(where: { $0.isWhitespace }) {
+                throw fail("exec", .invalidProgram(program))
+            }
+            permissions.exec = .programs(programs)
         case let other?: throw fail("exec", .wrongType(expected: "true, false or an array of programs, found \(other.typeName)"))
         }
         permissions.write = try strings("write", required: false) ?? []
-        // A prefix must stay inside the project, or granting it would grant the whole disk.
-        for prefix in permissions.write where prefix.hasPrefix("/") || prefix.split(separator: "/").contains("..") {
-            throw fail("write", .invalidPath(prefix))
+        for prefix in permissions.write {
+            // A prefix must stay inside the project, or granting it would grant the whole disk; an
+            // empty one would read as "write under " and mean the whole project.
+            if prefix.isEmpty { throw fail("write", .emptyPrefix) }
+            if prefix.hasPrefix("/") || prefix.split(separator: "/").contains("..") { throw fail("write", .invalidPath(prefix)) }
         }
-        switch try value("network", required: false) {
-        case nil: break
-        case .boolean(let b)?: permissions.network = b
-        case let other?: throw fail("network", .wrongType(expected: "a boolean, found \(other.typeName)"))
+        permissions.read = try strings("read", required: false) ?? []
+        for entry in permissions.read {
+            if entry.isEmpty { throw fail("read", .emptyPrefix) }
+            if entry.hasPrefix("$") {
+                let name = entry.dropFirst()
+                guard let first = name.first, first == "_" || first.isLetter,
+                      name.allSatisfy({ $0 == "_" || (($0.isLetter || $0.isNumber) && $0.isASCII) }) else {
+                    throw fail("read", .invalidEnvironmentName(entry))
+                }
+            } else if entry.split(separator: "/").contains("..") {
+                throw fail("read", .invalidPath(entry))
+            }
         }
+        permissions.store = try boolean("store")
+        permissions.network = try boolean("network")
         return permissions
+    }
+
+    mutating func boolean(_ key: String) throws(SkillError) -> Bool {
+        switch try value(key, required: false) {
+        case nil: return false
+        case .boolean(let b)?: return b
+        case let other?: throw fail(key, .wrongType(expected: "a boolean, found \(other.typeName)"))
+        }
     }
 
     func rejectUnknownKeys() throws(SkillError) {

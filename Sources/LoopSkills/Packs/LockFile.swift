@@ -9,13 +9,19 @@ public struct LockFile: Sendable, Equatable {
         /// Where it was installed from, as given.
         public var source: String
         public var permissions: Permissions
+        /// sha256 of what was installed under `.looplab/packs/NAME` (its manifest and `.loop`
+        /// files, see `PackLibrary.filesSHA256`): the grants hold only while the files on disk
+        /// still hash to this. Nil in locks written before it was recorded.
+        public var filesSHA256: String?
 
-        public init(name: String, version: SemanticVersion, sha256: String, source: String, permissions: Permissions) {
+        public init(name: String, version: SemanticVersion, sha256: String, source: String, permissions: Permissions,
+                    filesSHA256: String? = nil) {
             self.name = name
             self.version = version
             self.sha256 = sha256
             self.source = source
             self.permissions = permissions
+            self.filesSHA256 = filesSHA256
         }
     }
 
@@ -63,14 +69,20 @@ public struct LockFile: Sendable, Equatable {
                 let version = try reader.version("version")
                 let sha = try reader.string("sha256", required: true)
                 let source = try reader.string("source", required: false)
+                let files = try reader.string("files_sha256", required: false)
                 var permissions = Permissions.none
                 if let granted = try reader.table("permissions") {
                     var section = ManifestReader(file: file, table: granted, section: "pack.permissions")
                     permissions = try section.permissions()
+                    if let programs = try section.table("programs") {
+                        var paths = ManifestReader(file: file, table: programs, section: "pack.permissions.programs")
+                        for key in programs.keys { permissions.programPaths[key] = try paths.string(key, required: true) }
+                    }
                     try section.rejectUnknownKeys()
                 }
                 try reader.rejectUnknownKeys()
-                entries.append(Entry(name: name, version: version, sha256: sha, source: source, permissions: permissions))
+                entries.append(Entry(name: name, version: version, sha256: sha, source: source, permissions: permissions,
+                                     filesSHA256: files.isEmpty ? nil : files))
             }
         case let other?:
             throw top.fail("pack", .wrongType(expected: "[[pack]] tables, found \(other.typeName)"))
@@ -88,14 +100,23 @@ public struct LockFile: Sendable, Equatable {
             table.set("version", .string(entry.version.description))
             table.set("sha256", .string(entry.sha256))
             table.set("source", .string(entry.source))
+            if let files = entry.filesSHA256 { table.set("files_sha256", .string(files)) }
+            let permissions = entry.permissions
             var granted = TOMLTable()
-            switch entry.permissions.exec {
+            switch permissions.exec {
             case .none: granted.set("exec", .boolean(false))
             case .any: granted.set("exec", .boolean(true))
             case .programs(let names): granted.set("exec", .array(names.map(TOMLValue.string)))
             }
-            granted.set("write", .array(entry.permissions.write.map(TOMLValue.string)))
-            granted.set("network", .boolean(entry.permissions.network))
+            granted.set("write", .array(permissions.write.map(TOMLValue.string)))
+            granted.set("read", .array(permissions.read.map(TOMLValue.string)))
+            granted.set("store", .boolean(permissions.store))
+            granted.set("network", .boolean(permissions.network))
+            if !permissions.programPaths.isEmpty {
+                var programs = TOMLTable()
+                for name in permissions.programPaths.keys.sorted() { programs.set(name, .string(permissions.programPaths[name]!)) }
+                granted.set("programs", .table(programs))
+            }
             table.set("permissions", .table(granted))
             return .table(table)
         }))

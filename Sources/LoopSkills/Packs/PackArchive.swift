@@ -98,10 +98,11 @@ public enum PackArchive {
 
     public static func entries(ofArchive bytes: [UInt8], archive: String) throws(SkillError) -> [Entry] {
         var entries: [Entry] = []
+        // Lower-cased, so `Skills.toml` and `skills.toml` cannot both land on a case-insensitive disk.
         var seen: Set<String> = []
         var offset = 0
         while true {
-            guard offset + Tar.blockSize <= bytes.count else { throw .archive(path: archive, problem: .truncated) }
+            guard offset <= bytes.count - Tar.blockSize else { throw .archive(path: archive, problem: .truncated) }
             let header = Array(bytes[offset..<offset + Tar.blockSize])
             if header.allSatisfy({ $0 == 0 }) { return entries }
             guard Array(header[257..<262]) == Array("ustar".utf8) else {
@@ -110,27 +111,29 @@ public enum PackArchive {
             guard let stored = Tar.octal(header, at: 148, width: 8), stored == Tar.checksum(header) else {
                 throw .archive(path: archive, problem: .badChecksum(offset: offset))
             }
-            guard let size = Tar.octal(header, at: 124, width: 12) else {
-                throw .archive(path: archive, problem: .badChecksum(offset: offset))
-            }
-            let prefix = Tar.string(header, at: 345, width: 155)
-            var path = (prefix.isEmpty ? "" : prefix + "/") + Tar.string(header, at: 0, width: 100)
-            try Tar.checkSafe(path, archive: archive)
-            while path.hasSuffix("/") { path.removeLast() }
             let start = offset + Tar.blockSize
+            guard let size = Tar.octal(header, at: 124, width: 12) else { throw .archive(path: archive, problem: .badSize(offset: offset)) }
+            guard size <= bytes.count - start else { throw .archive(path: archive, problem: .truncated) }
+            let prefix = Tar.string(header, at: 345, width: 155)
+            let written = (prefix.isEmpty ? "" : prefix + "/") + Tar.string(header, at: 0, width: 100)
+            let path = try Tar.normalized(written, archive: archive)
             offset = start + (size + Tar.blockSize - 1) / Tar.blockSize * Tar.blockSize
             let kind: Entry.Kind
             switch header[156] {
             case UInt8(ascii: "0"), 0:
-                guard start + size <= bytes.count else { throw .archive(path: archive, problem: .truncated) }
                 kind = .file(Array(bytes[start..<start + size]))
             case UInt8(ascii: "5"):
                 kind = .directory
             case let type:
                 throw .archive(path: archive, problem: .unsupportedEntry(path, type: Tar.typeName(type)))
             }
-            guard !path.isEmpty, path != "." else { continue }
-            guard seen.insert(path).inserted else { throw .archive(path: archive, problem: .duplicateEntry(path)) }
+            if path.isEmpty {
+                guard kind == .directory else { throw .archive(path: archive, problem: .unsafeName(written)) }
+                continue  // `./`: the root the pack is unpacked into
+            }
+            guard seen.insert(path.lowercased()).inserted else {
+                throw .archive(path: archive, problem: .duplicateEntry(path, writtenAs: written))
+            }
             entries.append(Entry(path: path, kind: kind))
         }
     }
@@ -153,6 +156,24 @@ public enum PackArchive {
                 try Files.writeBytes(target, data)
             }
         }
+    }
+
+    /// `bytes` with the checksum of every block that carries a ustar header recomputed: for tools
+    /// that change header fields on purpose (the pack fuzz target and its regression test), so the
+    /// changes reach the reader's checks instead of all stopping at the checksum.
+    public static func withChecksumsRecomputed(_ bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        var offset = 0
+        while offset <= out.count - Tar.blockSize {
+            var header = Array(out[offset..<offset + Tar.blockSize])
+            if Array(header[257..<262]) == Array("ustar".utf8) {
+                Tar.putOctal(Tar.checksum(header), into: &header, at: 148, width: 7)
+                header[155] = 0x20
+                out.replaceSubrange(offset..<offset + Tar.blockSize, with: header)
+            }
+            offset += Tar.blockSize
+        }
+        return out
     }
 
     /// Lower-case hex sha256 of a file's bytes.

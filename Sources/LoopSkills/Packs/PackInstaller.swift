@@ -24,22 +24,31 @@ public struct PackInstaller: Sendable {
     public let lockPath: String
     /// The running language's version, checked against a manifest's `language`; nil skips it.
     public let languageVersion: SemanticVersion?
+    /// The PATH a granted program is looked up on, at grant time (the user's, by default).
+    public let searchPath: String
+    /// Where relative program paths in a manifest are resolved (the project).
+    public let projectDirectory: String
 
-    public init(packsDirectory: String, lockPath: String, languageVersion: SemanticVersion? = nil) {
+    public init(packsDirectory: String, lockPath: String, languageVersion: SemanticVersion? = nil,
+                searchPath: String? = nil, projectDirectory: String? = nil) {
         self.packsDirectory = packsDirectory
         self.lockPath = lockPath
         self.languageVersion = languageVersion
+        self.searchPath = searchPath ?? Files.environment("PATH") ?? "/usr/bin:/bin"
+        self.projectDirectory = projectDirectory ?? Files.parentDirectory(of: lockPath)
     }
 
     /// Installs the pack at `source`. `expectedSHA256` (like `--sha256`) and the lock's entry of
-    /// the same name and version must match the archive's hash; `grant` is asked about the permissions;
+    /// the same name and version must match the archive's hash; `grant` is asked about the
+    /// permissions (with each granted program already found on `searchPath`, as it will be run);
     /// `runTests` runs the staged copy's tests and throws to refuse it. On any failure nothing
     /// is left in the packs directory and the lock is unchanged.
     @discardableResult
     public func install(from source: PackSource, expectedSHA256: String? = nil,
                         grant: (PackManifest) -> Bool,
                         runTests: (_ packDirectory: String, _ manifest: PackManifest) throws -> Void) throws(SkillError) -> InstalledPack {
-        let (manifest, entries, sha) = try load(source)
+        var (manifest, entries, sha) = try load(source)
+        manifest.permissions = manifest.permissions.resolvingPrograms(searchPath: searchPath, projectDirectory: projectDirectory)
         var lock = try LockFile.read(path: lockPath)
         // The lock pins the content of the version it names; a different version is an upgrade.
         let locked = lock.entry(named: manifest.name).flatMap { $0.version == manifest.version ? $0.sha256 : nil }
@@ -54,8 +63,10 @@ public struct PackInstaller: Sendable {
 
         try Files.makeDirectories(packsDirectory)
         let staging = try Files.makeTemporaryDirectory(in: packsDirectory, prefix: ".staging-\(manifest.name)-")
+        let files: String
         do {
             try PackArchive.materialize(entries, into: staging)
+            files = try PackLibrary.filesSHA256(of: staging)
             try Self.test(staging, manifest, runTests)
             let target = Files.join(packsDirectory, manifest.name)
             try replace(target, with: staging)
@@ -64,7 +75,7 @@ public struct PackInstaller: Sendable {
             throw error
         }
         lock.upsert(LockFile.Entry(name: manifest.name, version: manifest.version, sha256: sha, source: source.path,
-                                   permissions: manifest.permissions))
+                                   permissions: manifest.permissions, filesSHA256: files))
         try lock.write(path: lockPath)
         return InstalledPack(manifest: manifest, directory: Files.join(packsDirectory, manifest.name), sha256: sha)
     }

@@ -19,11 +19,19 @@ enum Tar {
         header.enumerated().reduce(0) { sum, item in sum + ((148..<156).contains(item.offset) ? 0x20 : Int(item.element)) }
     }
 
+    /// An octal field: leading spaces, then octal digits only, ended by NUL or a space. A sign
+    /// (`-0000001000`), base-256 (high bit set) or any other byte is nil: a size must never be
+    /// negative, or the reader would step backwards through the archive forever.
     static func octal(_ header: [UInt8], at offset: Int, width: Int) -> Int? {
-        let field = header[offset..<offset + width].prefix { $0 != 0 && $0 != 0x20 }
-        let trimmed = field.drop { $0 == 0x20 }
-        guard !trimmed.isEmpty else { return 0 }
-        return Int(String(decoding: trimmed, as: UTF8.self), radix: 8)
+        let field = header[offset..<offset + width].drop { $0 == 0x20 }.prefix { $0 != 0 && $0 != 0x20 }
+        var value = 0
+        for byte in field {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "7") else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 8)
+            if overflow { return nil }
+            value = shifted + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     static func string(_ header: [UInt8], at offset: Int, width: Int) -> String {
@@ -42,9 +50,21 @@ enum Tar {
         throw .archive(path: archive, problem: .pathTooLong(path))
     }
 
-    static func checkSafe(_ path: String, archive: String) throws(SkillError) {
+    /// The member path in one canonical spelling: `./skills.toml`, `a//b/` and `a/./b` become
+    /// `skills.toml`, `a/b` and `a/b`; "" for the archive's root (`./`). Every check and the
+    /// duplicate test look at this form, so no two spellings can name one file. Absolute paths,
+    /// `..` components and control characters are refused.
+    static func normalized(_ path: String, archive: String) throws(SkillError) -> String {
         if path.hasPrefix("/") { throw .archive(path: archive, problem: .absolutePath(path)) }
-        if path.split(separator: "/").contains("..") { throw .archive(path: archive, problem: .parentComponent(path)) }
+        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" }) {
+            throw .archive(path: archive, problem: .unsafeName(path))
+        }
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == ".." { throw .archive(path: archive, problem: .parentComponent(path)) }
+            parts.append(part)
+        }
+        return parts.joined(separator: "/")
     }
 
     static func typeName(_ type: UInt8) -> String {

@@ -1,4 +1,5 @@
 import Glibc
+import LoopSupport
 
 /// The file access LoopSkills needs, on Glibc directly (the host layers avoid Foundation for
 /// start-up time). Every failure becomes `SkillError.io` naming the path.
@@ -12,6 +13,15 @@ enum Files {
     static func join(_ directory: String, _ name: String) -> String {
         if name.hasPrefix("/") { return name }
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// An environment variable's value, or nil when it is not set.
+    static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
+    /// `/a/b/c` → `/a/b`; `c` → `.`.
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     static func basename(_ path: String) -> String {
@@ -31,23 +41,17 @@ enum Files {
     }
 
     static func isDirectory(_ path: String) -> Bool { kind(path) == .directory }
+
+    /// A regular file (links followed) that this user may execute.
+    static func isExecutableFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+    }
     static func isFile(_ path: String) -> Bool { kind(path) == .file }
 
+    /// The whole file, up to `BoundedFile`'s size limit.
     static func readBytes(_ path: String) throws(SkillError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(path) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure(path)
-            }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
+        do throws(BoundedFile.Failure) { return try BoundedFile.read(path) } catch { throw .io(path: path, reason: error.reason) }
     }
 
     static func readText(_ path: String) throws(SkillError) -> String {
@@ -144,5 +148,51 @@ enum Files {
             if part == ".." { _ = parts.popLast() } else { parts.append(part) }
         }
         return "/" + parts.joined(separator: "/")
+    }
+}
+
+extension Files {
+    /// Where `path` (absolute, or relative to `base`) really is once symbolic links are followed,
+    /// for permission checks: a link under a granted `results/` must not let a write land outside
+    /// it. The existing part of the path is resolved with `realpath`; the rest (not yet created,
+    /// so it cannot be a link) is appended lexically. Nil when that is not safe to decide: a
+    /// dangling link, or a loop.
+    static func resolved(_ path: String, relativeTo base: String) -> String? {
+        let full = path.hasPrefix("/") ? path : join(base, path)
+        var missing: [Substring] = []
+        var existing = normalizeKeepingDots(full)
+        while true {
+            if let real = realPath(existing) {
+                var parts = real == "/" ? [] : real.split(separator: "/")
+                for part in missing.reversed() {
+                    if part == "." { continue }
+                    if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+                }
+                return "/" + parts.joined(separator: "/")
+            }
+            // Something is there but cannot be resolved: a dangling link a write would follow.
+            var st = stat()
+            if lstat(existing, &st) == 0 { return nil }
+            guard let slash = existing.lastIndex(of: "/"), existing != "/" else { return nil }
+            missing.append(existing[existing.index(after: slash)...])
+            existing = slash == existing.startIndex ? "/" : String(existing[..<slash])
+        }
+    }
+
+    /// `realpath(3)`, or nil when the path does not fully resolve.
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Collapses repeated slashes only: `.` and `..` must be resolved against the real directories.
+    private static func normalizeKeepingDots(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+    }
+
+    /// Whether `path` is `root` or inside it (both resolved, absolute).
+    static func isWithin(_ path: String, _ root: String) -> Bool {
+        path == root || path.hasPrefix(root == "/" ? "/" : root + "/")
     }
 }

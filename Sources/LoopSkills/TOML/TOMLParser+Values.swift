@@ -151,7 +151,18 @@ extension TOMLParser {
         throw error(.invalidNumber(text), at: start)
     }
 
+    /// Arrays and inline tables nest at most this deep (a crafted manifest 20,000 deep would
+    /// otherwise exhaust the stack); real manifests use two or three levels.
+    static let maxNesting = 64
+
+    private mutating func enterNested() throws(SkillError) {
+        nesting += 1
+        if nesting > Self.maxNesting { throw error(.nestedTooDeeply(limit: Self.maxNesting)) }
+    }
+
     private mutating func parseArray() throws(SkillError) -> TOMLValue {
+        try enterNested()
+        defer { nesting -= 1 }
         position += 1
         var items: [TOMLValue] = []
         while true {
@@ -166,6 +177,8 @@ extension TOMLParser {
     }
 
     private mutating func parseInlineTable() throws(SkillError) -> TOMLValue {
+        try enterNested()
+        defer { nesting -= 1 }
         let tableLine = line
         position += 1
         var table = TOMLTable(line: tableLine)

@@ -10,6 +10,8 @@ public struct TOMLParser {
     var currentPath: [String] = []
     /// Paths (joined with NUL) declared by `[[...]]`: the only arrays a header may descend into.
     var arrayTables: Set<String> = []
+    /// Arrays and inline tables open around the cursor.
+    var nesting = 0
 
     /// Parses `text`; errors name `file`, the line and the column.
     public static func parse(_ text: String, file: String) throws(SkillError) -> TOMLTable {
@@ -207,6 +209,7 @@ public struct TOMLParser {
             path.append(try parseKey())
             skipSpaces()
             guard peek == UInt8(ascii: ".") else { return path }
+            if path.count >= Self.maxNesting { throw error(.nestedTooDeeply(limit: Self.maxNesting)) }
             position += 1
         }
     }

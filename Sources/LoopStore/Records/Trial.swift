@@ -49,9 +49,10 @@ extension Trial: StoreRecord {
 
     /// Read by position: a study of 10,000 trials is read whole by `looplab report` and the
     /// dashboard, and the generic `Decodable` path, then lookups by column name, cost most of it.
+    /// A query may add columns after the table's (`SELECT t.*, s.name ...`).
     public init(row: Row) throws {
-        guard row.count == Trial.columnOrder.count else {
-            throw StoreError.invalidJSON(column: "trials", reason: "expected \(Trial.columnOrder.count) columns, got \(row.count)")
+        guard row.count >= Trial.columnOrder.count else {
+            throw StoreError.invalidJSON(column: "trials", reason: "expected at least \(Trial.columnOrder.count) columns, got \(row.count)")
         }
         id = row[0]
         studyID = row[1]

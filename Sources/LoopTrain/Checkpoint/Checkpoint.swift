@@ -29,6 +29,11 @@ public enum Checkpoint {
         guard let json = file.metadata[architectureKey], let data = json.data(using: .utf8),
               let config = try? JSONDecoder().decode(LayerConfig.self, from: data)
         else { throw CheckpointError.missingArchitecture(path: path) }
+        // The architecture is data from the file: check it, and what it would take, before building.
+        if let problem = config.problem { throw CheckpointError.invalidArchitecture(path: path, reason: problem) }
+        if let exceeded = config.memoryProblem {
+            throw CheckpointError.invalidArchitecture(path: path, reason: "the model it describes \(exceeded.explanation)")
+        }
         let model = makeLayer(config)
         for p in model.parameters {
             guard let t = file[p.name] else { throw CheckpointError.missingTensor(path: path, name: p.name) }

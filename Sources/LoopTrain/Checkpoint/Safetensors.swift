@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// A checkpoint that cannot be read or does not fit the model it describes.
 public enum CheckpointError: Error, Equatable, CustomStringConvertible {
@@ -7,6 +8,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case missingArchitecture(path: String)
     case missingTensor(path: String, name: String)
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
+    case invalidArchitecture(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case let .missingArchitecture(path): "\(path): no Looplab architecture in __metadata__"
         case let .missingTensor(path, name): "\(path): tensor '\(name)' is missing"
         case let .shapeMismatch(path, name, expected, found): "\(path): tensor '\(name)' has shape \(found), the model needs \(expected)"
+        case let .invalidArchitecture(path, reason): "\(path): the architecture in __metadata__ cannot be built: \(reason)"
         }
     }
 }
@@ -98,8 +101,17 @@ public struct Safetensors: Equatable {
                   let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
             else { throw fail("entry '\(name)' lacks dtype, shape or data_offsets") }
             guard dtype == "F32" else { throw fail("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
-            let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * 4, dataStart + offsets[1] <= bytes.count else {
+            // Every number here is from the file: a dimension may be negative or multiply past Int.max.
+            var count = 1
+            for dimension in shape {
+                guard dimension >= 0 else { throw fail("tensor '\(name)' has shape \(shape), with a negative dimension") }
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= (bytes.count - dataStart) / 4 else {
+                    throw fail("tensor '\(name)' has shape \(shape), more data than the file holds")
+                }
+                count = product
+            }
+            guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == count * 4, offsets[1] <= bytes.count - dataStart else {
                 throw fail("tensor '\(name)' has data_offsets \(offsets) that do not fit shape \(shape) and the file")
             }
             entries.append((name, shape, offsets[0], offsets[1]))
@@ -126,13 +138,13 @@ public struct Safetensors: Equatable {
         }
     }
 
-    /// Reads a file.
+    /// Reads a file (through the size-limited reader: a directory or a device is an error).
     public init(contentsOf path: String) throws {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CheckpointError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        let bytes: [UInt8]
+        do throws(BoundedFile.Failure) { bytes = try BoundedFile.read(path) } catch {
+            throw CheckpointError.unreadable(path: path, reason: error.reason)
         }
-        try self.init(decoding: [UInt8](data), path: path)
+        try self.init(decoding: bytes, path: path)
     }
 }
 

@@ -8,6 +8,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case notNumeric(file: String, line: Int, column: Int, name: String, value: String)
     case missingTarget(file: String, target: String, available: [String])
     case unterminatedQuote(file: String, line: Int)
+    /// A header and nothing else.
+    case noRows(file: String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case let .missingTarget(file, target, available):
             "\(file): no target column '\(target)' (columns: \(available.joined(separator: ", ")))"
         case let .unterminatedQuote(file, line): "\(file):\(line): unterminated quoted field"
+        case let .noRows(file): "\(file): the file has a header but no data rows"
         }
     }
 }
@@ -58,6 +61,7 @@ public enum CSV {
             throw DataError.missingTarget(file: file, target: target, available: names)
         }
         let body = rows.dropFirst()
+        guard !body.isEmpty else { throw DataError.noRows(file: file) }
         let featureCount = names.count - 1
         var features = [Float](), rawTargets = [String]()
         features.reserveCapacity(body.count * featureCount)

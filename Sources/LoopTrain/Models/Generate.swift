@@ -22,14 +22,16 @@ public struct SamplingOptions: Sendable {
 }
 
 /// Extends `prompt` by `count` tokens sampled from `model` (the last `context` tokens condition
-/// each step). Deterministic for a given seed.
+/// each step). Deterministic for a given seed. `stop` is asked before each token (Ctrl-C): when it
+/// says so, the tokens so far are returned.
 public func generate(_ model: GPT, prompt: [Int], count: Int, options: SamplingOptions = SamplingOptions(),
-                     seed: UInt64) -> [Int] {
+                     seed: UInt64, stop: () -> Bool = { false }) -> [Int] {
     var rng = Xoshiro256(seed: seed)
     var tokens = prompt.isEmpty ? [0] : prompt
     let v = model.settings.vocabulary
     var generatedCounts = [Int](repeating: 0, count: v)
     for _ in 0..<count {
+        if stop() { break }
         let window = Array(tokens.suffix(model.settings.context))
         let logits = model.forward(Tensor(shape: [1, window.count], values: window.map(Float.init)), training: false)
         var z = (0..<v).map { logits[flat: (window.count - 1) * v + $0] }

@@ -24,22 +24,31 @@ public final class ThreadPool: @unchecked Sendable {
     /// threads when set, else one per available CPU (the calling thread counts as one).
     public static let shared = ThreadPool(threads: ThreadPool.configuredThreads)
 
-    /// `LOOPLAB_THREADS` when it is a positive integer, else `availableCPUs` (with a warning on
-    /// standard error when it is set to something else). On a machine shared with other CPU-bound
-    /// work, fewer threads than CPUs can be faster.
+    /// `LOOPLAB_THREADS` when it is a positive integer up to `availableCPUs`, else `availableCPUs`
+    /// (with a warning on standard error when it is set to something else: more threads than CPUs
+    /// only take turns, and `LOOPLAB_THREADS=100000` would start a hundred thousand of them). On a
+    /// machine shared with other CPU-bound work, fewer threads than CPUs can be faster.
     public static var configuredThreads: Int {
         guard let raw = getenv("LOOPLAB_THREADS") else { return availableCPUs }
         let text = String(cString: raw)
-        if let n = Int(text), n >= 1 { return n }
-        let warning = "looplab: LOOPLAB_THREADS='\(text)' is not a positive integer; using \(availableCPUs) threads\n"
+        let warning: String
+        if let n = Int(text), n >= 1 {
+            if n <= availableCPUs { return n }
+            warning = "looplab: LOOPLAB_THREADS=\(n) is more than the \(availableCPUs) CPUs here; using \(availableCPUs) threads\n"
+        } else {
+            warning = "looplab: LOOPLAB_THREADS='\(text)' is not a positive integer; using \(availableCPUs) threads\n"
+        }
         _ = warning.withCString { write(2, $0, strlen($0)) }
         return availableCPUs
     }
 
-    /// Online CPUs (affinity masks are not consulted).
+    /// Online CPUs (affinity masks are not consulted), at most `maxThreads`.
     public static var availableCPUs: Int {
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return min(maxThreads, max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
     }
+
+    /// A pool tracks its first round of tasks in the bits of one Int.
+    public static let maxThreads = Int.bitWidth
 
     /// Threads that take part in a loop, the caller included (1 = everything runs on the caller).
     public let threads: Int

@@ -58,7 +58,8 @@ public func train(
     var rng: Xoshiro256? = Xoshiro256(seed: seed)
     var pending: [(features: Tensor, targets: Tensor)] = []
     var epoch = -1
-    let limit = min(maxSteps ?? .max, epochs * ((data.count + batchSize - 1) / batchSize))
+    let (byEpochs, overflow) = epochs.multipliedReportingOverflow(by: (data.count + batchSize - 1) / batchSize)
+    let limit = min(maxSteps ?? .max, overflow ? .max : byEpochs)
     return runSteps(model, loss: loss, optimizer: optimizer, steps: limit, schedule: schedule, clipNorm: clipNorm,
                     onStep: onStep) {
         if pending.isEmpty {

@@ -13,17 +13,18 @@ struct ExecCommand {
     let display: String
     /// Whether `program` is searched on PATH before spawning (a shell builtin is not a file).
     let checkProgram: Bool
+    /// Whether it was given as a String, to run through `/bin/sh -c`.
+    let isShell: Bool
+    /// The argument vector as written: the program, then its arguments.
+    var argv: [String] { [executable] + arguments }
 
     init(_ value: Value) throws(LoopError) {
         switch value {
         case .string(let text):
             guard !text.allSatisfy(\.isWhitespace) else { throw execError("exec: the command is empty") }
-            executable = "/bin/sh"
-            arguments = ["-c", text]
-            display = text
             let word = ExecCommand.firstWord(of: text)
-            program = word ?? "sh"
-            checkProgram = word.map { !ExecCommand.shellWords.contains($0) } ?? false
+            self.init(executable: "/bin/sh", arguments: ["-c", text], program: word ?? "sh", display: text,
+                      checkProgram: word.map { !ExecCommand.shellWords.contains($0) } ?? false, isShell: true)
         case .list(let items):
             var argv: [String] = []
             for item in items {
@@ -32,15 +33,26 @@ struct ExecCommand {
                 }
                 argv.append(s)
             }
-            guard let first = argv.first, !first.isEmpty else { throw execError("exec: the command list is empty") }
-            executable = first
-            arguments = Array(argv.dropFirst())
-            program = first
-            display = argv.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-            checkProgram = true
+            guard argv.first.map({ !$0.isEmpty }) == true else { throw execError("exec: the command list is empty") }
+            self.init(argv: argv)
         case let other:
             throw execError("exec: the command must be a String (run by /bin/sh -c) or a List of Strings (argv), got \(other.typeName)")
         }
+    }
+
+    /// A command run without a shell; `argv` is not empty.
+    init(argv: [String]) {
+        self.init(executable: argv[0], arguments: Array(argv.dropFirst()), program: argv[0],
+                  display: argv.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "), checkProgram: true, isShell: false)
+    }
+
+    private init(executable: String, arguments: [String], program: String, display: String, checkProgram: Bool, isShell: Bool) {
+        self.executable = executable
+        self.arguments = arguments
+        self.program = program
+        self.display = display
+        self.checkProgram = checkProgram
+        self.isShell = isShell
     }
 
     /// The first word a shell would run, skipping `NAME=value` assignments; nil when it is built

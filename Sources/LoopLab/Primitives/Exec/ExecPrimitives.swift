@@ -22,7 +22,7 @@ enum ExecPrimitives {
     }
 
     private static func run(_ call: NativeCall, context: ResearchContext) throws(LoopError) -> Value {
-        let command = try ExecCommand(call.value("command"))
+        var command = try ExecCommand(call.value("command"))
         var timeout: Double?
         if case .nil = call.value("timeout") {} else {
             let seconds = try call.seconds("timeout")
@@ -50,9 +50,11 @@ enum ExecPrimitives {
         case let other: throw call.wrongType("echo", expected: "a Bool", got: other)
         }
 
-        let path = (environment["PATH"] ?? nil) ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
         var executablePath = command.executable
-        if command.checkProgram {
+        if let restricted = try ExecGrant.restrict(command, environment: environment, interpreter: call.interpreter) {
+            (command, executablePath) = restricted
+        } else if command.checkProgram {
+            let path = (environment["PATH"] ?? nil) ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
             guard let found = ExecCommand.resolve(command.program, path: path, cwd: cwd) else {
                 if command.program.contains("/") {
                     throw execError("exec: program '\(command.program)' does not exist or is not executable (command: \(command.display))")

@@ -77,11 +77,19 @@ struct ExecRunner {
             } else {
                 usleep(5_000)
             }
+            let now = Deadline.monotonicSeconds()
             if status == nil {
                 var raw: Int32 = 0
-                if waitpid(pid, &raw, WNOHANG) == pid { status = raw }
+                if waitpid(pid, &raw, WNOHANG) == pid {
+                    status = raw
+                    // The command is over: what it left running in its group (`sleep 100 &`) is a
+                    // straggler, and would otherwise hold the output open until it ends.
+                    if open {
+                        kill(-pid, SIGKILL)
+                        giveUpReadingAt = now + 2
+                    }
+                }
             }
-            let now = Deadline.monotonicSeconds()
             if stop == nil {
                 if let timeout, now - started >= timeout {
                     stop = .timeout
@@ -101,15 +109,16 @@ struct ExecRunner {
                     kill(-pid, SIGKILL)
                     killAt = nil
                     giveUpReadingAt = now + 2
-                } else if let at = giveUpReadingAt, now >= at, open {
-                    // Something that left the group still holds the output open: stop waiting for it.
-                    close(readEnd)
-                    open = false
                 }
+            }
+            if let at = giveUpReadingAt, now >= at, open {
+                // Something that left the group still holds the output open: stop waiting for it.
+                close(readEnd)
+                open = false
             }
         }
         output.finish()
-        if stop != nil { kill(-pid, SIGKILL) }  // stragglers that closed their output
+        kill(-pid, SIGKILL)  // stragglers that closed their output (`sleep 100 > /dev/null &`)
         let raw = status ?? 0
         let termination: Termination = raw & 0x7f == 0 ? .exited((raw >> 8) & 0xff) : .signaled(raw & 0x7f)
         return Outcome(termination: termination, seconds: Deadline.monotonicSeconds() - started, stop: stop,

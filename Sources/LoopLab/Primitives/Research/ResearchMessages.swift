@@ -13,6 +13,8 @@ enum ResearchMessages {
             return "'\(name)': the range \(low)...\(high) is empty or not finite (low must be <= high)"
         case .nonPositiveLogBound(let name, let low): return "'\(name)': loguniform needs a low bound > 0, got \(low)"
         case .nonPositiveStep(let name, let step): return "'\(name)': step must be > 0, got \(step)"
+        case .tooManyValues(let name, let low, let high):
+            return "'\(name)': integers(\(low), \(high)) holds more values than an Int can count; narrow the range"
         case .unknownConditionParameter(let name, let other):
             return "'\(name)' depends on '\(other)', which is not declared before it"
         case .nonNumericComparison(let name, let condition):

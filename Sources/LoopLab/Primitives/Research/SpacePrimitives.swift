@@ -128,6 +128,7 @@ enum SpacePrimitives {
             case .invalidBounds(_, let low, let high): reason = "the range \(low)...\(high) is empty or not finite (low must be <= high)"
             case .nonPositiveLogBound(_, let low): reason = "needs a low bound > 0, got \(low)"
             case .nonPositiveStep(_, let step): reason = "step must be > 0, got \(step)"
+            case .tooManyValues(_, let low, let high): reason = "\(low)...\(high) holds more values than an Int can count; narrow the range"
             case .emptyChoice: reason = "no values given"
             case .duplicateChoice(_, let value): reason = "\(value) is listed twice"
             default: reason = ResearchMessages.describe(error)

@@ -91,6 +91,8 @@ enum StudyPrimitives {
             "strategy": .property(doc: "The proposal strategy's name.") { .string(($0 as! StudyBox).study.declaration.strategy.rawValue) },
         ],
         makeIterator: { object, interpreter throws(LoopError) in
+            // Each iteration writes a trial: pack code needs the store permission to run a study.
+            try Capabilities.requireGrant(.store(primitive: "for t in \((object as! StudyBox).name)"), interpreter: interpreter)
             let box = object as! StudyBox
             // A new loop is a new run: settle what an earlier loop left running, restart the clock.
             try box.settleAll(reason: notRemembered)

@@ -65,7 +65,7 @@ enum SkillPrimitives {
         registry.function("policy", [NativeParameter("rules")], doc: """
             Sets the loop's policy: policy {confirm: ["exec", "promote"]} asks at the terminal before \
             those actions (refused without a terminal unless run with --yes). Replaces the rules of \
-            .looplab/policy.toml for this run. Returns nil.
+            .looplab/policy.toml for this run; code from a pack may only add confirmations. Returns nil.
             """) { call throws(LoopError) in
             guard case .record(let rules) = call.value("rules") else {
                 throw call.wrongType("rules", expected: "a record like {confirm: [\"exec\"]}", got: call.value("rules"))
@@ -81,7 +81,12 @@ enum SkillPrimitives {
                     confirm.insert(action)
                 }
             }
-            call.interpreter.attachment(Policy.self)?.set(confirm: confirm)
+            // The user's rules are the user's: a pack can ask for more confirmations, never fewer.
+            if Capabilities.packGrants(call.interpreter).isEmpty {
+                call.interpreter.attachment(Policy.self)?.set(confirm: confirm)
+            } else {
+                try call.interpreter.attachment(Policy.self)?.add(confirm: confirm)
+            }
             return .nil
         }
     }

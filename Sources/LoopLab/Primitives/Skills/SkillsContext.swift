@@ -16,6 +16,8 @@ final class SkillsContext {
     /// `skill|sha256|trial` already recorded in the store this process.
     private var recordedUses: Set<String> = []
     private var hashes: [String: String] = [:]
+    /// Each pack's grant, checked against the lock and its files once per interpreter.
+    private var grants: [String: (Permissions, String?)] = [:]
 
     init(projectDirectory: String, userLibrary: String, stdlibDirectory: String?, research: ResearchContext?) {
         self.projectDirectory = projectDirectory
@@ -84,14 +86,37 @@ final class SkillsContext {
     /// Code from a pack runs as the pack, with what the lock file says the user granted.
     private func principal(for skill: ResolvedSkill, pack: String) throws(LoopError) -> Principal {
         if let known = principals[skill.path] { return known }
-        let lock: LockFile
-        do throws(SkillError) { lock = try LockFile.read(path: lockPath) } catch { throw Self.error(error) }
-        // A pack copied into .looplab/packs by hand (not installed) gets no permissions at all.
-        let granted = lock.entry(named: pack)?.permissions ?? .none
+        let (granted, note) = try grant(for: pack)
         let principal = Principal(name: "\(pack)/\(skill.name)",
-                                  payload: PackGrant(pack: pack, skill: skill.name, permissions: granted))
+                                  payload: PackGrant(pack: pack, skill: skill.name, permissions: granted,
+                                                     directory: packsDirectory + "/" + pack, note: note))
         principals[skill.path] = principal
         return principal
+    }
+
+    /// What the lock granted `pack`, bound to its identity: the entry of that name, and only
+    /// while the installed files still have the hash the installer recorded. Anything else runs
+    /// with no permissions at all; `note` says why, for denials.
+    private func grant(for pack: String) throws(LoopError) -> (Permissions, String?) {
+        if let known = grants[pack] { return known }
+        let lock: LockFile
+        do throws(SkillError) { lock = try LockFile.read(path: lockPath) } catch { throw Self.error(error) }
+        let result: (Permissions, String?)
+        if let entry = lock.entry(named: pack) {
+            let files = try? PackLibrary.filesSHA256(of: packsDirectory + "/" + pack)
+            if let recorded = entry.filesSHA256, recorded == files {
+                result = (entry.permissions, nil)
+            } else {
+                let why = entry.filesSHA256 == nil ? "skills.lock records no hash of its files"
+                    : "its files changed since it was installed"
+                result = (.none, "\(why), so it runs with none; reinstall it (looplab skill install)")
+            }
+        } else {
+            // A pack copied into .looplab/packs by hand (not installed) gets no permissions at all.
+            result = (.none, "it is not in skills.lock, so it runs with none")
+        }
+        grants[pack] = result
+        return result
     }
 
     // MARK: evidence

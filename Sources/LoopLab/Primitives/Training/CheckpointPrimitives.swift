@@ -15,7 +15,6 @@ enum CheckpointPrimitives {
         ) { call throws(LoopError) in
             let box = try call.model()
             let path = try call.string("path")
-            try Capabilities.require(.write(path: path), call)
             do { try Checkpoint.save(box.layer, to: path, metadata: metadata(of: box)) } catch {
                 throw trainError("save", "cannot write '\(path)': \(error)")
             }
@@ -34,6 +33,8 @@ enum CheckpointPrimitives {
                 box.vocabulary = metadata[vocabularyKey].flatMap { try? JSONDecoder().decode(CharVocabulary.self, from: Data($0.utf8)) }
                 box.standardizer = metadata[standardizerKey].flatMap { try? JSONDecoder().decode(Standardizer.self, from: Data($0.utf8)) }
                 return TrainingTypes.handle(box)
+            } catch let error as CheckpointError {
+                throw trainError("load_model", error.description)
             } catch {
                 throw trainError("load_model", "cannot load '\(path)': \(error)")
             }

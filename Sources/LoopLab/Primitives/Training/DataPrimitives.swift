@@ -1,4 +1,6 @@
+import Glibc
 import LoopLang
+import LoopSupport
 import LoopTrain
 
 /// `load_csv`, `load_text`, `dataset` and `split`: getting data into Dataset handles.
@@ -17,6 +19,7 @@ enum DataPrimitives {
             do {
                 var data = try CSV.parse(text, target: target, file: path)
                 data.targetName = target
+                noteRegressionOnIntegers(data, target: target, file: path)
                 return TrainingTypes.handle(DataBox(.table(data), origin: baseName(path)))
             } catch let error as DataError {
                 throw trainError("load_csv", error.description)
@@ -67,6 +70,18 @@ enum DataPrimitives {
         }
     }
 
+    /// Integer targets too large to be classes 0...max make a regression: say so on stderr, since
+    /// the same column with smaller values would have been classes.
+    static func noteRegressionOnIntegers(_ data: Dataset, target: String, file: String) {
+        guard data.task == .regression else { return }
+        let values = data.targets.scalars
+        guard !values.isEmpty, values.allSatisfy({ $0 == $0.rounded() }), let low = values.min(), let high = values.max() else { return }
+        func whole(_ x: Float) -> String { abs(x) < 9e18 ? String(Int(x)) : "\(x)" }
+        let line = "load_csv: note: \(file): target '\(target)' holds whole numbers from \(whole(low)) to \(whole(high)); "
+            + "only 0 to 999999 are read as classes, so the task is regression\n"
+        _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+
     static func textData(_ text: String, origin: String) -> DataBox {
         let vocabulary = CharVocabulary(text: text)
         return DataBox(.text(tokens: vocabulary.encode(text), vocabulary: vocabulary), origin: origin)
@@ -79,6 +94,16 @@ enum DataPrimitives {
         let noise = try call.optionalDouble("noise").map(Float.init)
         let classes = try call.optionalInt("classes")
         if let n, n < 1 { throw trainError("dataset", "n must be at least 1, got \(n)") }
+        let features = try call.optionalInt("features")
+        if let classes, classes < 1 { throw trainError("dataset", "classes must be at least 1, got \(classes)") }
+        if let features, features < 1 { throw trainError("dataset", "features must be at least 1, got \(features)") }
+        // Rows of features and a target (spirals makes at least one row per class) and the class
+        // centres, as Floats, before any is generated.
+        let rows = max(Double(n ?? 300), Double(classes ?? 1)), columns = Double(features ?? 2)
+        if let exceeded = MemoryBudget.check(bytes: (rows * (columns + 1) + Double(classes ?? 3) * columns) * 4 * 2) {
+            throw LoopError(.outOfMemory(what: "dataset(\"\(name)\", n: \(n ?? 300), classes: \(classes ?? 3), features: \(features ?? 2))",
+                                         needed: exceeded.needed, available: exceeded.available))
+        }
         let data: Dataset
         switch name {
         case "spirals":
@@ -86,7 +111,7 @@ enum DataPrimitives {
             data = SyntheticData.spirals(perClass: max(1, (n ?? 300) / k), classes: k, noise: noise ?? 0.2, seed: seed)
         case "moons": data = SyntheticData.moons(count: n ?? 200, noise: noise ?? 0.1, seed: seed)
         case "blobs":
-            data = SyntheticData.blobs(count: n ?? 300, centers: classes ?? 3, features: try call.optionalInt("features") ?? 2,
+            data = SyntheticData.blobs(count: n ?? 300, centers: classes ?? 3, features: features ?? 2,
                                        std: noise ?? 1, seed: seed)
         case "xor": data = SyntheticData.xor(count: n ?? 200, noise: noise ?? 0.05, seed: seed)
         case "sine": data = SyntheticData.sine(count: n ?? 200, noise: noise ?? 0.1, seed: seed)

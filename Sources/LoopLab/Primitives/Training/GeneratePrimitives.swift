@@ -3,6 +3,10 @@ import LoopTrain
 
 /// `generate(model, ...)`: sampling text from a trained gpt.
 enum GeneratePrimitives {
+    /// The longest sample (and the most samples) one call may ask for: each character is a
+    /// forward pass, so a typo such as `max_len: 1e9` would otherwise run for days.
+    static let maxLengthLimit = 1_000_000
+
     static func register(into registry: Registry) {
         registry.function(
             "generate",
@@ -26,6 +30,10 @@ enum GeneratePrimitives {
         let n = try call.int("n"), maxLength = try call.int("max_len")
         guard n >= 1 else { throw trainError("generate", "n must be at least 1, got \(n)") }
         guard maxLength >= 0 else { throw trainError("generate", "max_len must not be negative, got \(maxLength)") }
+        guard maxLength <= maxLengthLimit else {
+            throw trainError("generate", "max_len must be at most \(maxLengthLimit) characters, got \(maxLength)")
+        }
+        guard n <= maxLengthLimit else { throw trainError("generate", "n must be at most \(maxLengthLimit), got \(n)") }
         let unknown = Set(prompt.filter { !vocabulary.characters.contains($0) })
         guard unknown.isEmpty else {
             let list = unknown.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }.map { Printer.repr(.string(String($0))) }
@@ -52,8 +60,10 @@ enum GeneratePrimitives {
         }
         var samples: [Value] = []
         for i in 0..<n {
-            if Interrupt.isRequested { break }
-            let tokens = LoopTrain.generate(gpt, prompt: start, count: maxLength, options: options, seed: seed &+ UInt64(i))
+            let tokens = LoopTrain.generate(gpt, prompt: start, count: maxLength, options: options, seed: seed &+ UInt64(i),
+                                            stop: { Interrupt.isRequested })
+            // Ctrl-C (or a trial budget) stops sampling within a character and raises here.
+            try Interrupt.check()
             samples.append(.string(vocabulary.decode(tokens.dropFirst(dropFirst))))
         }
         return n == 1 ? samples.first ?? .string(prompt) : .list(samples)

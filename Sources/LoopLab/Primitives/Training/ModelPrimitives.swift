@@ -22,6 +22,7 @@ enum ModelPrimitives {
             var configs: [LayerConfig] = []
             for (i, v) in call.rest.enumerated() { configs.append(try layerConfig(v, position: i + 1)) }
             try checkWidths(configs)
+            try checkMemory(.sequential(configs), "seq")
             let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
             return TrainingTypes.handle(ModelBox(makeLayer(.sequential(configs), seed: seed)))
         }
@@ -91,6 +92,17 @@ enum ModelPrimitives {
         }
     }
 
+    /// Refuses a model whose weights, gradients and optimiser state would not fit in memory,
+    /// before any of it is allocated.
+    static func checkMemory(_ config: LayerConfig, _ function: String) throws(LoopError) {
+        if let exceeded = config.memoryProblem {
+            let count = config.parameterEstimate
+            let what = count < 1e15 ? Format.grouped(Int(count)) : "\(count)"
+            throw LoopError(.outOfMemory(what: "\(function): a model of \(what) parameters (with gradients and optimizer state)",
+                                         needed: exceeded.needed, available: exceeded.available))
+        }
+    }
+
     static func mlp(_ call: NativeCall) throws(LoopError) -> Value {
         var inputs = try call.optionalInt("in"), outputs = try call.optionalInt("out")
         if case .nil = call.value("data") {} else {
@@ -100,6 +112,8 @@ enum ModelPrimitives {
             guard case .table(let d) = box.content else {
                 throw trainError("mlp", "\(box.summary) is text; an mlp needs a table (use gpt for text)")
             }
+            // Widths come from the data: an empty table gives an output width of 0, so say why.
+            if d.count == 0 { throw trainError("mlp", "\(box.summary) has no rows to take the model's widths from") }
             inputs = inputs ?? d.featureCount
             outputs = outputs ?? d.outputCount
         }
@@ -118,6 +132,8 @@ enum ModelPrimitives {
         }
         let dropout = try call.double("dropout")
         guard dropout >= 0, dropout < 1 else { throw trainError("mlp", "dropout must be in [0, 1), got \(dropout)") }
+        let widths = [inputs] + hidden + [outputs]
+        try checkMemory(.sequential(zip(widths, widths.dropFirst()).map { .linear(inputs: $0, outputs: $1, bias: true) }), "mlp")
         let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
         let model = LoopTrain.mlp(inputs: inputs, hidden: hidden, outputs: outputs, activation: act, dropout: Float(dropout), seed: seed)
         return TrainingTypes.handle(ModelBox(model))
@@ -127,7 +143,7 @@ enum ModelPrimitives {
         var vocabulary: CharVocabulary?
         let size: Int
         switch call.value("vocab") {
-        case .int(let n): size = n
+        case .int, .float: size = try call.int("vocab")
         case var v:
             if case .record(let r) = v, let train = r.fields["train"] { v = train }
             let box = try TrainingArguments.dataset(v, function: "gpt", parameter: "vocab")
@@ -142,8 +158,10 @@ enum ModelPrimitives {
             throw trainError("gpt", "vocab, ctx, dim, layers and heads must be positive")
         }
         guard dim % heads == 0 else { throw trainError("gpt", "dim (\(dim)) must be a multiple of heads (\(heads))") }
+        let config = GPTConfig(vocabulary: size, context: ctx, dimension: dim, layers: layers, heads: heads)
+        try checkMemory(.gpt(config), "gpt")
         let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
-        let model = GPT(GPTConfig(vocabulary: size, context: ctx, dimension: dim, layers: layers, heads: heads), seed: seed)
+        let model = GPT(config, seed: seed)
         return TrainingTypes.handle(ModelBox(model, vocabulary: vocabulary))
     }
 }

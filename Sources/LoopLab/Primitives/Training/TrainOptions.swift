@@ -84,7 +84,18 @@ struct TrainOptions {
         if let lr = learningRate, !(lr > 0 && lr.isFinite) { throw trainError("train", "lr must be a positive number, got \(lr)") }
         if let budget, !(budget > 0) { throw trainError("train", "budget must be positive, got \(budget)s") }
         if let clip, !(clip > 0) { throw trainError("train", "clip must be positive, got \(clip)") }
-        if let wd = weightDecay, wd < 0 { throw trainError("train", "weight_decay must not be negative, got \(wd)") }
+        if let wd = weightDecay, !(wd >= 0 && wd.isFinite) { throw trainError("train", "weight_decay must be a number >= 0, got \(wd)") }
+        if let mu = momentum, !(mu >= 0 && mu < 1) { throw trainError("train", "momentum must be in [0, 1), got \(mu)") }
+        if let warmup, warmup < 0 { throw trainError("train", "warmup must not be negative, got \(warmup)") }
+    }
+
+    /// The number of steps a run takes: `steps`, or `epochs` × `perEpoch`, whichever is fewer.
+    /// Saturates at Int.max (`epochs: Int.max` with a budget runs until the budget ends).
+    func totalSteps(perEpoch: Int, defaultEpochs: Int) -> Int {
+        let (byEpochs, overflow) = (epochs ?? defaultEpochs).multipliedReportingOverflow(by: perEpoch)
+        let fromEpochs = overflow ? Int.max : byEpochs
+        guard let steps else { return fromEpochs }
+        return epochs == nil ? steps : min(steps, fromEpochs)
     }
 
     /// The optimiser over `parameters`; `forText` picks the GPT recipe's defaults (AdamW β₂ 0.99,
@@ -121,16 +132,24 @@ struct TrainOptions {
         default:
             throw trainError("train", "schedule must be a String or a record, got \(schedule.typeName)")
         }
-        func number(_ key: String, _ fallback: Double) -> Double { fields[key]?.number ?? fallback }
-        let minFactor = Float(number("min", name == "warmup_cosine" ? 0.1 : 0))
+        func number(_ key: String, _ fallback: Double) throws(LoopError) -> Double {
+            guard let value = fields[key] else { return fallback }
+            guard let x = value.number, x.isFinite else { throw trainError("train", "schedule \(key) must be a finite number, got \(Printer.repr(value))") }
+            return x
+        }
+        /// A step count from a schedule field, clamped to 1...total (a Double beyond Int traps).
+        func steps(_ key: String, _ fallback: Int) throws(LoopError) -> Int {
+            let x = try number(key, Double(fallback))
+            return x >= Double(total) ? max(1, total) : max(1, Int(x))
+        }
+        let minFactor = Float(try number("min", name == "warmup_cosine" ? 0.1 : 0))
         switch name {
         case "constant": return .constant
         case "cosine": return .cosine(totalSteps: total, minFactor: minFactor)
         case "warmup_cosine":
-            let w = Int(number("warmup", Double(warmup ?? max(1, total / 20))))
-            return .warmupCosine(warmupSteps: max(1, w), totalSteps: total, minFactor: minFactor)
+            return .warmupCosine(warmupSteps: try steps("warmup", warmup ?? max(1, total / 20)), totalSteps: total, minFactor: minFactor)
         case "step":
-            return .step(every: max(1, Int(number("every", Double(max(1, total / 3))))), gamma: Float(number("gamma", 0.1)))
+            return .step(every: try steps("every", max(1, total / 3)), gamma: Float(try number("gamma", 0.1)))
         default:
             throw trainError("train", "unknown schedule '\(name)' (known: \(Self.schedules.joined(separator: ", ")))")
         }

@@ -1,5 +1,6 @@
 import Glibc
 import LoopLang
+import LoopSupport
 import LoopTrain
 
 /// `train(model, data, ...)`: runs LoopTrain's training loop with a budget, periodic evaluation,
@@ -91,11 +92,12 @@ final class TrainingLoop {
     }
 
     func runTable(_ data: Dataset, modelValue: Value) throws(LoopError) -> RunBox {
+        guard data.count > 0 else { throw trainError("train", "the training data has no rows") }
         let batch = min(options.batch ?? 64, data.count)
         let perEpoch = (data.count + batch - 1) / batch
-        let total = options.steps.map { s in options.epochs.map { min(s, $0 * perEpoch) } ?? s } ?? (options.epochs ?? 10) * perEpoch
+        let total = options.totalSteps(perEpoch: perEpoch, defaultEpochs: 10)
         self.total = total
-        let epochs = (total + perEpoch - 1) / perEpoch
+        let epochs = total / perEpoch + (total % perEpoch == 0 ? 0 : 1)
         let optimizer = options.makeOptimizer(model.layer.parameters, forText: false)
         let schedule = try options.makeSchedule(total: total)
         let every = options.evalEvery ?? perEpoch
@@ -118,8 +120,16 @@ final class TrainingLoop {
         guard tokens.count > ctx else {
             throw trainError("train", "the training text has \(tokens.count) characters; the model's context (\(ctx)) needs more")
         }
-        let perEpoch = max(1, tokens.count / (batch * ctx))
-        let total = options.steps.map { s in options.epochs.map { min(s, $0 * perEpoch) } ?? s } ?? (options.epochs ?? 1) * perEpoch
+        let (windows, overflow) = batch.multipliedReportingOverflow(by: ctx)
+        // Each step holds a batch of windows through every layer: measure before allocating.
+        let activations = Double(windows) * Double(gpt.settings.dimension) * Double(gpt.settings.layers + 1) * 24 * 4
+            + Double(windows) * Double(gpt.settings.vocabulary) * 3 * 4
+        if overflow { throw trainError("train", "batch \(batch) × context \(ctx) is too large") }
+        if let exceeded = MemoryBudget.check(bytes: activations) {
+            throw trainError("train", "a batch of \(batch) windows of \(ctx) characters \(exceeded.explanation); lower batch:")
+        }
+        let perEpoch = max(1, tokens.count / windows)
+        let total = options.totalSteps(perEpoch: perEpoch, defaultEpochs: 1)
         self.total = total
         let optimizer = options.makeOptimizer(gpt.parameters, forText: true)
         let schedule = try options.makeSchedule(total: total)

@@ -12,14 +12,24 @@ struct StoreOptions: ParsableArguments {
                           projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path
     }
 
-    /// Opens the existing store; a missing one is an error, not a new empty store.
+    /// Opens the existing store for reading; a missing one is an error, not a new empty store.
+    /// These commands only read, so they open it read-only (they never write it, and a running
+    /// study's new trials are seen); a store of an older schema is opened normally once, which
+    /// migrates it.
     func open() throws -> Store {
         let path = self.path
         guard FileManager.default.fileExists(atPath: path) else {
             Diagnostics.printError("looplab: no store at \(path) (run a study here first, or pass --store PATH)")
             throw ExitCode(1)
         }
+        if let reading = try? Store(path: path, options: Store.Options(readOnly: true)),
+           (try? reading.schemaVersions()) == Store.knownSchemaVersions {
+            return reading
+        }
         do { return try Store(path: path) } catch {
+            // These commands only read: a store that cannot be opened for writing (read-only
+            // media, a file mode) is opened for reading before giving up.
+            if let readable = try? Store(path: path, options: Store.Options(readOnly: true)) { return readable }
             Diagnostics.printError("looplab: \(error.description)")
             throw ExitCode(1)
         }
