@@ -216,6 +216,7 @@ struct TerminalTests {
         fail("the cell went on after one Ctrl-C")
     send('d.size\r')            # the session is fine, its state kept
     expect("[3] 399")
+    expect("[4]> ")              # Ctrl-D only once readline reads again
     quit()
     """#
 }
