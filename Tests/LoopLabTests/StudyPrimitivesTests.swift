@@ -203,3 +203,35 @@ import Testing
         #expect(error.message.contains("may only grow"))
     }
 }
+
+/// A metric keeps the type it was remembered with, through the store and back.
+@Suite struct MetricTypesTests {
+    @Test func wholeNumberMetricsStayIntsAndFloatsStayFloats() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run("""
+        let st = study("types", space: space {lr: loguniform(0.001, 0.1)}, goal: maximize("acc"), max_trials: 2)
+        for t in st { remember(t, {acc: 1.0, epochs: 5, loss: 0.25, steps: -3}) }
+        let m = st.best.metrics
+        print(m.epochs, type(m.epochs), m.acc, type(m.acc), type(m.loss), m.steps)
+        """)
+        #expect(out == "5 Int 1.0 Float Float -3\n")
+        // A new process reads the same types back from the database.
+        let again = try store.run(#"""
+        let h = history("types")
+        print(h[1].metrics.epochs, type(h[1].metrics.epochs), type(h[1].metrics.acc), type(study("types").best.metrics.epochs))
+        """#)
+        #expect(again == "5 Int Float Int\n")
+    }
+
+    @Test func aBareIntGoalStaysInt() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run("""
+        let st = study("n", space: space {k: integers(1, 9)}, goal: minimize("errors"), max_trials: 3)
+        for t in st { remember(t, t.k) }
+        print(type(history("n")[0].metrics.errors), type(st.best.value))
+        """)
+        #expect(out == "Int Float\n")
+    }
+}

@@ -238,13 +238,13 @@ public final class Study {
     /// Completes a running trial with its metrics; the goal metric must be among them. A
     /// non-finite goal value (NaN, infinity) marks the trial `diverged`.
     @discardableResult
-    public func complete(_ trialID: Int64, metrics: [String: Double]) throws(StudyError) -> StudyTrial {
+    public func complete(_ trialID: Int64, metrics: [String: Double], integerMetrics: Set<String> = []) throws(StudyError) -> StudyTrial {
         let goal = declaration.goal.metric
         guard let value = metrics[goal] else {
             throw .missingGoalMetric(metric: goal, available: metrics.keys.sorted())
         }
         return try finish(trialID, status: value.isFinite ? .complete : .diverged, metrics: metrics,
-                          value: value.isFinite ? value : nil,
+                          integerMetrics: integerMetrics, value: value.isFinite ? value : nil,
                           error: value.isFinite ? nil : "\(goal) is \(value)")
     }
 
@@ -252,16 +252,18 @@ public final class Study {
     @discardableResult
     public func fail(_ trialID: Int64, error: String?, status: TrialStatus = .failed) throws(StudyError) -> StudyTrial {
         let index = try indexOf(trialID)
-        return try finish(trialID, status: status, metrics: trials[index].metrics, value: nil, error: error)
+        return try finish(trialID, status: status, metrics: trials[index].metrics, integerMetrics: trials[index].integerMetrics,
+                          value: nil, error: error)
     }
 
-    private func finish(_ trialID: Int64, status: TrialStatus, metrics: [String: Double], value: Double?,
-                        error: String?) throws(StudyError) -> StudyTrial {
+    private func finish(_ trialID: Int64, status: TrialStatus, metrics: [String: Double], integerMetrics: Set<String>,
+                        value: Double?, error: String?) throws(StudyError) -> StudyTrial {
         let index = try indexOf(trialID)
         var trial = trials[index]
         if trial.status.isFinished { throw .trialFinished(number: trial.number, status: trial.status) }
         trial.status = status
         trial.metrics = metrics
+        trial.integerMetrics = integerMetrics
         trial.value = value
         trial.error = error
         let finished = trial

@@ -20,6 +20,8 @@ public struct StudyTrial: Hashable, Sendable {
     public var status: TrialStatus
     /// Metric name to value, as the trial reported them.
     public var metrics: [String: Double]
+    /// The metrics given as whole numbers (`epochs: 5`), shown back as Ints.
+    public var integerMetrics: Set<String> = []
     /// The goal metric's value (what the study ranks by), when the trial completed.
     public var value: Double?
     /// Why the trial failed, or why it became stale.

@@ -66,10 +66,10 @@ extension Store {
     /// A trial marked stale by another process may still be finished by its owner: a late result
     /// is better than a lost one. A trial that already finished is never rewritten.
     @discardableResult
-    public func finishTrial(id: Int64, state: TrialState, metrics: [String: Double] = [:], value: Double? = nil,
-                            error: String? = nil, now: Date = Date()) throws(StoreError) -> Trial {
+    public func finishTrial(id: Int64, state: TrialState, metrics: [String: Double] = [:], integerMetrics: Set<String> = [],
+                            value: Double? = nil, error: String? = nil, now: Date = Date()) throws(StoreError) -> Trial {
         precondition(state.isFinished, "finishTrial needs a final state, not \(state)")
-        let metricsJSON = try JSONText.encode(metrics, column: "trials.metrics")
+        let metricsJSON = MetricsJSON.encode(metrics, integers: integerMetrics)
         return try write("finish the trial with id \(id)") { db in
             try db.execute(sql: """
                 UPDATE trials SET state = ?, metrics = ?, value = ?, error = ?, finished_at = ?, heartbeat_at = ?

@@ -34,3 +34,33 @@ enum JSONText {
         }
     }
 }
+
+/// A metrics column: integers written as JSON integers (`"epochs":5`) and every other number
+/// with a fraction or an exponent (`"acc":1.0`), so a metric reads back with the type it was
+/// given; non-finite values as `"NaN"`, `"Infinity"`, `"-Infinity"`. Keys sorted.
+enum MetricsJSON {
+    static func encode(_ metrics: [String: Double], integers: Set<String>) -> String {
+        var fields: [String: JSONValue] = [:]
+        for (name, value) in metrics {
+            if integers.contains(name), value == value.rounded(), abs(value) < 9e15 {
+                fields[name] = .int(Int(value))
+            } else if value.isNaN {
+                fields[name] = .string("NaN")
+            } else if value.isInfinite {
+                fields[name] = .string(value > 0 ? "Infinity" : "-Infinity")
+            } else {
+                fields[name] = .number(value)
+            }
+        }
+        return "{" + fields.keys.sorted().map { key in
+            let text: String
+            switch fields[key]! {
+            case .int(let i): text = String(i)
+            case .number(let d): text = d.description   // always has "." or "e"
+            case .string(let s): text = "\"" + s + "\""
+            default: text = "null"
+            }
+            return (try? JSONText.encode(key, column: "metrics")) .map { $0 + ":" + text } ?? ""
+        }.joined(separator: ",") + "}"
+    }
+}

@@ -21,6 +21,8 @@ public struct Trial: Sendable, Hashable, Identifiable {
     public var params: [String: JSONValue]
     public var state: TrialState
     public var metrics: [String: Double]
+    /// The metrics that were given as whole numbers (`epochs: 5`), read back as Ints.
+    public var integerMetrics: Set<String> = []
     /// The goal metric's value (the one the study ranks by), when known.
     public var value: Double?
     public var error: String?
@@ -68,6 +70,7 @@ extension Trial: StoreRecord {
             throw StoreError.invalidJSON(column: "trials.metrics", reason: "not JSON: \(metricsText.prefix(80))")
         }
         metrics = metricsValue.metricNumbers
+        integerMetrics = metricsValue.integerFields
         value = row[6]
         error = row[7]
         seed = row[8]

@@ -60,7 +60,7 @@ enum MemoryPrimitives {
                     return ResearchValues.record([
                         ("number", .int(t.number)), ("id", .int(Int(t.id))), ("status", .string(t.state.rawValue)),
                         ("params", ResearchValues.record(config, space: space ?? (try! Space([])))),
-                        ("metrics", ResearchValues.record(t.metrics)), ("value", ResearchValues.optional(t.value)),
+                        ("metrics", ResearchValues.record(t.metrics, integers: t.integerMetrics)), ("value", ResearchValues.optional(t.value)),
                         ("error", ResearchValues.optional(t.error)),
                     ])
                 })
@@ -83,6 +83,7 @@ enum MemoryPrimitives {
         // A trial that `train(..., trial: t)` pruned or stopped keeps that status.
         if box.trial.status == .pruned || box.trial.status == .interrupted { return box.study.record(box.trial) }
         var numbers: [String: Double] = [:]
+        var integers: Set<String> = []
         switch metrics {
         case .record(let r) where ExecPrimitives.result(of: r) != nil:
             // remember(t, exec(...)): a command that did not succeed ends the trial with why; a
@@ -92,7 +93,10 @@ enum MemoryPrimitives {
                 let status: TrialStatus = result.status == "interrupted" ? .interrupted : .failed
                 return try TrialPrimitives.finish(box) { study throws(StudyError) in try study.fail(box.id, error: failure, status: status) }
             }
-            for (name, v) in result.metrics.fields { if let d = v.number { numbers[name] = d } }
+            for (name, v) in result.metrics.fields {
+                if let d = v.number { numbers[name] = d }
+                if case .int = v { integers.insert(name) }
+            }
             if numbers[box.study.goal.metric] == nil {
                 let message = "exec printed no '\(box.study.goal.metric): <number>' line (the study's goal)"
                 return try TrialPrimitives.finish(box) { study throws(StudyError) in try study.fail(box.id, error: message) }
@@ -100,19 +104,24 @@ enum MemoryPrimitives {
         case .record(let r):
             for (name, v) in r.fields {
                 switch v {
-                case .int(let i): numbers[name] = Double(i)
+                case .int(let i):
+                    numbers[name] = Double(i)
+                    integers.insert(name)
                 case .float(let d), .duration(let d): numbers[name] = d
                 default: continue  // non-numeric fields (a model, a confusion matrix) are not metrics
                 }
             }
         case .int, .float:
             numbers[box.study.goal.metric] = metrics.number!
+            if case .int = metrics { integers.insert(box.study.goal.metric) }
         case .nil:
             throw researchError("remember: give the trial's metrics, e.g. remember(t, {\(box.study.goal.metric): 0.93})")
         case let other:
             throw researchError("remember: metrics must be a record of numbers or a number, got \(other.typeName)")
         }
-        return try TrialPrimitives.finish(box) { study throws(StudyError) in try study.complete(box.id, metrics: numbers) }
+        return try TrialPrimitives.finish(box) { study throws(StudyError) in
+            try study.complete(box.id, metrics: numbers, integerMetrics: integers)
+        }
     }
 
     private static func tagList(_ call: NativeCall) throws(LoopError) -> [String] {

@@ -69,6 +69,15 @@ enum ResearchValues {
         return record(fields)
     }
 
+    /// Metrics as a record: those given as whole numbers come back as Ints.
+    static func record(_ metrics: [String: Double], integers: Set<String>) -> Value {
+        guard !integers.isEmpty else { return record(metrics) }
+        return record(metrics.keys.sorted().map { key in
+            let v = metrics[key]!
+            return (key, integers.contains(key) && v == v.rounded() && abs(v) < 9e15 ? Value.int(Int(v)) : .float(v))
+        })
+    }
+
     static func record(_ metrics: [String: Double]) -> Value {
         record(metrics.keys.sorted().map { ($0, .float(metrics[$0]!)) })
     }

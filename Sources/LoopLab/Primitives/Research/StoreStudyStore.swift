@@ -59,7 +59,7 @@ final class StoreStudyStore: StudyStore {
 
     func finishTrial(_ trial: StudyTrial) throws {
         try store.finishTrial(id: trial.id, state: TrialState(rawValue: trial.status.rawValue) ?? .failed,
-                              metrics: trial.metrics, value: trial.value, error: trial.error)
+                              metrics: trial.metrics, integerMetrics: trial.integerMetrics, value: trial.value, error: trial.error)
     }
 
     func report(trialID: Int64, step: Int, value: Double) throws {
@@ -79,9 +79,11 @@ final class StoreStudyStore: StudyStore {
     private func convert(_ t: Trial) -> StudyTrial {
         let config = space.map { ResearchValues.config(fromJSON: t.params, space: $0) }
             ?? Config(t.params.compactMapValues { ResearchValues.parameterValue($0, for: nil) })
-        return StudyTrial(id: t.id, number: t.number, config: config,
-                          status: TrialStatus(rawValue: t.state.rawValue) ?? .failed,
-                          metrics: t.metrics, value: t.value, error: t.error,
-                          repeatOf: t.repeatOf, repeatIndex: t.repeatIndex)
+        var trial = StudyTrial(id: t.id, number: t.number, config: config,
+                               status: TrialStatus(rawValue: t.state.rawValue) ?? .failed,
+                               metrics: t.metrics, value: t.value, error: t.error,
+                               repeatOf: t.repeatOf, repeatIndex: t.repeatIndex)
+        trial.integerMetrics = t.integerMetrics
+        return trial
     }
 }

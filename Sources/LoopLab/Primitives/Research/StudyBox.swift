@@ -124,7 +124,7 @@ final class StudyBox {
         var fields: [(String, Value)] = [
             ("number", .int(t.number)), ("id", .int(Int(t.id))), ("status", .string(t.status.rawValue)),
             ("params", ResearchValues.record(t.config, space: study.declaration.space)),
-            ("metrics", ResearchValues.record(t.metrics)), ("value", ResearchValues.optional(t.value)),
+            ("metrics", ResearchValues.record(t.metrics, integers: t.integerMetrics)), ("value", ResearchValues.optional(t.value)),
             ("error", ResearchValues.optional(t.error)),
         ]
         if let original = t.repeatOf { fields += [("repeat_of", .int(original)), ("repeat", .int(t.repeatIndex))] }

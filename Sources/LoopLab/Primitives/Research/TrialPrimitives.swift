@@ -45,7 +45,10 @@ enum TrialPrimitives {
             "status": .property(doc: "running, complete, failed, pruned, diverged, interrupted or stale.") {
                 .string(box($0).trial.status.rawValue)
             },
-            "metrics": .property(doc: "The metrics remembered for the trial.") { ResearchValues.record(box($0).trial.metrics) },
+            "metrics": .property(doc: "The metrics remembered for the trial (those given as whole numbers stay Ints).") { o in
+                let t = box(o).trial
+                return ResearchValues.record(t.metrics, integers: t.integerMetrics)
+            },
             "value": .property(doc: "The goal metric's value once complete, else nil.") { ResearchValues.optional(box($0).trial.value) },
             "error": .property(doc: "Why the trial failed, or nil.") { ResearchValues.optional(box($0).trial.error) },
             "study": .property(doc: "The study's name.") { .string(box($0).study.name) },
