@@ -107,4 +107,25 @@ struct StoreCommandTests {
         let run = try runLooplab(["run", "--store", store.path, script.path])
         #expect(run.stdout == "3\n")
     }
+
+    /// Each study numbers its trials 0, 1, 2, ... (what messages and the CLI say); `t.id` is the
+    /// store-wide key, so a second study in the same store has numbers that are not its ids.
+    @Test func trialNumbersArePerStudyAndIdsStoreWide() throws {
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let out = try store.run("""
+        let a = study("first", space: space {k: integers(1, 3)}, goal: maximize("acc"), strategy: "grid")
+        for t in a { remember(t, {acc: float(t.k)}) }
+        let b = study("second", space: space {k: integers(1, 3)}, goal: maximize("acc"), strategy: "grid")
+        for t in b { if t.number == 1 { fail(t, "out of memory") } else { remember(t, {acc: float(t.number)}) } }
+        print(history(b).map(fn(r) { [r.number, r.id] }))
+        print(b.best.number, b.best.id)
+        """)
+        #expect(out == "[[0, 4], [1, 5], [2, 6]]\n2 6\n")
+        let trials = try runLooplab(["trials", "second", "--store", store.path])
+        let rows = trials.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(rows == ["0", "1", "2"], "\(trials.stdout)")
+        let best = try runLooplab(["best", "second", "--store", store.path])
+        #expect(best.stdout.hasPrefix("second: trial 2,"), "\(best.stdout)")
+    }
 }
