@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already built for Hummingbird; named so the dashboard can choose what its server logs.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,7 +65,8 @@ let package = Package(
         // training core and the engine never link them.
         .target(
             name: "LoopDashboard",
-            dependencies: ["LoopLab", "LoopStore", "LoopPlot", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["LoopLab", "LoopStore", "LoopPlot", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: hostFlags
         ),
         .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "LoopPlot", "CReadline"], swiftSettings: hostFlags),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import LoopLab
 import LoopStore
 import NIOCore
@@ -9,8 +10,10 @@ import NIOCore
 /// skills. Bad requests get a 4xx with a message; nothing is ever written to the store.
 public enum Dashboard {
     /// Serves until the process is stopped. `port` 0 picks a free one; `ready` is told the URL
-    /// once the server listens.
-    public static func run(store: Store, port: Int, ready: @escaping @Sendable (String) -> Void) async throws {
+    /// once the server listens. The server's own log (start, shutdown, connection errors) goes to
+    /// standard error from `logLevel` up; `LOG_LEVEL` overrides it.
+    public static func run(store: Store, port: Int, logLevel: Logger.Level = .warning,
+                           ready: @escaping @Sendable (String) -> Void) async throws {
         let router = Router()
         router.get("/") { _, _ in try page("Studies", DashboardPages.studiesBody(store),
                                             script: DashboardPages.liveScript(versionURL: "/api/version", contentURL: "/fragment/studies")) }
@@ -44,9 +47,16 @@ public enum Dashboard {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "looplab-dashboard"),
-            onServerRunning: { channel in ready("http://127.0.0.1:\(channel.localAddress?.port ?? port)") }
+            onServerRunning: { channel in ready("http://127.0.0.1:\(channel.localAddress?.port ?? port)") },
+            logger: logger(logLevel)
         )
         try await app.runService()
+    }
+
+    private static func logger(_ level: Logger.Level) -> Logger {
+        var logger = Logger(label: "looplab-dashboard")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? level
+        return logger
     }
 
     /// What changes when a study (or, without one, any study) gets a new trial or result: the

@@ -17,7 +17,19 @@ struct StudyReportData {
     var metric: String { study.goalMetric ?? "value" }
 
     /// Complete trials with a value, in number order (repeats included: they are runs too).
-    var complete: [Trial] { trials.filter { $0.state == .complete && $0.value != nil } }
+    /// Kept, not computed: every chart walks it, and a big study's trials are costly to copy.
+    let complete: [Trial]
+
+    init(study: LoopStore.Study, space: Space?, trials: [Trial], reports: [Int64: [(step: Int, value: Double)]],
+         notes: [Note], importances: [(name: String, importance: Double)]) {
+        self.study = study
+        self.space = space
+        self.trials = trials
+        self.reports = reports
+        self.notes = notes
+        self.importances = importances
+        complete = trials.filter { $0.state == .complete && $0.value != nil }
+    }
 
     /// `importanceTrees` and `importanceLimit` trade the importances' precision for time (the
     /// dashboard, redrawn while a study runs, uses fewer).
@@ -43,10 +55,9 @@ struct StudyReportData {
 
     /// How many trials ended in each state, in the life cycle's order.
     var counts: [(TrialState, Int)] {
-        TrialState.allCases.compactMap { state in
-            let n = trials.filter { $0.state == state }.count
-            return n > 0 ? (state, n) : nil
-        }
+        var n: [TrialState: Int] = [:]
+        for t in trials { n[t.state, default: 0] += 1 }
+        return TrialState.allCases.compactMap { state in n[state].map { (state, $0) } }
     }
 
     /// The best complete trial in the goal's direction (the earliest among equals).
