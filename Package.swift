@@ -69,7 +69,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: hostFlags
         ),
-        .target(name: "LoopREPL", dependencies: ["LoopLang", "LoopLab", "LoopPlot", "CReadline"], swiftSettings: hostFlags),
+        .target(name: "LoopREPL", dependencies: ["LoopSupport", "LoopLang", "LoopLab", "LoopPlot", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
             dependencies: [
@@ -81,6 +81,7 @@ let package = Package(
         .target(
             name: "LoopStore",
             dependencies: [
+                "LoopSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

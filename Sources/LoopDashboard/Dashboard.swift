@@ -103,7 +103,6 @@ public enum Dashboard {
     }
 
     static func missingStudy(_ name: String, _ store: Store) -> HTTPError {
-        let names = (try? store.studies().map(\.name)) ?? []
-        return HTTPError(.notFound, message: "no study named '\(name)'" + (names.isEmpty ? "" : "; studies: " + names.joined(separator: ", ")))
+        HTTPError(.notFound, message: store.missingStudyDescription(name))
     }
 }

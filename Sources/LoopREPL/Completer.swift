@@ -40,12 +40,52 @@ public struct Completer {
         }
         if let first = word.utf8.first, first >= 48 && first <= 57 { return Completion(start: start, candidates: []) }
         var seen = Set<String>()
+        // In an argument list, the callee's keyword arguments not given yet come first
+        // (`train(m, d, ep` → `epochs:`).
+        let keywords = keywordArguments(in: Array((context.isEmpty ? "" : context + "\n").utf8) + Array(before[..<start]), prefix: word)
+        seen.formUnion(keywords)
         var names: [String] = []
         for name in Keyword.allCases.map(\.rawValue) + interpreter.completionNames where name.hasPrefix(word) {
             if seen.insert(name).inserted { names.append(name) }
         }
-        let onlyKeyword = names.count == 1 && Keyword(rawValue: names[0]) != nil
-        return Completion(start: start, candidates: names.sorted(), appendSpace: onlyKeyword)
+        let onlyKeyword = keywords.isEmpty && names.count == 1 && Keyword(rawValue: names[0]) != nil
+        let onlyArgument = keywords.count == 1 && names.isEmpty
+        return Completion(start: start, candidates: keywords + names.sorted(), appendSpace: onlyKeyword || onlyArgument)
+    }
+
+    /// `name:` for each parameter of the function whose argument list is open at the end of
+    /// `text` and that the text has not given by name yet; empty when the cursor is not where an
+    /// argument starts (just after `(` or `,`) or the callee is not a plain name.
+    private func keywordArguments(in text: [UInt8], prefix: String) -> [String] {
+        var end = text.count
+        while end > 0, text[end - 1] == 32 || text[end - 1] == 9 || text[end - 1] == 10 { end -= 1 }
+        guard end > 0, text[end - 1] == UInt8(ascii: "(") || text[end - 1] == UInt8(ascii: ",") else { return [] }
+        // The innermost `(` still open, outside strings and comments.
+        var opens: [Int] = []
+        var i = 0
+        while i < end {
+            switch text[i] {
+            case UInt8(ascii: "\""):
+                i += 1
+                while i < end, text[i] != UInt8(ascii: "\"") { i += text[i] == UInt8(ascii: "\\") ? 2 : 1 }
+            case UInt8(ascii: "#"):
+                while i < end, text[i] != 10 { i += 1 }
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): opens.append(i)
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): _ = opens.popLast()
+            default: break
+            }
+            i += 1
+        }
+        guard let open = opens.last, text[open] == UInt8(ascii: "(") else { return [] }
+        var nameStart = open
+        while nameStart > 0, Self.isIdentifierByte(text[nameStart - 1]) { nameStart -= 1 }
+        guard nameStart < open, nameStart == 0 || text[nameStart - 1] != UInt8(ascii: ".") else { return [] }
+        let callee = String(decoding: text[nameStart..<open], as: UTF8.self)
+        guard Keyword(rawValue: callee) == nil, case .function(let f)? = interpreter.lookup(callee) else { return [] }
+        let arguments = String(decoding: text[(open + 1)..<end], as: UTF8.self)
+        return f.parameterNames.filter { name in
+            name.hasPrefix(prefix) && !arguments.contains(name + ":")
+        }.map { $0 + ":" }
     }
 
     /// Skill names from the libraries (through `skills()`, which only reads the library).

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// The REPL's `:` commands.
 public enum MetaCommand: String, CaseIterable, Sendable {
     case help, load, save, history, time, vars, skills, skill, reset, quit
@@ -43,7 +45,7 @@ public enum MetaCommand: String, CaseIterable, Sendable {
         let prefixed = allCases.filter { $0.rawValue.hasPrefix(name) }
         if !name.isEmpty, prefixed.count == 1 { return .found(prefixed[0]) }
         if prefixed.count > 1 { return .ambiguous(prefixed) }
-        let close = allCases.filter { editDistance($0.rawValue, name) <= 2 }
+        let close = NameSuggestions.nearest(to: name, in: allCases.map(\.rawValue)).compactMap(MetaCommand.init(rawValue:))
         return .unknown(suggestions: close)
     }
 
@@ -52,21 +54,4 @@ public enum MetaCommand: String, CaseIterable, Sendable {
         case ambiguous([MetaCommand])
         case unknown(suggestions: [MetaCommand])
     }
-}
-
-/// Levenshtein distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }

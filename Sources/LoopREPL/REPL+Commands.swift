@@ -1,6 +1,7 @@
 import Glibc
 import LoopLab
 import LoopLang
+import LoopSupport
 
 /// The `:` meta-commands.
 extension REPL {
@@ -89,10 +90,7 @@ extension REPL {
         } else if case .found(let command) = MetaCommand.resolve(name), command.rawValue == name {
             say(command.usage + "\n" + command.summary)
         } else {
-            let close = interpreter.completionNames.filter { editDistance($0, name) <= 2 }.prefix(5)
-            var message = "no help for '\(name)': it is not defined"
-            if !close.isEmpty { message += "; did you mean " + close.map { "'\($0)'" }.joined(separator: ", ") + "?" }
-            say(message)
+            say("no help for '\(name)': it is not defined" + NameSuggestions.clause(for: name, in: interpreter.completionNames))
         }
     }
 

@@ -129,6 +129,33 @@ struct CommandLineTests {
         #expect(r.stderr == "\(bad.path):2:7: error: undefined variable 'y'\n")
     }
 
+    /// Calls to primitives are checked against their declared parameters before anything runs:
+    /// `check` and `run` reject an unknown keyword argument (suggesting the parameter meant), too
+    /// many positional arguments and a missing one, at the argument that is wrong.
+    @Test func checkRejectsWrongArgumentsToPrimitives() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cases: [(String, String)] = [
+            ("train(m, d, learning_rate: 0.1)", "3:13: error: train() has no parameter named 'learning_rate'; did you mean 'lr'?"),
+            ("train(m, d, epoch: 3)", "3:13: error: train() has no parameter named 'epoch'; did you mean 'epochs'?"),
+            ("train(m, d, epochs: 1, epochs: 2)", "3:24: error: train() got more than one value for parameter 'epochs'"),
+            ("train(m)", "3:1: error: train() missing argument for parameter 'data'"),
+            ("eval(m, d, d)", "3:12: error: eval() takes at most 2 positional arguments but 3 were given"),
+        ]
+        for (call, expected) in cases {
+            let file = dir.appendingPathComponent("call.loop")
+            try "let d = dataset(\"blobs\", n: 30)\nprint(\"ran\")\n\(call)\n".write(to: file, atomically: true, encoding: .utf8)
+            let c = try runLooplab(["check", file.path])
+            #expect(c.status == 2 && c.stderr == "\(file.path):\(expected)\n", "\(call): \(c.stderr)")
+            let r = try runLooplab(["run", file.path])
+            #expect(r.status == 2 && r.stdout == "", "\(call) ran: \(r.stdout)")
+        }
+        // Variadic primitives and those taking any keyword stay open.
+        let open = dir.appendingPathComponent("open.loop")
+        try "print(1, 2, 3)\nremember(best_lr: 0.1, note_value: 2)\n".write(to: open, atomically: true, encoding: .utf8)
+        #expect(try runLooplab(["check", open.path]).status == 0)
+    }
+
     @Test func checkDoesNotRun() throws {
         let r = try runLooplab(["-e", "1"])
         #expect(r.status == 0)

@@ -64,7 +64,7 @@ struct DashboardTests {
 
         // Bad requests are 4xx with a message.
         let (missing, body) = try get(url + "/study/nope")
-        #expect(missing == 404 && body.contains("no study named 'nope'; studies: live"))
+        #expect(missing == 404 && body.contains("no study named 'nope' in ") && body.contains("; studies: live"))
         let (bad, why) = try get(url + "/study/live?rows=many")
         #expect(bad == 400 && why.contains("rows must be a whole number"))
         #expect(try get(url + "/nothing/here").0 == 404)

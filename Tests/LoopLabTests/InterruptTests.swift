@@ -173,7 +173,7 @@ struct StudyExitTests {
         let st = study("typo", space: space {lr: loguniform(1e-3, 1e-1)}, goal: maximize("accuracy"), max_trials: 20)
         for t in st {
           let m = mlp(data, hidden: [8], seed: 0)
-          train(m, data, epochs: 1, learning_rate: t.lr, progress: false)
+          train(m, data, epochs: 1, lr: t.lr, optimizer: "adamx", progress: false)
           remember(t, {accuracy: eval(m, data).accuracy})
         }
         print("not reached")
@@ -183,7 +183,7 @@ struct StudyExitTests {
         #expect(r.status == 1)
         #expect(r.stdout == "")
         #expect(r.stderr.contains("study 'typo' stopped: 3 trials in a row failed with the same error (max_repeated_error: 3); the last was trial 2:"))
-        #expect(r.stderr.contains("learning_rate"))
+        #expect(r.stderr.contains("unknown optimizer 'adamx'"))
         #expect(try storedTrials("typo", store: store).map(\.state) == [.failed, .failed, .failed])
     }
 }

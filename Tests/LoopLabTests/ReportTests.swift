@@ -126,10 +126,10 @@ struct ReportTests {
         print(report(st, \(store.file("a.html"))) == \(store.file("a.html")))
         print(try { report("nope", \(store.file("b.html"))) } catch e { e.message })
         """)
-        #expect(out.hasSuffix("true\nreport: no study named 'nope' in \(store.path)\n"))
+        #expect(out.hasSuffix("true\nreport: no study named 'nope' in \(store.path); studies: rep\n"))
         #expect(FileManager.default.fileExists(atPath: store.directory.appendingPathComponent("a.html").path))
         let missing = try runLooplab(["report", "nope", "--store", store.path])
-        #expect(missing.status == 1 && missing.stderr.contains("no study 'nope'") && missing.stderr.contains("studies: rep"))
+        #expect(missing.status == 1 && missing.stderr.contains("no study named 'nope' in \(store.path)") && missing.stderr.contains("studies: rep"))
         let byDefault = try runLooplab(["report", "rep", "--store", store.path], directory: store.directory)
         #expect(byDefault.stdout == "wrote rep-report.html\n")
     }

@@ -98,7 +98,7 @@ struct StoreCommandTests {
         #expect(csv.stdout.contains(",complete,1,1,1,\n") && csv.stdout.contains(",failed,,2,,out of memory\n"))
         let missing = try runLooplab(["best", "nope", "--store", store.path])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("no study 'nope'") && missing.stderr.contains("studies: cli"))
+        #expect(missing.stderr.contains("no study named 'nope' in \(store.path)") && missing.stderr.contains("studies: cli"))
         let badFormat = try runLooplab(["export", "cli", "--format", "xml", "--store", store.path])
         #expect(badFormat.status == 2)
         // `looplab run --store PATH` points a script at the same store.

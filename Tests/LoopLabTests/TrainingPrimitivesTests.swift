@@ -213,13 +213,25 @@ import Testing
     }
 
     @Test func badDataArgumentsAreClearErrors() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("d.csv")
+        let columns = ["label"] + (1...64).map { "pixel\($0)" }
+        try (columns.joined(separator: ",") + "\n" + columns.indices.map { _ in "1" }.joined(separator: ",") + "\n")
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let data = try runLoop("""
+            try { load_csv("\(csv.path)", target: "labels") } catch e { print(e.kind, e.message) }
+            try { load_csv("\(csv.path)", target: "y") } catch e { print(e.message) }
+            """)
+        #expect(data == "data load_csv: \(csv.path): no target column 'labels'; did you mean 'label'?\n"
+                + "load_csv: \(csv.path): no target column 'y' (columns: label, pixel1, pixel2, pixel3, pixel4, pixel5, pixel6, pixel7, … 65 in all)\n")
         let out = try runLoop("""
             try { load_csv("/nonexistent/x.csv") } catch e { print(e.kind, e.message == "load_csv: cannot read '/nonexistent/x.csv': No such file or directory") }
             try { dataset("mnist") } catch e { print(e.message) }
             try { eval(mlp(in: 2, out: 3), split(dataset("spirals"))) } catch e { print(e.message) }
             """)
         let lines = out.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "train true")
+        #expect(lines[0] == "io true")
         #expect(lines[1] == "dataset: unknown dataset 'mnist' (known: spirals, moons, blobs, xor, sine, words)")
         #expect(lines[2] == "eval: data must be a Dataset; for a split, pass one part such as parts.train or parts.val")
     }

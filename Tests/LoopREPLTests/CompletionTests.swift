@@ -30,6 +30,19 @@ struct CompletionTests {
         #expect(complete("1 + 2").candidates.isEmpty)
     }
 
+    @Test func keywordArgumentsOfTheFunctionBeingCalled() {
+        let c = complete("train(m, d, ep")
+        #expect(c.candidates == ["epochs:"])
+        #expect(c.start == 12 && c.appendSpace)
+        let given = complete("train(m, d, epochs: 3, e")
+        #expect(given.candidates.contains("eval_every:") && !given.candidates.contains("epochs:"))
+        #expect(complete("f(1, be", after: ["fn f(alpha, beta) { alpha }"]).candidates == ["beta:"])
+        // Not where an argument starts, or inside a list: names only.
+        #expect(!complete("train(m, [ep").candidates.contains("epochs:"))
+        #expect(!complete("train(m, d + ep").candidates.contains("epochs:"))
+        #expect(complete("train(m, \"(\", ep").candidates == ["epochs:"])
+    }
+
     @Test func membersOfADefinedName() {
         let c = complete("xs.app", after: ["var xs = [1, 2]"])
         #expect(c.candidates == ["append"])

@@ -24,6 +24,18 @@ struct MetaCommandTests {
         #expect(s.transcript.contains("mine(a, b)"))
     }
 
+    /// A primitive's help is its descriptors: the signature, the summary, a line per parameter.
+    @Test func helpForAPrimitiveListsItsParameters() {
+        let s = runSession([":help train"])
+        let train = s.repl.interpreter.help("train") ?? ""
+        #expect(s.transcript.contains(train))
+        let lines = train.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("train(model, data, val: nil, epochs: nil,"))
+        #expect(lines.contains { $0.hasPrefix("  epochs ") && $0.contains("passes over the data") })
+        #expect(lines.contains { $0.hasPrefix("  lr ") && $0.contains("learning rate") })
+        #expect(lines.filter { $0.hasPrefix("  ") }.count == 19)
+    }
+
     @Test func unknownCommandsSuggestCloseOnes() {
         let s = runSession([":hepl", ":zzz", ":h", ":hist", "1"])
         #expect(s.transcript.contains("error: unknown command ':hepl'; did you mean :help?"))

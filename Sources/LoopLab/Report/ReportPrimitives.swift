@@ -53,8 +53,12 @@ public enum StudyReport {
     public static let script = Page.sortScript
 
     static func html(study name: String, context: ResearchContext, function: String) throws(LoopError) -> String {
-        let page = try context.withStore { store throws(StoreError) in try html(study: name, store: store) }
-        guard let page else { throw researchError("\(function): no study named '\(name)' in \(context.resolvedStorePath)") }
-        return page
+        let page = try context.withStore { store throws(StoreError) -> Result<String, LoopError> in
+            guard let page = try html(study: name, store: store) else {
+                return .failure(researchError("\(function): " + store.missingStudyDescription(name)))
+            }
+            return .success(page)
+        }
+        return try page.get()
     }
 }

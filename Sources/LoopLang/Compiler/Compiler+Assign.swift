@@ -76,7 +76,7 @@ struct Path {
         switch (value, key) {
         case (.record, .field(let k)), (.record, .index(.string(let k))):
             return try value.withRecord { (fields: inout OrderedFields) throws(LoopError) -> R in
-                guard let i = fields.index(forKey: k) else { throw LoopError(.missingField(k)) }
+                guard let i = fields.index(forKey: k) else { throw LoopError(.missingField(k), unknown: k, among: fields.keys) }
                 return try walk(&fields.values[i], rest, body)
             }!
         case (.list(let items), .index(.int(let i))):
@@ -123,7 +123,7 @@ extension Compiler {
     func compilePath(_ expr: Expr) throws(LoopError) -> Path? {
         switch expr.kind {
         case .identifier(let name):
-            guard let resolved = resolve(name) else { throw LoopError(.undefinedVariable(name), at: expr.span) }
+            guard let resolved = resolve(name) else { throw undefined(name, at: expr.span) }
             switch resolved {
             case .local(let local):
                 return Path(root: .local(slot: local.slot, boxed: local.boxed), rootName: name, rootMutable: local.mutable, steps: [], span: expr.span)

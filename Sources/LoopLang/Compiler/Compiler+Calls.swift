@@ -3,6 +3,9 @@ extension Compiler {
         if case .member(let object, let name) = calleeExpr.kind {
             return try compileMethodCall(object, name, args, span: span)
         }
+        if case .identifier(let name) = calleeExpr.kind, case .builtin(.function(let f))? = resolve(name), let native = f as? NativeFunction {
+            try Self.checkArguments(native, args, span: span)
+        }
         let rt = self.rt
         let callee = try compileExpr(calleeExpr)
         let positional = try compileAll(args.filter { $0.label == nil }.map(\.value))
@@ -214,6 +217,38 @@ extension Compiler {
             let receiver = try objectCode(base)
             let (values, namedValues) = try evaluateArgs(base)
             return try Members.callMethod(receiver, name, values, namedValues, uniform: uniform, base: base, rt: rt, callSite: span)
+        }
+    }
+}
+
+extension Compiler {
+    /// A call to a primitive is checked against its declared parameters before anything runs, so
+    /// `looplab check` (and the run itself, before its first statement) reports an unknown keyword
+    /// argument, a missing one or too many positional ones at the argument that is wrong.
+    static func checkArguments(_ f: NativeFunction, _ args: [Argument], span: SourceSpan) throws(LoopError) {
+        let params = f.parameters
+        let slots = f.positionalParameterIndices
+        var provided = Set<Int>()
+        var positional = 0
+        for a in args where a.label == nil {
+            if positional < slots.count {
+                provided.insert(slots[positional])
+            } else if !f.variadic {
+                let given = args.filter { $0.label == nil }.count
+                throw LoopError(.tooManyArguments(function: f.name, max: slots.count, given: given), at: a.span)
+            }
+            positional += 1
+        }
+        for a in args {
+            guard let label = a.label else { continue }
+            guard let i = params.firstIndex(where: { $0.name == label }) else {
+                if f.acceptsExtraNamed { continue }
+                throw LoopError(.unknownArgument(function: f.name, name: label), at: a.span, unknown: label, among: params.map(\.name))
+            }
+            if !provided.insert(i).inserted { throw LoopError(.duplicateArgument(function: f.name, name: label), at: a.span) }
+        }
+        for (i, p) in params.enumerated() where p.defaultValue == nil && !provided.contains(i) {
+            throw LoopError(.missingArgument(function: f.name, name: p.name), at: span)
         }
     }
 }

@@ -155,7 +155,7 @@ extension Compiler {
     }
 
     func compileRead(_ name: String, span: SourceSpan) throws(LoopError) -> Code {
-        guard let resolved = resolve(name) else { throw LoopError(.undefinedVariable(name), at: span) }
+        guard let resolved = resolve(name) else { throw undefined(name, at: span) }
         switch resolved {
         case .local(let local):
             let slot = local.slot

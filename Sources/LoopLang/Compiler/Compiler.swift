@@ -83,6 +83,20 @@ final class Compiler {
         return nil
     }
 
+    /// `name` could not be resolved: the error, suggesting the visible names close to it.
+    func undefined(_ name: String, at span: SourceSpan) -> LoopError {
+        var visible: [String] = []
+        var state: FunctionState? = function
+        while let s = state {
+            for scope in s.scopes { visible += scope.keys }
+            visible += s.captures.map(\.name)
+            state = s.parent
+        }
+        visible += module.globals.keys
+        visible += builtins.keys
+        return LoopError(.undefinedVariable(name), at: span, unknown: name, among: visible)
+    }
+
     /// Locals of `state`, then of enclosing functions (recording captures on the way).
     private func resolve(_ name: String, in state: FunctionState) -> Resolved? {
         for scope in state.scopes.reversed() {

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Everything that can go wrong in `.loop` code, as data. Prose lives only in `Messages.swift`;
 /// rendering (file:line:col, caret, call stack) only in `Renderer.swift`.
 public enum Problem: Sendable, Equatable {
@@ -79,10 +81,19 @@ public final class LoopError: Error, @unchecked Sendable {
     /// True when the error was found before anything ran (syntax, undefined names, `let`
     /// changes): `looplab` exits 2 for these and 1 for errors raised while running.
     public internal(set) var isStatic = false
+    /// Names close to the unknown one the problem is about ("did you mean 'lr'?"), closest first.
+    public var suggestions: [String] = []
 
     public init(_ problem: Problem, at span: SourceSpan? = nil) {
         self.problem = problem
         self.span = span
+    }
+
+    /// An error about the unknown `name`, suggesting the candidates close to it.
+    public init(_ problem: Problem, at span: SourceSpan? = nil, unknown name: String, among candidates: some Sequence<String>) {
+        self.problem = problem
+        self.span = span
+        suggestions = NameSuggestions.nearest(to: name, in: candidates)
     }
 
     /// True when the source is fine so far but ended too early: the REPL should read another line.

@@ -96,5 +96,5 @@ private func clip(_ text: String) -> String {
 
 extension LoopError {
     public var kind: String { problem.kind }
-    public var message: String { problem.message }
+    public var message: String { problem.message + NameSuggestions.phrase(suggestions) }
 }

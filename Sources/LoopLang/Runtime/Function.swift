@@ -12,6 +12,9 @@ public class Function: @unchecked Sendable {
     public var doc: String? { nil }
     /// `name(a, b = 2)`, for help and completion.
     public var signatureText: String { "\(name)()" }
+    /// The names its arguments may be passed by (`epochs` in `train(m, d, epochs: 5)`), in
+    /// declaration order, for completion.
+    public var parameterNames: [String] { [] }
 }
 
 /// A parameter of a native function.
@@ -22,14 +25,17 @@ public struct NativeParameter: Sendable {
     /// Only passed by name (`seq(a, b, seed: 1)`): positional arguments never fill it, so a
     /// variadic function can collect every positional argument in `call.rest`.
     public let keywordOnly: Bool
+    /// One line for `:help`: what the argument means and, when it is not plain, its default.
+    public let doc: String
 
-    public init(_ name: String, default defaultValue: Value? = nil, keywordOnly: Bool = false) {
+    public init(_ name: String, default defaultValue: Value? = nil, keywordOnly: Bool = false, doc: String = "") {
         self.name = name
         self.defaultValue = defaultValue
         self.keywordOnly = keywordOnly
+        self.doc = doc
     }
 
-    public static func optional(_ name: String) -> NativeParameter { NativeParameter(name, default: .nil) }
+    public static func optional(_ name: String, doc: String = "") -> NativeParameter { NativeParameter(name, default: .nil, doc: doc) }
 }
 
 /// A function implemented in Swift. Host modules make these and add them to a `Registry`.
@@ -62,6 +68,7 @@ public final class NativeFunction: Function, @unchecked Sendable {
     }
 
     public override var doc: String? { summary }
+    public override var parameterNames: [String] { parameters.map(\.name) }
 
     /// The same function with `check` run before its body: how a host puts one capability check
     /// in front of every primitive it registers.

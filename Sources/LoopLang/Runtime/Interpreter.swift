@@ -191,7 +191,13 @@ public final class Interpreter {
         guard let value = lookup(name) else { return nil }
         switch value {
         case .function(let f):
-            return f.signatureText + "\n" + (f.doc ?? "(no documentation)")
+            var text = f.signatureText + "\n" + (f.doc ?? "(no documentation)")
+            if let native = f as? NativeFunction {
+                let documented = native.parameters.filter { !$0.doc.isEmpty }
+                let width = documented.map(\.name.count).max() ?? 0
+                for p in documented { text += "\n  " + p.name + String(repeating: " ", count: width - p.name.count + 2) + p.doc }
+            }
+            return text
         default:
             let doc = registry.docs[name].map { "\n" + $0 } ?? ""
             return "\(name): \(value.typeName) = \(Printer.repr(value))\(doc)"

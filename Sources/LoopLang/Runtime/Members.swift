@@ -10,7 +10,7 @@ enum Members {
             case "values": return .list(Array(r.fields.values))
             default:
                 if BuiltinMethods.record[name] != nil { return bound(value, name) }
-                throw LoopError(.missingField(name))
+                throw LoopError(.missingField(name), unknown: name, among: names(of: value))
             }
         case .list(let items):
             switch name {
@@ -38,7 +38,7 @@ enum Members {
             break
         }
         if BuiltinMethods.table(for: value)?[name] != nil { return bound(value, name) }
-        throw LoopError(.noMember(type: value.typeName, member: name))
+        throw LoopError(.noMember(type: value.typeName, member: name), unknown: name, among: names(of: value))
     }
 
     /// `xs.map` without a call: a function that calls the method on `xs`.
@@ -72,7 +72,7 @@ enum Members {
             let f = try uniform.run(base)
             return try rt.call(f, [receiver] + args, named: named, callSite: callSite)
         }
-        throw LoopError(.noMember(type: receiver.typeName, member: name), at: callSite)
+        throw LoopError(.noMember(type: receiver.typeName, member: name), at: callSite, unknown: name, among: names(of: receiver))
     }
 
     /// Names for completion after `value.`.
@@ -118,7 +118,7 @@ enum Indexing {
             let chars = Array(s)
             return .string(String(chars[try slice(lo, hi, count: chars.count)]))
         case (.record(let r), .string(let k)):
-            guard let v = r.fields[k] else { throw LoopError(.missingField(k)) }
+            guard let v = r.fields[k] else { throw LoopError(.missingField(k), unknown: k, among: r.fields.keys) }
             return v
         case (.range(let lo, let hi), .int(let i)): return .int(lo + (try normalize(i, count: try Ranges.count(lo, hi))))
         default:

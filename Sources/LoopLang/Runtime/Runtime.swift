@@ -74,6 +74,7 @@ final class Closure: Function, @unchecked Sendable {
 
     override var doc: String? { proto.doc }
     override var signatureText: String { "\(proto.name)(\(proto.parameterNames.joined(separator: ", ")))" }
+    override var parameterNames: [String] { proto.parameterNames }
 }
 
 /// The mutable state of a running interpreter: the value stack, call depth and unwinding flags.
@@ -208,7 +209,7 @@ final class Runtime {
         for i in 0..<argc { provided[i] = true }
         for (label, value) in named {
             guard let i = params.firstIndex(of: label) else {
-                throw LoopError(.unknownArgument(function: proto.name, name: label))
+                throw LoopError(.unknownArgument(function: proto.name, name: label), unknown: label, among: params)
             }
             if provided[i] { throw LoopError(.duplicateArgument(function: proto.name, name: label)) }
             provided[i] = true
@@ -275,7 +276,7 @@ final class Runtime {
                 } else if f.acceptsExtraNamed {
                     extra.append((label, value))
                 } else {
-                    throw LoopError(.unknownArgument(function: f.name, name: label))
+                    throw LoopError(.unknownArgument(function: f.name, name: label), unknown: label, among: params.map(\.name))
                 }
             }
             for i in 0..<params.count where !provided[i] {

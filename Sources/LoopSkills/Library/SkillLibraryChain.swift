@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// A library directory and its place in the search order.
 public struct SkillLibrarySource: Sendable, Hashable {
     public let kind: SkillLibraryKind
@@ -57,29 +59,6 @@ public struct SkillLibraryChain: Sendable {
         let names = Set(try entries().map { entry in
             request.pack != nil ? "\(entry.pack ?? "")/\(entry.name)" : entry.name
         })
-        throw .skillNotFound(name: wanted, nearest: Self.nearest(to: wanted, in: names))
-    }
-
-    /// Up to three names within a small edit distance, closest first.
-    static func nearest(to name: String, in names: Set<String>) -> [String] {
-        let limit = max(2, name.count / 3)
-        return names.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
-            .filter { $0.1 <= limit }
-            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-            .prefix(3).map(\.0)
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
+        throw .skillNotFound(name: wanted, nearest: NameSuggestions.nearest(to: wanted, in: names.sorted()))
     }
 }

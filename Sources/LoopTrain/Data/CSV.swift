@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// A data file that cannot be used, with where the problem is. Lines and columns are 1-based.
 public enum DataError: Error, Equatable, CustomStringConvertible {
@@ -20,10 +21,18 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case let .notNumeric(file, line, column, name, value):
             "\(file):\(line):\(column): column '\(name)' must be numeric, found '\(value)'"
         case let .missingTarget(file, target, available):
-            "\(file): no target column '\(target)' (columns: \(available.joined(separator: ", ")))"
+            "\(file): no target column '\(target)'" + Self.columnsHint(target, available)
         case let .unterminatedQuote(file, line): "\(file):\(line): unterminated quoted field"
         case let .noRows(file): "\(file): the file has a header but no data rows"
         }
+    }
+
+    /// The columns close to a misspelt one, else (a few of) the columns there are.
+    static func columnsHint(_ name: String, _ columns: [String]) -> String {
+        let close = NameSuggestions.clause(for: name, in: columns)
+        if !close.isEmpty { return close }
+        let shown = columns.prefix(8).joined(separator: ", ")
+        return " (columns: \(shown)" + (columns.count > 8 ? ", … \(columns.count) in all)" : ")")
     }
 }
 

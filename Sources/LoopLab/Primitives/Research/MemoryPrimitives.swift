@@ -137,11 +137,12 @@ enum MemoryPrimitives {
 /// A study read straight from the store (by name), for `history`, `export` and the command line.
 enum StoredStudy {
     static func load(_ name: String, context: ResearchContext, function: String) throws(LoopError) -> (LoopStore.Study, [Trial]) {
-        let found = try context.withStore { store throws(StoreError) -> (LoopStore.Study, [Trial])? in
-            guard let study = try store.study(named: name) else { return nil }
-            return (study, try store.trials(studyID: study.id))
+        let found = try context.withStore { store throws(StoreError) -> Result<(LoopStore.Study, [Trial]), LoopError> in
+            guard let study = try store.study(named: name) else {
+                return .failure(researchError("\(function): " + store.missingStudyDescription(name)))
+            }
+            return .success((study, try store.trials(studyID: study.id)))
         }
-        guard let found else { throw researchError("\(function): no study named '\(name)' in \(context.resolvedStorePath)") }
-        return found
+        return try found.get()
     }
 }

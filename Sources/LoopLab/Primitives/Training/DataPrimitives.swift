@@ -14,7 +14,7 @@ enum DataPrimitives {
             let target = try call.string("target")
             let text: String
             do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
-                throw trainError("load_csv", "cannot read '\(path)': \(error.reason)")
+                throw ioError("load_csv", "cannot read '\(path)': \(error.reason)")
             }
             do {
                 var data = try CSV.parse(text, target: target, file: path)
@@ -22,9 +22,9 @@ enum DataPrimitives {
                 noteRegressionOnIntegers(data, target: target, file: path)
                 return TrainingTypes.handle(DataBox(.table(data), origin: baseName(path)))
             } catch let error as DataError {
-                throw trainError("load_csv", error.description)
+                throw dataError("load_csv", error.description)
             } catch {
-                throw trainError("load_csv", "\(path): \(error)")
+                throw dataError("load_csv", "\(path): \(error)")
             }
         }
 
@@ -35,9 +35,9 @@ enum DataPrimitives {
             let path = try call.string("path")
             let text: String
             do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
-                throw trainError("load_text", "cannot read '\(path)': \(error.reason)")
+                throw ioError("load_text", "cannot read '\(path)': \(error.reason)")
             }
-            guard !text.isEmpty else { throw trainError("load_text", "'\(path)' is empty") }
+            guard !text.isEmpty else { throw dataError("load_text", "'\(path)' is empty") }
             return TrainingTypes.handle(textData(text, origin: baseName(path)))
         }
 

@@ -25,12 +25,25 @@ struct TrainOptions {
     var progress: Bool
 
     static let parameters: [NativeParameter] = [
-        NativeParameter("model"), NativeParameter("data"), .optional("val"),
-        .optional("epochs"), .optional("steps"), NativeParameter("budget", default: .duration(30)),
-        .optional("batch"), .optional("lr"), NativeParameter("optimizer", default: .string("adamw")), .optional("momentum"),
-        .optional("weight_decay"), NativeParameter("schedule", default: .string("constant")), .optional("warmup"),
-        .optional("clip"), .optional("eval_every"), .optional("patience"), NativeParameter("seed", default: .int(0)),
-        NativeParameter("progress", default: .bool(true)), .optional("trial"),
+        NativeParameter("model", doc: "the Model to train, in place (from mlp, seq, gpt or load_model)"),
+        NativeParameter("data", doc: "a Dataset, or a split record {train, val} (val is then used for the curve)"),
+        .optional("val", doc: "validation data for the curve, early stopping and pruning"),
+        .optional("epochs", doc: "passes over the data (default 10 for tables, 1 for text)"),
+        .optional("steps", doc: "optimiser steps; with epochs, whichever ends first"),
+        NativeParameter("budget", default: .duration(30), doc: "wall-clock limit (a Duration or seconds; nil for none); LOOPLAB_TRAIN_BUDGET changes the default"),
+        .optional("batch", doc: "rows (or text windows) per step (default 64 for tables, 32 for text)"),
+        .optional("lr", doc: "base learning rate (default 1e-3 for Adam/AdamW, 0.01 for SGD)"),
+        NativeParameter("optimizer", default: .string("adamw"), doc: "adamw, adam, sgd, momentum or nesterov"),
+        .optional("momentum", doc: "SGD momentum in [0, 1) (default 0.9 for momentum and nesterov)"),
+        .optional("weight_decay", doc: "decoupled weight decay on weights (default 0.01 AdamW, 0.1 for a gpt, else 0)"),
+        NativeParameter("schedule", default: .string("constant"), doc: "constant, cosine, warmup_cosine, step, or a record {name, ...}"),
+        .optional("warmup", doc: "warmup steps for warmup_cosine (default 5% of the run)"),
+        .optional("clip", doc: "clip the global gradient norm to this"),
+        .optional("eval_every", doc: "steps between curve points (default each epoch; a tenth of a text run)"),
+        .optional("patience", doc: "stop as early_stopped after this many curve points without improvement, restoring the best weights"),
+        NativeParameter("seed", default: .int(0), doc: "shuffling and batch sampling"),
+        NativeParameter("progress", default: .bool(true), doc: "false silences the progress line and warnings"),
+        .optional("trial", doc: "a study's Trial: each curve point is reported to it and its pruner may stop the run"),
     ]
 
     static let optimizers = ["adamw", "adam", "sgd", "momentum", "nesterov"]

@@ -239,6 +239,17 @@ func trainError(_ function: String, _ message: String) -> LoopError {
     LoopError(.host(kind: "train", message: "\(function): \(message)"))
 }
 
+/// A data file or table that cannot be used (`e.kind == "data"`): a missing column, a ragged
+/// row, an empty file. Not a `train` error: nothing was trained.
+func dataError(_ function: String, _ message: String) -> LoopError {
+    LoopError(.host(kind: "data", message: "\(function): \(message)"))
+}
+
+/// A file that cannot be read (`e.kind == "io"`), as every file primitive raises.
+func ioError(_ function: String, _ message: String) -> LoopError {
+    LoopError(.host(kind: "io", message: "\(function): \(message)"))
+}
+
 extension NativeCall {
     /// The model behind the argument `name`, or an error naming the primitive and what was given.
     func model(_ name: String = "model") throws(LoopError) -> ModelBox {

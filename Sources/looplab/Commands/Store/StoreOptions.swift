@@ -38,8 +38,7 @@ struct StoreOptions: ParsableArguments {
     /// The named study and its trials, or an error naming the studies that exist.
     func study(_ name: String, in store: Store) throws -> (LoopStore.Study, [Trial]) {
         guard let study = try store.study(named: name) else {
-            let names = (try? store.studies().map(\.name)) ?? []
-            Diagnostics.printError("looplab: no study '\(name)' in \(path)" + (names.isEmpty ? "" : "; studies: " + names.joined(separator: ", ")))
+            Diagnostics.printError("looplab: " + store.missingStudyDescription(name))
             throw ExitCode(1)
         }
         return (study, try store.trials(studyID: study.id))
