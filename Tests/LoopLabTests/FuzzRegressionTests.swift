@@ -50,7 +50,12 @@ import Testing
     }
 
     @Test func crashersNoLongerCrash() throws {
-        for (name, data) in try Self.crashers("") {
+        let crashers = try Self.crashers("")
+        #expect(!crashers.isEmpty, "Fuzz/crashers/ should keep the inputs that once crashed check")
+        var replayed = 0
+        defer { #expect(replayed == crashers.count) }
+        for (name, data) in crashers {
+            replayed += 1
             let text = String(decoding: data, as: UTF8.self)
             Interpreter.onLargeStack {
                 _ = Interpreter.isIncomplete(text)
@@ -67,22 +72,33 @@ import Testing
     /// `scripts/fuzz run` crashers: compiled and run as the fuzz target runs them (without its
     /// 256 MB memory limit, which is process-wide and would reach the tests running beside).
     @Test func runCrashersNoLongerCrash() throws {
-        for (name, data) in try Self.crashers("run") {
-            Interpreter.onLargeStack {
+        let crashers = try Self.crashers("run")
+        #expect(!crashers.isEmpty, "Fuzz/crashers/run/ should keep the programs that once crashed")
+        for (name, data) in crashers {
+            // Each of these once trapped or tried to allocate terabytes: now a catchable error.
+            let error = Interpreter.onLargeStack { () -> LoopError? in
                 let interpreter = Interpreter(registry: .core(), output: CapturedOutput())
+                var caught: LoopError?
                 StepBudget.run(steps: 200_000) {
                     do throws(LoopError) { _ = try interpreter.run(SourceFile(name: name, text: String(decoding: data, as: UTF8.self))) } catch {
                         _ = DiagnosticRenderer.render(error)
+                        caught = error
                     }
                 }
+                return caught
             }
+            #expect(error != nil, "\(name) ran to the end; it should raise an error")
         }
     }
 
     /// `scripts/fuzz pack` crashers: the first byte says archive (installed into a scratch
     /// project), manifest or lock, as in Fuzz/FuzzPack.swift.
     @Test func packCrashersNoLongerCrash() throws {
-        for (_, data) in try Self.crashers("pack") where !data.isEmpty {
+        let crashers = try Self.crashers("pack")
+        #expect(!crashers.isEmpty, "Fuzz/crashers/pack/ should keep the inputs that once crashed the installer")
+        var refused = 0
+        defer { #expect(refused == crashers.count, "every kept pack input is bad and must be refused") }
+        for (_, data) in crashers where !data.isEmpty {
             let bytes = [UInt8](data.dropFirst())
             switch data[data.startIndex] % 3 {
             case 0:
@@ -91,9 +107,9 @@ import Testing
                 let archive = root.appendingPathComponent("pack.looppack")
                 try Data(PackArchive.withChecksumsRecomputed(bytes)).write(to: archive)
                 let installer = PackInstaller(packsDirectory: root.path + "/project/.looplab/packs", lockPath: root.path + "/project/skills.lock")
-                _ = try? installer.install(from: .archive(archive.path), grant: { _ in true }, runTests: { _, _ in })
-            case 1: _ = try? PackManifest.parse(String(decoding: bytes, as: UTF8.self), file: "skills.toml") { _ in true }
-            default: _ = try? LockFile.parse(String(decoding: bytes, as: UTF8.self), file: "skills.lock")
+                if (try? installer.install(from: .archive(archive.path), grant: { _ in true }, runTests: { _, _ in })) == nil { refused += 1 }
+            case 1: if (try? PackManifest.parse(String(decoding: bytes, as: UTF8.self), file: "skills.toml") { _ in true }) == nil { refused += 1 }
+            default: if (try? LockFile.parse(String(decoding: bytes, as: UTF8.self), file: "skills.lock")) == nil { refused += 1 }
             }
         }
     }
