@@ -10,14 +10,14 @@ public enum LoopLab {
     public static let version = "0.1.0"
 
     /// The core built-ins plus every host primitive. `arguments` become the constant `args`.
-    /// `storePath` names the project store's database (default: `LOOPLAB_STORE`, else
-    /// `.looplab/looplab.db` under the current directory); it is opened on first use. The skill
-    /// library searches `projectDirectory`'s `skills/` and packs, `userLibrary`, then
-    /// `stdlibDirectory`; `confirmer` answers the policy's questions.
+    /// `storePath` names the project store's database (nil: `.looplab/looplab.db` under the
+    /// current directory); it is opened on first use. The skill library searches
+    /// `projectDirectory`'s `skills/` and packs, `userLibrary`, then `stdlibDirectory`;
+    /// `confirmer` answers the policy's questions.
     public static func makeRegistry(
         arguments: [String], clock: any Clock = SystemClock(), storePath: String? = nil,
         stdlibDirectory: String? = StdlibLocator.locate(), projectDirectory: String = POSIXFiles.currentDirectory(),
-        userLibrary: String = defaultUserLibrary(), confirmer: any Confirmer = TerminalConfirmer()
+        userLibrary: String = defaultUserLibrary(), confirmer: any Confirmer = TerminalConfirmer(assumeYes: false)
     ) -> Registry {
         let registry = Registry.core()
         ClockPrimitives.register(into: registry, clock: clock)
@@ -39,17 +39,18 @@ public enum LoopLab {
 
     /// An interpreter with every host primitive registered and the `.loop` standard library found
     /// next to the executable (see `StdlibLocator`). Relative paths resolve against the current
-    /// directory, which is also the project directory.
+    /// directory, which is also the project directory. `settings` (default: what the environment
+    /// says) give the store and whether the policy's questions are answered yes.
     public static func makeInterpreter(
         arguments: [String] = [],
         output: any OutputSink = StandardOutput(),
         stdlibDirectory: String? = StdlibLocator.locate(),
-        storePath: String? = nil,
+        settings: HostSettings = .fromEnvironment(),
         projectDirectory: String = POSIXFiles.currentDirectory()
     ) -> Interpreter {
         Interpreter(
-            registry: makeRegistry(arguments: arguments, storePath: storePath, stdlibDirectory: stdlibDirectory,
-                                   projectDirectory: projectDirectory),
+            registry: makeRegistry(arguments: arguments, storePath: settings.storePath, stdlibDirectory: stdlibDirectory,
+                                   projectDirectory: projectDirectory, confirmer: TerminalConfirmer(assumeYes: settings.assumeYes)),
             output: output,
             stdlibDirectory: stdlibDirectory,
             projectDirectory: projectDirectory

@@ -37,12 +37,11 @@ public final class Store: Sendable {
             .appendingPathComponent(databaseFileName)
     }
 
-    /// The database path to use: `--store PATH` if given, else `LOOPLAB_STORE`, else
-    /// ``defaultPath(projectDirectory:)``. Relative paths are taken from the project directory.
-    public static func resolvePath(storeOption: String?, environment: [String: String],
-                                   projectDirectory: URL) -> URL {
-        let chosen = [storeOption, environment["LOOPLAB_STORE"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
-        guard let chosen else { return defaultPath(projectDirectory: projectDirectory) }
+    /// The database path to use: `chosen` (the command line's `--store`, else `LOOPLAB_STORE`:
+    /// LoopLab's `HostSettings` decides) if given, else ``defaultPath(projectDirectory:)``.
+    /// Relative paths are taken from the project directory.
+    public static func resolvePath(_ chosen: String?, projectDirectory: URL) -> URL {
+        guard let chosen, !chosen.isEmpty else { return defaultPath(projectDirectory: projectDirectory) }
         let expanded = (chosen as NSString).expandingTildeInPath
         let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded)
             : projectDirectory.appendingPathComponent(expanded)

@@ -20,16 +20,14 @@ import Testing
         #expect(mode == "wal")
     }
 
-    @Test func storeOptionThenEnvironmentThenProjectDefault() {
+    /// The chosen path (HostSettings picks --store or LOOPLAB_STORE), relative to the project,
+    /// else the project's default.
+    @Test func aChosenPathElseTheProjectDefault() {
         let project = URL(fileURLWithPath: "/work/project")
-        #expect(Store.resolvePath(storeOption: nil, environment: [:], projectDirectory: project).path
-                == "/work/project/.looplab/looplab.db")
-        #expect(Store.resolvePath(storeOption: nil, environment: ["LOOPLAB_STORE": "/data/x.db"], projectDirectory: project).path
-                == "/data/x.db")
-        #expect(Store.resolvePath(storeOption: "runs/y.db", environment: ["LOOPLAB_STORE": "/data/x.db"],
-                                  projectDirectory: project).path == "/work/project/runs/y.db")
-        #expect(Store.resolvePath(storeOption: "", environment: ["LOOPLAB_STORE": ""], projectDirectory: project).path
-                == "/work/project/.looplab/looplab.db")
+        #expect(Store.resolvePath(nil, projectDirectory: project).path == "/work/project/.looplab/looplab.db")
+        #expect(Store.resolvePath("", projectDirectory: project).path == "/work/project/.looplab/looplab.db")
+        #expect(Store.resolvePath("/data/x.db", projectDirectory: project).path == "/data/x.db")
+        #expect(Store.resolvePath("runs/y.db", projectDirectory: project).path == "/work/project/runs/y.db")
     }
 
     @Test func studiesAndTrialsRoundTrip() throws {

@@ -8,18 +8,12 @@ public protocol Confirmer: AnyObject {
 }
 
 /// Asks on the terminal: the question on stderr, the answer from stdin, both only when they are
-/// terminals, so an unattended run never blocks on a prompt. `--yes` (`LOOPLAB_YES=1`) answers yes.
+/// terminals, so an unattended run never blocks on a prompt. `--yes` (`LOOPLAB_YES=1`, see
+/// `HostSettings`) answers yes.
 public final class TerminalConfirmer: Confirmer {
     let assumeYes: Bool
 
-    public init(assumeYes: Bool = TerminalConfirmer.yesFromEnvironment) { self.assumeYes = assumeYes }
-
-    /// `looplab run --yes` sets LOOPLAB_YES=1 so the whole process (and child interpreters) sees it.
-    public static var yesFromEnvironment: Bool {
-        guard let value = getenv("LOOPLAB_YES") else { return false }
-        let text = String(cString: value)
-        return !text.isEmpty && text != "0"
-    }
+    public init(assumeYes: Bool) { self.assumeYes = assumeYes }
 
     public func confirm(_ question: String) -> Bool? {
         if assumeYes { return true }

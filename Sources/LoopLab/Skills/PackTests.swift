@@ -32,7 +32,7 @@ enum PackTests {
             }
             let output = CapturedOutput()
             let outcome: String? = Interpreter.onLargeStack {
-                let interpreter = LoopLab.makeInterpreter(output: output, storePath: scratch + "/tests.db", projectDirectory: projectDirectory)
+                let interpreter = LoopLab.makeInterpreter(output: output, settings: HostSettings(storePath: scratch + "/tests.db"), projectDirectory: projectDirectory)
                 defer { LoopLab.finish(interpreter) }
                 servePack(manifest, from: packDirectory, in: interpreter)
                 let principal = Principal(name: "\(manifest.name) tests",

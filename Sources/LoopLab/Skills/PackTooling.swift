@@ -17,7 +17,7 @@ public struct PackTooling {
     /// Progress lines ("installed tricks 1.2.0 ..."); the CLI prints them.
     let log: (String) -> Void
 
-    public init(projectDirectory: String = POSIXFiles.currentDirectory(), confirmer: any Confirmer = TerminalConfirmer(),
+    public init(projectDirectory: String = POSIXFiles.currentDirectory(), confirmer: any Confirmer = TerminalConfirmer(assumeYes: HostSettings.fromEnvironment().assumeYes),
                 log: @escaping (String) -> Void = { print($0) }) {
         self.projectDirectory = projectDirectory
         self.confirmer = confirmer

@@ -148,6 +148,12 @@ enum CoreBuiltins {
         r.function("ceil", [NativeParameter("x")], doc: "The smallest Int not below x.") { call throws(LoopError) in
             try toInt(try call.double("x").rounded(.up), "ceil")
         }
+        r.function("is_nan", [NativeParameter("x")], doc: "Whether x is NaN (not a number): a diverged loss, inf - inf. false for Ints.") { call throws(LoopError) in
+            .bool(try call.double("x").isNaN)
+        }
+        r.function("is_finite", [NativeParameter("x")], doc: "Whether x is neither NaN nor infinite. true for Ints.") { call throws(LoopError) in
+            .bool(try call.double("x").isFinite)
+        }
         r.constant("pi", .float(Double.pi), doc: "π as a Float.")
         r.constant("inf", .float(Double.infinity), doc: "Positive infinity as a Float.")
     }

@@ -96,5 +96,7 @@ private func clip(_ text: String) -> String {
 
 extension LoopError {
     public var kind: String { problem.kind }
+    /// The problem in words, with the names close to an unknown one; the bare problem when
+    /// nothing is close, so a message stays what the language contract says it is.
     public var message: String { problem.message + NameSuggestions.phrase(suggestions) }
 }

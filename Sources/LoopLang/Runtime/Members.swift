@@ -10,7 +10,7 @@ enum Members {
             case "values": return .list(Array(r.fields.values))
             default:
                 if BuiltinMethods.record[name] != nil { return bound(value, name) }
-                throw LoopError(.missingField(name), unknown: name, among: names(of: value))
+                throw LoopError(.missingField(name), unknown: name, among: r.fields.keys)
             }
         case .list(let items):
             switch name {

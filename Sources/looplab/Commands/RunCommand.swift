@@ -1,5 +1,5 @@
 import ArgumentParser
-import Glibc
+import LoopLab
 
 /// `looplab run FILE [ARGS...]`
 struct RunCommand: ParsableCommand {
@@ -19,8 +19,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The project store's database file (default: $LOOPLAB_STORE, else .looplab/looplab.db here).", valueName: "PATH"))
-    var store: String?
+    @OptionGroup var store: StoreOptions
 
     @Flag(help: "Answer yes to the policy's confirmations (policy {confirm: [...]}); same as LOOPLAB_YES=1.")
     var yes = false
@@ -38,11 +37,9 @@ struct RunCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        // The research primitives resolve the store from LOOPLAB_STORE when they first need it.
-        if let store { setenv("LOOPLAB_STORE", store, 1) }
-        if yes { setenv("LOOPLAB_YES", "1", 1) }
+        let settings = HostSettings.fromEnvironment().overridden(storePath: store.store, assumeYes: yes)
         if writeBack {
-            let status = try NotebookCommandSupport.runWriteBack(file, parameters: parameters, arguments: arguments)
+            let status = try NotebookCommandSupport.runWriteBack(file, parameters: parameters, arguments: arguments, settings: settings)
             if status != 0 { throw ExitCode(status) }
             return
         }
@@ -51,7 +48,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let source: ScriptRunner.Source = file == "-" ? .standardInput : .file(file)
-        let status = ScriptRunner.run(source: source, arguments: arguments)
+        let status = ScriptRunner.run(source: source, arguments: arguments, settings: settings)
         if status != 0 { throw ExitCode(status) }
     }
 }

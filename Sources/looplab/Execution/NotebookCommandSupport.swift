@@ -6,7 +6,7 @@ import LoopREPL
 enum NotebookCommandSupport {
     /// Runs the notebook at `path`, rewrites it, and gives the exit status: 0, 1 when a cell
     /// raised, 130 (143 after SIGTERM) when the run was interrupted, 2 for bad usage.
-    static func runWriteBack(_ path: String, parameters: [String], arguments: [String]) throws -> Int32 {
+    static func runWriteBack(_ path: String, parameters: [String], arguments: [String], settings: HostSettings = .fromEnvironment()) throws -> Int32 {
         var overrides: [(name: String, value: String)] = []
         for p in parameters {
             guard let eq = p.firstIndex(of: "="), Printer.isIdentifier(String(p[..<eq])) else {
@@ -31,7 +31,7 @@ enum NotebookCommandSupport {
         }
         InterruptHandler.install()
         return Interpreter.onLargeStack {
-            let interpreter = LoopLab.makeInterpreter(arguments: arguments)
+            let interpreter = LoopLab.makeInterpreter(arguments: arguments, settings: settings)
             defer { LoopLab.finish(interpreter) }
             let (result, outcome) = NotebookRunner(path: path, parameters: overrides).run(notebook, interpreter: interpreter)
             interpreter.output.flush()

@@ -30,7 +30,7 @@ enum ScriptRunner {
         }
     }
 
-    static func run(source: Source, arguments: [String]) -> Int32 {
+    static func run(source: Source, arguments: [String], settings: HostSettings = .fromEnvironment()) -> Int32 {
         let file: SourceFile
         do throws(POSIXFiles.Failure) {
             file = try source.load()
@@ -40,7 +40,7 @@ enum ScriptRunner {
         }
         InterruptHandler.install()
         return Interpreter.onLargeStack {
-            let interpreter = LoopLab.makeInterpreter(arguments: arguments)
+            let interpreter = LoopLab.makeInterpreter(arguments: arguments, settings: settings)
             // The store is closed (its WAL folded back) however the program ends.
             defer { LoopLab.finish(interpreter) }
             do throws(LoopError) {

@@ -23,8 +23,8 @@ final class ResearchContext {
 
     /// The database file the store lives in (see docs/store.md for the precedence).
     var resolvedStorePath: String {
-        let environment = getenv("LOOPLAB_STORE").map { ["LOOPLAB_STORE": String(cString: $0)] } ?? [:]
-        return Store.resolvePath(storeOption: storePath, environment: environment,
+        // `storePath` already holds --store or LOOPLAB_STORE (HostSettings): nothing is read here.
+        return Store.resolvePath(storePath,
                                  projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory())).path
     }
 

@@ -77,7 +77,7 @@ struct SkillInstallCommand: ParsableCommand {
     @Flag(help: "Grant the permissions the pack asks for without asking.") var yes = false
 
     func run() throws {
-        let tooling = PackTooling(confirmer: TerminalConfirmer(assumeYes: yes || TerminalConfirmer.yesFromEnvironment))
+        let tooling = PackTooling(confirmer: TerminalConfirmer(assumeYes: HostSettings.fromEnvironment().overridden(storePath: nil, assumeYes: yes).assumeYes))
         if let target {
             try runTooling { () throws(PackTooling.Failure) in try tooling.install(target, sha256: sha256) }
         } else {

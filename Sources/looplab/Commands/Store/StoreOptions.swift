@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoopLab
 import LoopStore
 
 /// `--store PATH`, shared by the commands that read the project store.
@@ -8,7 +9,7 @@ struct StoreOptions: ParsableArguments {
     var store: String?
 
     var path: String {
-        Store.resolvePath(storeOption: store, environment: ProcessInfo.processInfo.environment,
+        Store.resolvePath(HostSettings.fromEnvironment().overridden(storePath: store, assumeYes: false).storePath,
                           projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path
     }
 
