@@ -54,9 +54,9 @@ let package = Package(
         ),
         .target(name: "LoopTrain", dependencies: ["LoopSupport"], swiftSettings: kernelFlags),
         // Charts as data, drawn as terminal text or SVG: knows nothing of the language or the store.
-        .target(name: "LoopPlot", swiftSettings: hostFlags),
-        // Spaces, samplers and the `propose` benchmark: pure computation, no dependencies.
-        .target(name: "LoopResearch", swiftSettings: hostFlags),
+        .target(name: "LoopPlot", dependencies: ["LoopSupport"], swiftSettings: hostFlags),
+        // Spaces, samplers and the `propose` benchmark: pure computation on LoopSupport alone.
+        .target(name: "LoopResearch", dependencies: ["LoopSupport"], swiftSettings: hostFlags),
         // Skill library on disk, pack manifests, archives and the lock file: no language dependency.
         .target(name: "LoopSkills", dependencies: ["LoopSupport", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostFlags),
         .target(name: "LoopLab", dependencies: ["LoopSupport", "LoopLang", "LoopTrain", "LoopResearch", "LoopStore", "LoopSkills", "LoopPlot"],
@@ -90,9 +90,9 @@ let package = Package(
         // A child process for LoopStore's kill -9 and two-writer tests (see docs/store.md).
         .executableTarget(name: "looplab-store-stress", dependencies: ["LoopStore"], swiftSettings: hostFlags),
         .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
-        .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain"]),
+        .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain", "LoopSupport"]),
         .testTarget(name: "LoopPlotTests", dependencies: ["LoopPlot"]),
-        .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch"]),
+        .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch", "LoopSupport"]),
         .testTarget(name: "LoopSkillsTests", dependencies: ["LoopSkills"]),
         .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore", "LoopSkills"]),
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),

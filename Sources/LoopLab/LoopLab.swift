@@ -15,7 +15,7 @@ public enum LoopLab {
     /// `projectDirectory`'s `skills/` and packs, `userLibrary`, then `stdlibDirectory`;
     /// `confirmer` answers the policy's questions.
     public static func makeRegistry(
-        arguments: [String], clock: any Clock = SystemClock(), storePath: String? = nil,
+        arguments: [String], clock: any WallClock = SystemClock(), storePath: String? = nil,
         stdlibDirectory: String? = StdlibLocator.locate(), projectDirectory: String = POSIXFiles.currentDirectory(),
         userLibrary: String = defaultUserLibrary(), confirmer: any Confirmer = TerminalConfirmer(assumeYes: false)
     ) -> Registry {

@@ -223,9 +223,9 @@ extension REPL {
             say("error: missing argument; usage: \(MetaCommand.time.usage)")
             return
         }
-        let start = MonotonicClock.seconds()
+        let start = Monotonic.seconds()
         runCell(argument)
-        let elapsed = MonotonicClock.seconds() - start
+        let elapsed = Monotonic.seconds() - start
         say("time: " + Self.formatElapsed(elapsed))
     }
 

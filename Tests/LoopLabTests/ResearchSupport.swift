@@ -17,7 +17,7 @@ struct ScratchStore {
     /// Runs `.loop` code in a fresh interpreter against this store (a fresh interpreter is what
     /// re-running a script gives), returning what it printed. `name` and `file` say where the
     /// code came from (for `use` and for error messages).
-    func run(_ code: String, clock: any Clock = SystemClock(), name: String = "test.loop", file: String? = nil) throws(LoopError) -> String {
+    func run(_ code: String, clock: any WallClock = SystemClock(), name: String = "test.loop", file: String? = nil) throws(LoopError) -> String {
         let path = self.path
         let stdlib = repositoryRoot.appendingPathComponent("stdlib").path
         let result: Result<String, LoopError> = Interpreter.onLargeStack {
@@ -42,7 +42,7 @@ struct ScratchStore {
 }
 
 /// A clock that moves forward by `step` seconds each time it is read.
-final class SteppingClock: Clock, @unchecked Sendable {
+final class SteppingClock: WallClock, @unchecked Sendable {
     private var seconds = 1_000_000.0
     let step: Double
     init(step: Double) { self.step = step }

@@ -3,7 +3,7 @@ import LoopLab
 import LoopLang
 
 /// Runs `.loop` code through a fully registered interpreter and returns what it printed.
-func runLoop(_ code: String, arguments: [String] = [], clock: (any Clock)? = nil) throws(LoopError) -> String {
+func runLoop(_ code: String, arguments: [String] = [], clock: (any WallClock)? = nil) throws(LoopError) -> String {
     let result: Result<String, LoopError> = Interpreter.onLargeStack {
         let output = CapturedOutput()
         let interpreter: Interpreter
@@ -39,7 +39,7 @@ func loopString(_ text: String) -> String {
 }
 
 /// A clock that always reads the same time.
-struct FixedClock: Clock {
+struct FixedClock: WallClock {
     var seconds: Double
     func now() -> Double { seconds }
 }

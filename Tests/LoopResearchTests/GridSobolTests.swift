@@ -1,4 +1,5 @@
 import LoopResearch
+import LoopSupport
 import Testing
 
 @Suite struct GridSobolTests {

@@ -1,4 +1,5 @@
 import LoopResearch
+import LoopSupport
 import Testing
 
 /// A clock tests move by hand.

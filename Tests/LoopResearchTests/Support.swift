@@ -38,4 +38,5 @@ func median(_ xs: [Double]) -> Double {
 }
 
 import Foundation
+import LoopSupport
 func log10(_ x: Double) -> Double { Foundation.log10(x) }

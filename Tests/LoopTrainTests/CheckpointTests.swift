@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 import LoopTrain
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 
     func trainedModel() -> Sequential {
         let data = SyntheticData.moons(count: 64, seed: 1)
-        var rng = Xoshiro256(seed: 42)
+        var rng = SeededRandom(seed: 42)
         let model = Sequential([
             Linear(inputs: 2, outputs: 8, rng: &rng), GELU(), LayerNorm(features: 8),
             Dropout(rate: 0.1, rng: &rng), Linear(inputs: 8, outputs: 2, bias: false, rng: &rng),

@@ -1,3 +1,4 @@
+import LoopSupport
 import LoopTrain
 import Testing
 
@@ -58,7 +59,7 @@ import Testing
 
     @Test func batchesCoverEveryRowOnce() {
         let data = SyntheticData.xor(count: 103, seed: 2)
-        var rng: Xoshiro256? = Xoshiro256(seed: 3)
+        var rng: SeededRandom? = SeededRandom(seed: 3)
         let batches = data.batches(size: 10, shuffle: &rng)
         #expect(batches.count == 11 && batches.last!.features.rows == 3)
         let all = batches.flatMap { $0.features.scalars }

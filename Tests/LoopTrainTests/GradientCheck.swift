@@ -1,3 +1,4 @@
+import LoopSupport
 import LoopTrain
 import Testing
 
@@ -28,7 +29,7 @@ func gradientCheck(
         #expect(err <= atol + rtol * abs(numeric), "\(what): analytic \(analytic) numeric \(numeric)",
                 sourceLocation: sourceLocation)
     }
-    var rng = Xoshiro256(seed: 5)
+    var rng = SeededRandom(seed: 5)
     func indices(_ n: Int) -> [Int] { n <= samples ? Array(0..<n) : (0..<samples).map { _ in rng.nextInt(below: n) } }
 
     if checkInput {

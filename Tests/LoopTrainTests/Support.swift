@@ -1,8 +1,9 @@
+import LoopSupport
 import LoopTrain
 
 /// A tensor of uniform values in [-1, 1) from a fixed seed.
 func randomTensor(_ shape: [Int], seed: UInt64) -> Tensor {
-    var rng = Xoshiro256(seed: seed)
+    var rng = SeededRandom(seed: seed)
     return Tensor.uniform(shape, low: -1, high: 1, rng: &rng)
 }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LoopSupport
 import LoopTrain
 import Synchronization
 import Testing
@@ -23,9 +24,9 @@ import Testing
     /// Task 0 (the caller's) spins until task 1 has started, at most `limit` seconds; returns
     /// whether it did (task 1 then cannot have been taken over by the caller).
     static func awaitStart(_ started: borrowing Atomic<Bool>, limit: Double = 2) -> Bool {
-        let deadline = GEMMBenchmark.monotonicSeconds() + limit
+        let deadline = Monotonic.seconds() + limit
         while !started.load(ordering: .acquiring) {
-            if GEMMBenchmark.monotonicSeconds() > deadline { return false }
+            if Monotonic.seconds() > deadline { return false }
         }
         return true
     }
@@ -63,11 +64,11 @@ import Testing
                 #expect(arrived)
             }
         }
-        let stalled = GEMMBenchmark.monotonicSeconds()
+        let stalled = Monotonic.seconds()
         let threads = Mutex<Set<Int>>([])
         pool.parallelFor(8) { _, thread in threads.withLock { _ = $0.insert(thread) } }
         // Only conclusive if this thread was not itself held up past the serial window.
-        if GEMMBenchmark.monotonicSeconds() - stalled < 0.04 {
+        if Monotonic.seconds() - stalled < 0.04 {
             #expect(threads.withLock { $0 } == [0])
         }
     }

@@ -1,10 +1,11 @@
 import Foundation
+import LoopSupport
 import LoopTrain
 import Testing
 
 @Suite struct TransformerTests {
     @Test func attentionGradients() {
-        var rng = Xoshiro256(seed: 1)
+        var rng = SeededRandom(seed: 1)
         let attention = CausalSelfAttention(channels: 8, heads: 2, rng: &rng)
         gradientCheck(attention, input: randomTensor([2, 5, 8], seed: 2), samples: 40)
         let biased = CausalSelfAttention(channels: 6, heads: 3, bias: true, rng: &rng)
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func attentionIsCausal() {
-        var rng = Xoshiro256(seed: 4)
+        var rng = SeededRandom(seed: 4)
         let attention = CausalSelfAttention(channels: 8, heads: 2, rng: &rng)
         let x = randomTensor([1, 6, 8], seed: 5)
         var changed = x
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func blockGradients() {
-        var rng = Xoshiro256(seed: 6)
+        var rng = SeededRandom(seed: 6)
         let block = TransformerBlock(channels: 8, heads: 2, bias: true, rng: &rng)
         gradientCheck(block, input: randomTensor([2, 4, 8], seed: 7), atol: 3e-3, samples: 30)
         // Blocks stack in a Sequential and survive a checkpoint.
@@ -100,7 +101,7 @@ import Testing
             defer { pool.activeThreads = previous }
             let model = GPT(GPTConfig(vocabulary: 11, context: 16, dimension: 32, layers: 2, heads: 4), seed: 1)
             let opt = Adam.adamW(parameters: model.parameters, learningRate: 1e-2)
-            var rng = Xoshiro256(seed: 2)
+            var rng = SeededRandom(seed: 2)
             let tokens = (0..<500).map { _ in rng.nextInt(below: 11) }
             return (0..<8).map { _ in
                 // 48×16 positions: the row-wise and element-wise kernels run in several blocks.
@@ -126,7 +127,7 @@ import Testing
 
     @Test func gptLearnsTextBelowUnigramBaseline() throws {
         // A small text with strong character structure: words from a fixed list in seeded order.
-        var rng = Xoshiro256(seed: 10)
+        var rng = SeededRandom(seed: 10)
         let words = ["the", "cat", "sat", "on", "mat", "and", "dog", "ran", "to", "its", "bed"]
         let text = (0..<4000).map { _ in words[rng.nextInt(below: words.count)] }.joined(separator: " ")
         let data = TextData(text: text, validationFraction: 0.1)
@@ -135,7 +136,7 @@ import Testing
         let opt = Adam.adamW(parameters: model.parameters, learningRate: 3e-3, beta2: 0.99, weightDecay: 0.1)
         let history = train(model, on: data, optimizer: opt, steps: 300, batchSize: 16, seed: 12)
         #expect(history.status == .completed && history.steps.count == 300 && history.examples == 300 * 16)
-        var evalRng = Xoshiro256(seed: 13)
+        var evalRng = SeededRandom(seed: 13)
         var total = 0.0
         for _ in 0..<10 {
             let (x, y) = TextData.randomBatch(from: data.validation, batch: 16, context: 16, rng: &evalRng)

@@ -1,6 +1,7 @@
 import Foundation
 import LoopResearch
 import LoopStore
+import LoopSupport
 
 /// What one trial of a real study costs at the research layer: propose (the study's sampler,
 /// its guardrails), start the trial and complete it, both committed to a fresh SQLite store —
@@ -32,14 +33,14 @@ public enum StudyLoopBenchmark {
         let study = try LoopResearch.Study(declaration, store: StoreStudyStore(store: store), now: { 0 })
         var seconds: [Double] = []
         while true {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = Monotonic.nanoseconds()
             guard let trial = try study.next() else { break }
-            let proposed = DispatchTime.now().uptimeNanoseconds
+            let proposed = Monotonic.nanoseconds()
             // The objective's own time is not the loop's cost, so it is left out.
             let value = objective.evaluate(trial.config)
-            let evaluated = DispatchTime.now().uptimeNanoseconds
+            let evaluated = Monotonic.nanoseconds()
             try study.complete(trial.id, metrics: ["value": value])
-            let end = DispatchTime.now().uptimeNanoseconds
+            let end = Monotonic.nanoseconds()
             seconds.append(Double((proposed - start) + (end - evaluated)) * 1e-9)
         }
         let late = Array(seconds.suffix(window)).sorted()

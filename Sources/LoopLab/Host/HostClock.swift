@@ -1,13 +1,14 @@
 import Glibc
 
-/// Where `now()` gets the time. Tests inject a fixed clock; everything else uses `SystemClock`.
-public protocol Clock: Sendable {
+/// Where `now()` gets the wall-clock time. Tests inject a fixed clock; everything else uses
+/// `SystemClock`. (Durations are measured with LoopSupport's `Monotonic`.)
+public protocol WallClock: Sendable {
     /// Wall-clock time in seconds since the Unix epoch.
     func now() -> Double
 }
 
 /// The real wall clock (`CLOCK_REALTIME`).
-public struct SystemClock: Clock {
+public struct SystemClock: WallClock {
     public init() {}
 
     public func now() -> Double {
@@ -17,11 +18,3 @@ public struct SystemClock: Clock {
     }
 }
 
-/// A monotonic clock for measuring durations (benchmarks), immune to wall-clock jumps.
-public enum MonotonicClock {
-    public static func seconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-}

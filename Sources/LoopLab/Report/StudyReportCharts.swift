@@ -2,6 +2,7 @@ import Foundation
 import LoopPlot
 import LoopResearch
 import LoopStore
+import LoopSupport
 
 /// The charts of a study report, each built from the store's numbers only.
 enum StudyReportCharts {

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// JSON text to and from values. Written here rather than via Foundation so records keep their
 /// field order and Ints stay Ints.
 public enum JSON {
@@ -18,7 +20,7 @@ public enum JSON {
         case .float(let f), .duration(let f):
             guard f.isFinite else { throw LoopError(.invalidValue("cannot convert \(Printer.formatFloat(f)) to JSON")) }
             out += Printer.formatFloat(f)
-        case .string(let s): out += quote(s)
+        case .string(let s): out += JSONQuoting.quoted(s)
         case .range(let lo, let hi):
             // Written item by item, after checking the text fits in memory (each number and its
             // separator take at most 22 bytes; pretty printing adds the indentation).
@@ -43,7 +45,7 @@ public enum JSON {
             out += "{"
             var first = true
             for (k, v) in r.fields {
-                out += (first ? "" : ",") + newline + quote(k) + (pretty ? ": " : ":")
+                out += (first ? "" : ",") + newline + JSONQuoting.quoted(k) + (pretty ? ": " : ":")
                 first = false
                 try write(v, &out, pretty: pretty, indent: indent + 1)
             }
@@ -54,26 +56,6 @@ public enum JSON {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
 
     public static func decode(_ text: String) throws(LoopError) -> Value {
         var p = JSONParser(bytes: Array(text.utf8))

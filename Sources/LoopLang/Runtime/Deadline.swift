@@ -1,4 +1,5 @@
 import Glibc
+import LoopSupport
 import Synchronization
 
 /// A time limit on the code one interpreter runs (a study's per-trial budget). Armed on the
@@ -21,7 +22,7 @@ public final class Deadline: @unchecked Sendable {
         self.seconds = seconds
         self.reason = reason
         self.thread = pthread_self()
-        self.at = Deadline.monotonicNow() + max(seconds, 0)
+        self.at = Monotonic.seconds() + max(seconds, 0)
         Deadline.watch(self)
     }
 
@@ -63,11 +64,6 @@ public final class Deadline: @unchecked Sendable {
         }
     }
 
-    static func monotonicNow() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
 
     private static func watch(_ deadline: Deadline) {
         let wake: Int32 = state.withLock { state in
@@ -97,7 +93,7 @@ public final class Deadline: @unchecked Sendable {
     private static func watchdog() -> Never {
         while true {
             let (fd, timeout): (Int32, Int32) = state.withLock { state in
-                let now = monotonicNow()
+                let now = Monotonic.seconds()
                 var next: Double?
                 for d in state.armed where !state.expired.contains(ObjectIdentifier(d)) { next = min(next ?? d.at, d.at) }
                 guard let next else { return (state.wakeRead, -1) }
@@ -109,7 +105,7 @@ public final class Deadline: @unchecked Sendable {
                 while read(fd, &buffer, buffer.count) > 0 {}
             }
             state.withLock { state in
-                let now = monotonicNow()
+                let now = Monotonic.seconds()
                 for d in state.armed where d.at <= now && !state.expired.contains(ObjectIdentifier(d)) {
                     state.expired.insert(ObjectIdentifier(d))
                     Interrupt.adjustExpired(by: 1)

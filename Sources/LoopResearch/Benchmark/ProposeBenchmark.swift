@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// The `propose` benchmark of `shared/anchors/hpo_optuna.py`, in Swift: sequential trials (propose
 /// one, evaluate, record), no noise, no pruning; best-so-far statistics over seeds; proposal time.
@@ -47,9 +48,9 @@ public enum ProposeBenchmark {
         var seconds: [Double] = []
         history.reserveCapacity(trials)
         for _ in 0..<trials {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = Monotonic.nanoseconds()
             guard let config = sampler.propose(space: objective.space, history: history, n: 1, rng: &rng).first else { break }
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            seconds.append(Double(Monotonic.nanoseconds() - start) * 1e-9)
             history.append(Observation(config: config, value: objective.evaluate(config)))
         }
         return (history.map { $0.value! }, history.map(\.config), seconds)
@@ -67,9 +68,9 @@ public enum ProposeBenchmark {
             for strategy in strategies {
                 var curves: [[Double]] = [], bestConfigs: [[Config]] = [], walls: [Double] = []
                 for seed in 0..<seeds {
-                    let start = DispatchTime.now().uptimeNanoseconds
+                    let start = Monotonic.nanoseconds()
                     let run = runOnce(objective, strategy: strategy, seed: UInt64(seed), trials: trials)
-                    walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                    walls.append(Double(Monotonic.nanoseconds() - start) * 1e-9)
                     var best = Double.infinity, bestIndex = 0
                     var curve: [Double] = [], atMarks: [Config] = []
                     for (i, v) in run.values.enumerated() {

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// How much of the variation in a study's results each parameter accounts for: fANOVA (Hutter,
 /// Hoos and Leyton-Brown, 2014) on a random forest, the evaluator Optuna uses by default.
 ///

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// A random forest of regression trees on points in [0, 1]^d, the model fANOVA decomposes
 /// (as Optuna's default importance evaluator does, with scikit-learn's forest): each tree grows
 /// on a bootstrap sample, splitting at the midpoint that most reduces the squared error, until a

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// How hard to search the acquisition function: generous while trials are few (quality), lean once
 /// there are many (each proposal must stay well under a millisecond).

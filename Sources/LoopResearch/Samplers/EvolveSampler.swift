@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// Mutate the incumbent: the keep/discard hill-climb. Each proposal is the best configuration so
 /// far with a few parameters changed; a better result becomes the new incumbent (keep), a worse one

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 import Synchronization
 
 /// Bayesian optimisation with a Gaussian process: Matérn-5/2 ARD kernel with fitted

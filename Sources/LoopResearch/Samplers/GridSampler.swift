@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// Every combination of a finite set of levels per parameter, skipping what was tried.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// A mixture density over unit coordinates: one product kernel per observation plus a broad prior
 /// kernel — the "l(x)" and "g(x)" of TPE.

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Independent uniform draws (log-uniform for `loguniform`).
 public struct RandomSampler: Sampler {
     public var name: String { "random" }

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// A strategy that proposes configurations to try next.
 ///
 /// Samplers are deterministic functions of `(space, history, n, rng)`: the same inputs give the

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Scrambled Sobol points: low-discrepancy coverage that fills the space more evenly than random.
 ///
 /// The i-th proposal of a study is point `history.count + i` of one scrambled sequence (linear

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// Multivariate Tree-structured Parzen Estimator (Bergstra et al. 2011; the joint-kernel variant of
 /// Falkner et al. 2018 that Optuna uses by default).

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// A named search: proposes configurations one at a time until a guardrail stops it, records
 /// every trial through a `StudyStore`, and resumes from what the store holds.
 ///

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// The little JSON `skill.json` needs: objects keep their key order, so output is deterministic.
 enum JSON: Equatable {
     case string(String)
@@ -40,7 +42,7 @@ enum JSON: Equatable {
         }
     }
 
-    static func quote(_ s: String) -> String { Escaping.quoted(s) }
+    static func quote(_ s: String) -> String { JSONQuoting.quoted(s) }
 
     /// Parses one JSON document; nil when it is malformed.
     static func parse(_ text: String) -> JSON? {

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Writes a `TOMLTable` as TOML text, deterministically: keys in the table's order, plain values
 /// first, then sub-tables as `[a.b]`, then arrays of tables as `[[a.b]]`.
 public enum TOMLWriter {
@@ -60,5 +62,5 @@ public enum TOMLWriter {
     }
 
     /// A basic string with the escapes TOML requires.
-    static func quote(_ s: String) -> String { Escaping.quoted(s) }
+    static func quote(_ s: String) -> String { JSONQuoting.quoted(s) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// Measures what a research loop pays the store per trial, for `looplab bench propose`.
 public enum DurableWriteBenchmark {
@@ -28,17 +29,17 @@ public enum DurableWriteBenchmark {
         writes.reserveCapacity(trials)
         for index in 0..<trials {
             let params: [String: JSONValue] = ["lr": .number(1e-3 * Double(index + 1)), "hidden": .int(64), "act": "relu"]
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = Monotonic.nanoseconds()
             try store.recordTrial(studyID: study.id, params: params, state: .complete,
                                   metrics: ["loss": 1.0 / Double(index + 1), "accuracy": 0.5], value: 1.0 / Double(index + 1))
-            writes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            writes.append(Double(Monotonic.nanoseconds() - start) / 1e9)
         }
         var lifecycle = 0.0
         for index in 0..<trials {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = Monotonic.nanoseconds()
             let trial = try store.startTrial(studyID: study.id, params: ["lr": .number(Double(index))])
             try store.finishTrial(id: trial.id, state: .complete, metrics: ["loss": 0.5], value: 0.5)
-            lifecycle += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            lifecycle += Double(Monotonic.nanoseconds() - start) / 1e9
         }
         let sorted = writes.sorted()
         return Result(trials: trials, durability: durability,

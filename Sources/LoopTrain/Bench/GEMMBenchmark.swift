@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// SGEMM throughput for `looplab bench gemm`: square products and the rectangular, transposed
 /// shapes a training step issues.
 ///
@@ -53,7 +55,7 @@ public enum GEMMBenchmark {
     public static func run(shapes: [Shape] = [512, 1024, 2048].map(Shape.square), threads: Int = ThreadPool.shared.threads,
                            minTime: Double = 0.1) -> [Result] {
         shapes.map { s in
-            var rng = Xoshiro256(seed: 0)
+            var rng = SeededRandom(seed: 0)
             // Stored shapes: A is k×m when transposed, B is n×k when transposed.
             let a = Tensor.randn(s.transA ? [s.k, s.m] : [s.m, s.k], rng: &rng)
             let b = Tensor.randn(s.transB ? [s.n, s.k] : [s.k, s.n], rng: &rng)
@@ -81,21 +83,20 @@ public enum GEMMBenchmark {
         body()
         var calls = 1
         while true {
-            let t0 = monotonicSeconds()
+            let t0 = Monotonic.seconds()
             for _ in 0..<calls { body() }
-            let dt = monotonicSeconds() - t0
+            let dt = Monotonic.seconds() - t0
             if dt >= minTime { break }
             calls = max(calls * 2, Int(Double(calls) * minTime / max(dt, 1e-9) * 1.2))
         }
         var samples: [Double] = []
         for _ in 0..<7 {
-            let t0 = monotonicSeconds()
+            let t0 = Monotonic.seconds()
             for _ in 0..<calls { body() }
-            samples.append((monotonicSeconds() - t0) / Double(calls))
+            samples.append((Monotonic.seconds() - t0) / Double(calls))
         }
         return samples.sorted()[3]
     }
 
     /// A monotonic clock in seconds.
-    public static func monotonicSeconds() -> Double { Double(ThreadPool.nanoseconds()) * 1e-9 }
 }

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Training throughput of a character-level GPT on random tokens, for `looplab bench gpt`.
 ///
 /// Defaults mirror the anchors' "GPT-S" PyTorch run: 2 layers, 4 heads, 64 channels, context 32,
@@ -11,7 +13,7 @@ public enum GPTBenchmark {
         let previous = pool.activeThreads
         pool.activeThreads = threads
         defer { pool.activeThreads = previous }
-        var rng = Xoshiro256(seed: 0)
+        var rng = SeededRandom(seed: 0)
         let tokens = (0..<20_000).map { _ in rng.nextInt(below: config.vocabulary) }
         let model = GPT(config, seed: 1)
         let opt = Adam.adamW(parameters: model.parameters, learningRate: 1e-3, beta2: 0.99, weightDecay: 0.1)

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Training throughput of an MLP on random data, for `looplab bench mlp`.
 ///
 /// The workload mirrors the anchors' PyTorch measurements: ReLU MLP, softmax cross-entropy,
@@ -11,7 +13,7 @@ public enum MLPBenchmark {
         let previous = pool.activeThreads
         pool.activeThreads = threads
         defer { pool.activeThreads = previous }
-        var rng = Xoshiro256(seed: 0)
+        var rng = SeededRandom(seed: 0)
         let x = Tensor.randn([batch, widths[0]], rng: &rng)
         let classes = widths.last!
         let y = Tensor(shape: [batch], values: (0..<batch).map { _ in Float(rng.nextInt(below: classes)) })

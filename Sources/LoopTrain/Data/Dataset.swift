@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// What the targets of a dataset mean.
 public enum LearningTask: Equatable, Sendable {
     /// One class index per row (stored as a float); `classNames[i]` names class i.
@@ -59,7 +61,7 @@ public struct Dataset: Sendable {
                       stratify: Bool = true) -> (train: Dataset, validation: Dataset, test: Dataset) {
         precondition(train >= 0 && validation >= 0 && test >= 0 && train + validation + test > 0, "bad split fractions")
         let total = train + validation + test
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var groups: [[Int]]
         if stratify, task != .regression {
             groups = Array(repeating: [], count: task.classCount)
@@ -89,7 +91,7 @@ public struct Dataset: Sendable {
 
     /// Mini-batches covering every row once, in an order shuffled by `rng` (or in order when nil).
     /// The last batch may be smaller.
-    public func batches(size: Int, shuffle rng: inout Xoshiro256?) -> [(features: Tensor, targets: Tensor)] {
+    public func batches(size: Int, shuffle rng: inout SeededRandom?) -> [(features: Tensor, targets: Tensor)] {
         precondition(size > 0, "batch size must be positive")
         var order = Array(0..<count)
         if rng != nil { order.seededShuffle(using: &rng!) }

@@ -1,9 +1,11 @@
+import LoopSupport
+
 /// Small built-in datasets that need no download, generated from a seed.
 public enum SyntheticData {
     /// `classes` interleaved spiral arms in 2-D (the CS231n toy problem), `perClass` points each,
     /// with Gaussian angle noise `noise`.
     public static func spirals(perClass: Int = 100, classes: Int = 3, noise: Float = 0.2, seed: UInt64) -> Dataset {
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var x: [Float] = [], y: [Float] = []
         for c in 0..<classes {
             for i in 0..<perClass {
@@ -18,7 +20,7 @@ public enum SyntheticData {
 
     /// Two interleaving half circles (scikit-learn's `make_moons`), `count` points, Gaussian noise.
     public static func moons(count: Int = 200, noise: Float = 0.1, seed: UInt64) -> Dataset {
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var x: [Float] = [], y: [Float] = []
         let outer = count / 2
         for i in 0..<count {
@@ -36,7 +38,7 @@ public enum SyntheticData {
     /// Isotropic Gaussian clusters: `centers` centres uniform in [−10, 10]^features, `count` points
     /// assigned round-robin, standard deviation `std`.
     public static func blobs(count: Int = 300, centers: Int = 3, features: Int = 2, std: Float = 1, seed: UInt64) -> Dataset {
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let c = (0..<centers * features).map { _ in -10 + 20 * rng.nextFloat() }
         var x: [Float] = [], y: [Float] = []
         for i in 0..<count {
@@ -50,7 +52,7 @@ public enum SyntheticData {
     /// Points uniform in [−1, 1]², labelled 1 when the coordinates have different signs (XOR),
     /// with Gaussian noise `noise` added to the inputs after labelling.
     public static func xor(count: Int = 200, noise: Float = 0.05, seed: UInt64) -> Dataset {
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var x: [Float] = [], y: [Float] = []
         for _ in 0..<count {
             let a = 2 * rng.nextFloat() - 1, b = 2 * rng.nextFloat() - 1
@@ -62,7 +64,7 @@ public enum SyntheticData {
 
     /// Regression: `y = sin(x) + noise` for `x` uniform in [−π, π].
     public static func sine(count: Int = 200, noise: Float = 0.1, seed: UInt64) -> Dataset {
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var x: [Float] = [], y: [Float] = []
         for _ in 0..<count {
             let v = Float.pi * (2 * rng.nextFloat() - 1)

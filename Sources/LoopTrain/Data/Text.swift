@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// A character vocabulary: the distinct characters of a text, sorted by Unicode scalar value
 /// (so the same text always gives the same ids).
@@ -84,7 +85,7 @@ public struct TextData: Sendable {
     /// `batch` random windows of `context` tokens from `tokens`: inputs `[batch, context]` and the
     /// next-token targets (the same windows shifted by one).
     public static func randomBatch(from tokens: [Int], batch: Int, context: Int,
-                                   rng: inout Xoshiro256) -> (inputs: Tensor, targets: Tensor) {
+                                   rng: inout SeededRandom) -> (inputs: Tensor, targets: Tensor) {
         precondition(tokens.count > context, "text of \(tokens.count) tokens is too short for context \(context)")
         var x = [Float](), y = [Float]()
         x.reserveCapacity(batch * context); y.reserveCapacity(batch * context)

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Applies an element-wise kernel to a whole tensor.
 @inline(__always) func elementwise(_ x: Tensor, _ kernel: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
     var y = Tensor(uninitializedShape: x.shape)
@@ -105,10 +107,10 @@ public final class Sigmoid: Layer {
 public final class Dropout: Layer {
     public let rate: Float
     /// The mask generator; public so a caller (or a test) can reseed it.
-    public var rng: Xoshiro256
+    public var rng: SeededRandom
     private var mask = Tensor(shape: [0])
 
-    public init(rate: Float, rng: inout Xoshiro256) {
+    public init(rate: Float, rng: inout SeededRandom) {
         precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1)")
         self.rate = rate
         self.rng = rng.fork()

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Multi-head causal self-attention (as in GPT-2 / nanoGPT) on `[batch, time, channels]`:
 /// `q, k, v = split(x·W_qkvᵀ)`, per head `softmax(q·kᵀ/√d + causal mask)·v`, heads concatenated,
 /// then `·W_projᵀ`. Position `t` attends to positions `0...t` only.
@@ -17,7 +19,7 @@ public final class CausalSelfAttention: Layer {
     private var shape = (batch: 0, time: 0)
 
     /// Attention over `channels` split into `heads` heads (`channels` must divide evenly).
-    public init(channels: Int, heads: Int, bias: Bool = false, rng: inout Xoshiro256) {
+    public init(channels: Int, heads: Int, bias: Bool = false, rng: inout SeededRandom) {
         precondition(heads > 0 && channels % heads == 0, "channels (\(channels)) must be a multiple of heads (\(heads))")
         self.channels = channels
         self.heads = heads

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// A lookup table: each input element is a token id (an integer stored as a float) and becomes
 /// the row `weight[id]`; the output has the input's shape plus a trailing `dimension`.
 ///
@@ -11,7 +13,7 @@ public final class Embedding: Layer {
     private var ids = Tensor(shape: [0])
 
     /// Rows initialised N(0, std²) (PyTorch's default is std 1; GPT recipes use 0.02).
-    public init(vocabulary: Int, dimension: Int, std: Float = 1, rng: inout Xoshiro256) {
+    public init(vocabulary: Int, dimension: Int, std: Float = 1, rng: inout SeededRandom) {
         self.vocabulary = vocabulary
         self.dimension = dimension
         weight = ModelParameter(name: "weight", value: .randn([vocabulary, dimension], std: std, rng: &rng))

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// `y = x·Wᵀ + b`, with `W` stored `[outputs, inputs]` as PyTorch's `nn.Linear` stores it (so a
 /// checkpoint's tensors load into PyTorch unchanged).
 ///
@@ -14,7 +16,7 @@ public final class Linear: Layer {
 
     /// Initialised as PyTorch does by default (Kaiming-uniform with a = √5): weights and bias
     /// uniform on ±1/√inputs.
-    public init(inputs: Int, outputs: Int, bias: Bool = true, rng: inout Xoshiro256) {
+    public init(inputs: Int, outputs: Int, bias: Bool = true, rng: inout SeededRandom) {
         self.inputs = inputs
         self.outputs = outputs
         let bound = 1 / Float(inputs).squareRoot()

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// A pre-LN transformer block (GPT-2): `x + attn(ln_1(x))`, then `x + mlp(ln_2(x))` with
 /// `mlp = c_proj(GELU(c_fc(·)))` and a 4× hidden width.
 public final class TransformerBlock: Layer {
@@ -9,7 +11,7 @@ public final class TransformerBlock: Layer {
     public let proj: Linear
 
     /// A block of width `channels` with `heads` attention heads.
-    public init(channels: Int, heads: Int, bias: Bool = false, rng: inout Xoshiro256) {
+    public init(channels: Int, heads: Int, bias: Bool = false, rng: inout SeededRandom) {
         ln1 = LayerNorm(features: channels, bias: bias)
         attention = CausalSelfAttention(channels: channels, heads: heads, bias: bias, rng: &rng)
         ln2 = LayerNorm(features: channels, bias: bias)

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// The shape of a character-level GPT.
 public struct GPTConfig: Codable, Equatable, Sendable {
     /// Number of distinct tokens.
@@ -43,7 +45,7 @@ public final class GPT: Layer {
 
     /// A freshly initialised model; the seed fixes every initial weight.
     public init(_ config: GPTConfig, seed: UInt64) {
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         settings = config
         tokenEmbedding = Embedding(vocabulary: config.vocabulary, dimension: config.dimension, std: 0.02, rng: &rng)
         positionEmbedding = Embedding(vocabulary: config.context, dimension: config.dimension, std: 0.02, rng: &rng)

@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Sampling options for `generate`.
 public struct SamplingOptions: Sendable {
     /// Softmax temperature; 0 means greedy (arg-max).
@@ -26,7 +28,7 @@ public struct SamplingOptions: Sendable {
 /// says so, the tokens so far are returned.
 public func generate(_ model: GPT, prompt: [Int], count: Int, options: SamplingOptions = SamplingOptions(),
                      seed: UInt64, stop: () -> Bool = { false }) -> [Int] {
-    var rng = Xoshiro256(seed: seed)
+    var rng = SeededRandom(seed: seed)
     var tokens = prompt.isEmpty ? [0] : prompt
     let v = model.settings.vocabulary
     var generatedCounts = [Int](repeating: 0, count: v)

@@ -1,10 +1,12 @@
+import LoopSupport
+
 /// Builds a freshly initialised layer from its description (a checkpoint then supplies the values).
 public func makeLayer(_ config: LayerConfig, seed: UInt64 = 0) -> any Layer {
-    var rng = Xoshiro256(seed: seed)
+    var rng = SeededRandom(seed: seed)
     return makeLayer(config, rng: &rng)
 }
 
-func makeLayer(_ config: LayerConfig, rng: inout Xoshiro256) -> any Layer {
+func makeLayer(_ config: LayerConfig, rng: inout SeededRandom) -> any Layer {
     switch config {
     case let .linear(inputs, outputs, bias): return Linear(inputs: inputs, outputs: outputs, bias: bias, rng: &rng)
     case .relu: return ReLU()

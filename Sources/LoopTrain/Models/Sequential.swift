@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// Layers applied in order; backward runs them in reverse.
 public final class Sequential: Layer {
     /// The layers, applied first to last.
@@ -47,7 +49,7 @@ public enum Activation: String, Sendable, CaseIterable {
 /// (none after the last), optionally with dropout after each activation.
 public func mlp(inputs: Int, hidden: [Int], outputs: Int, activation: Activation = .relu,
                 dropout: Float = 0, seed: UInt64) -> Sequential {
-    var rng = Xoshiro256(seed: seed)
+    var rng = SeededRandom(seed: seed)
     var layers: [any Layer] = []
     var width = inputs
     for h in hidden {

@@ -1,3 +1,4 @@
+import LoopSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -116,7 +117,7 @@ public final class ThreadPool: @unchecked Sendable {
             for task in 0..<tasks { body(task, 0) }
             return
         }
-        let start = Self.nanoseconds()
+        let start = Monotonic.nanoseconds()
         if start < serialUntil {
             busy.store(false, ordering: .releasing)
             for task in 0..<tasks { body(task, 0) }
@@ -137,14 +138,14 @@ public final class ThreadPool: @unchecked Sendable {
             pthread_cond_broadcast(condition)
             pthread_mutex_unlock(mutex)
             runTasks(thread: 0)
-            let callerDone = Self.nanoseconds()
+            let callerDone = Monotonic.nanoseconds()
             var spins = 0
             while unfinishedWorkers.load(ordering: .acquiring) > 0 {
                 spins += 1
                 if spins > 1000 { sched_yield() }
             }
             job = nil
-            noteStraggling(worked: callerDone &- start, waited: Self.nanoseconds() &- callerDone)
+            noteStraggling(worked: callerDone &- start, waited: Monotonic.nanoseconds() &- callerDone)
         }
         busy.store(false, ordering: .releasing)
     }
@@ -177,7 +178,7 @@ public final class ThreadPool: @unchecked Sendable {
         workedDecayed = workedDecayed * 0.95 + Double(worked)
         waitedDecayed = waitedDecayed * 0.95 + Double(waited)
         if waitedDecayed > workedDecayed + 200_000 {
-            serialUntil = Self.nanoseconds() + Self.serialBackoffNanoseconds
+            serialUntil = Monotonic.nanoseconds() + Self.serialBackoffNanoseconds
             workedDecayed = 0
             waitedDecayed = 0
         }
@@ -196,11 +197,11 @@ public final class ThreadPool: @unchecked Sendable {
         while true {
             // Spin first: in a training loop the next call usually comes within microseconds.
             var current = generation.load(ordering: .acquiring)
-            let idleSince = Self.nanoseconds()
+            let idleSince = Monotonic.nanoseconds()
             var spins = 0
             while current == seen {
                 spins &+= 1
-                if spins & 255 == 0 && Self.nanoseconds() &- idleSince > Self.idleSpinNanoseconds { break }
+                if spins & 255 == 0 && Monotonic.nanoseconds() &- idleSince > Self.idleSpinNanoseconds { break }
                 current = generation.load(ordering: .acquiring)
             }
             if current == seen {
@@ -226,11 +227,6 @@ public final class ThreadPool: @unchecked Sendable {
     /// idle REPL costs nothing.
     static let idleSpinNanoseconds: UInt64 = 500_000
 
-    static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
 
     private final class WorkerContext {
         let pool: ThreadPool

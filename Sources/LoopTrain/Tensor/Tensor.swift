@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// A dense, row-major, contiguous array of `Float32` with a shape.
 ///
 /// `Tensor` is a value: copies share storage until one of them is written (copy-on-write), so
@@ -38,7 +40,7 @@ public struct Tensor: Sendable {
     }
 
     /// A tensor of independent N(0, std²) samples drawn from `rng`.
-    public static func randn(_ shape: [Int], std: Float = 1, rng: inout Xoshiro256) -> Tensor {
+    public static func randn(_ shape: [Int], std: Float = 1, rng: inout SeededRandom) -> Tensor {
         var t = Tensor(shape: shape)
         t.withUnsafeMutableBufferPointer { p in
             for i in p.indices { p[i] = rng.nextNormal() * std }
@@ -47,7 +49,7 @@ public struct Tensor: Sendable {
     }
 
     /// A tensor of independent samples uniform in [low, high) drawn from `rng`.
-    public static func uniform(_ shape: [Int], low: Float, high: Float, rng: inout Xoshiro256) -> Tensor {
+    public static func uniform(_ shape: [Int], low: Float, high: Float, rng: inout SeededRandom) -> Tensor {
         var t = Tensor(shape: shape)
         t.withUnsafeMutableBufferPointer { p in
             for i in p.indices { p[i] = low + (high - low) * rng.nextFloat() }

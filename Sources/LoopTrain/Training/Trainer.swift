@@ -1,3 +1,5 @@
+import LoopSupport
+
 /// How a training run ended.
 public enum TrainingStatus: String, Sendable {
     case completed
@@ -55,7 +57,7 @@ public func train(
     maxSteps: Int? = nil, schedule: LearningRateSchedule = .constant, clipNorm: Float? = nil, seed: UInt64,
     onStep: (StepRecord) -> Bool = { _ in true }
 ) -> TrainingHistory {
-    var rng: Xoshiro256? = Xoshiro256(seed: seed)
+    var rng: SeededRandom? = SeededRandom(seed: seed)
     var pending: [(features: Tensor, targets: Tensor)] = []
     var epoch = -1
     let (byEpochs, overflow) = epochs.multipliedReportingOverflow(by: (data.count + batchSize - 1) / batchSize)
@@ -78,7 +80,7 @@ public func train(
     schedule: LearningRateSchedule = .constant, clipNorm: Float? = nil, seed: UInt64,
     onStep: (StepRecord) -> Bool = { _ in true }
 ) -> TrainingHistory {
-    var rng = Xoshiro256(seed: seed)
+    var rng = SeededRandom(seed: seed)
     let perEpoch = max(1, text.train.count / (batchSize * model.settings.context))
     var step = 0
     return runSteps(model, loss: .softmaxCrossEntropy, optimizer: optimizer, steps: steps, schedule: schedule,
@@ -94,7 +96,7 @@ func runSteps(
     _ model: any Layer, loss: Loss, optimizer: any Optimizer, steps: Int, schedule: LearningRateSchedule,
     clipNorm: Float?, onStep: (StepRecord) -> Bool, nextBatch: () -> (Tensor, Tensor, Int)
 ) -> TrainingHistory {
-    let start = GEMMBenchmark.monotonicSeconds()
+    let start = Monotonic.seconds()
     let baseRate = optimizer.learningRate
     defer { optimizer.learningRate = baseRate }
     var records: [StepRecord] = []
@@ -112,7 +114,7 @@ func runSteps(
         if !onStep(record) { status = .stopped; break }
     }
     return TrainingHistory(status: status, steps: records, examples: examples,
-                           seconds: GEMMBenchmark.monotonicSeconds() - start)
+                           seconds: Monotonic.seconds() - start)
 }
 
 /// Metrics of a model on a dataset, computed in inference mode in batches.
@@ -128,7 +130,7 @@ public struct Evaluation: Sendable, Equatable {
 
 /// Evaluates `model` on `data` (batched forward passes, `training: false`).
 public func evaluate(_ model: any Layer, on data: Dataset, loss: Loss, batchSize: Int = 1024) -> Evaluation {
-    var none: Xoshiro256? = nil
+    var none: SeededRandom? = nil
     var outputs: [Float] = []
     for (x, _) in data.batches(size: batchSize, shuffle: &none) {
         outputs += model.forward(x, training: false).scalars

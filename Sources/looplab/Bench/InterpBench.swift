@@ -1,5 +1,6 @@
 import LoopLab
 import LoopLang
+import LoopSupport
 
 /// `looplab bench interp`: the interpreter's speed on a call-heavy and a loop-heavy program,
 /// against the same programs in CPython and Lua 5.4 when they are installed.
@@ -115,14 +116,14 @@ enum InterpBench {
                 let output = CapturedOutput()
                 let interpreter = LoopLab.makeInterpreter(arguments: [], output: output)
                 let file = SourceFile(name: "bench-\(c.name).loop", text: c.loop)
-                let start = MonotonicClock.seconds()
+                let start = Monotonic.seconds()
                 do throws(LoopError) {
                     _ = try interpreter.run(file)
                 } catch {
                     failure = WrongResult(caseName: c.name, output: DiagnosticRenderer.render(error))
                     return best
                 }
-                best = min(best, MonotonicClock.seconds() - start)
+                best = min(best, Monotonic.seconds() - start)
                 if output.text != c.expected {
                     failure = WrongResult(caseName: c.name, output: output.text)
                     return best

@@ -6,6 +6,7 @@ import FoundationNetworking
 import LoopDashboard
 import LoopLab
 import LoopStore
+import LoopSupport
 
 /// `looplab bench report`: how long `looplab report` and the dashboard's study page take for a
 /// study of 10,000 trials (4 parameters, a made-up objective), in a scratch store.
@@ -65,9 +66,9 @@ enum ReportBench {
     }
 
     private static func time(_ body: () -> Void) -> Double {
-        let start = MonotonicClock.seconds()
+        let start = Monotonic.seconds()
         body()
-        return MonotonicClock.seconds() - start
+        return Monotonic.seconds() - start
     }
 
     private static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LoopLang
+import LoopSupport
 
 /// What `exec` keeps of a command's combined stdout and stderr while it runs: every byte in a
 /// temporary file (stored as an artifact afterwards, so a long log never sits in memory), the
@@ -23,7 +24,7 @@ final class ExecOutput {
     private let echo: OutputSink?
     /// Echo budget: a burst of 20 lines, then 10 a second; lines beyond it are counted, not shown.
     private var tokens = 20.0
-    private var lastRefill = Deadline.monotonicSeconds()
+    private var lastRefill = Monotonic.seconds()
     private(set) var hiddenLines = 0
 
     init(echo: OutputSink?) throws(LoopError) {
@@ -84,7 +85,7 @@ final class ExecOutput {
 
     private func show(_ line: String) {
         guard let echo else { return }
-        let now = Deadline.monotonicSeconds()
+        let now = Monotonic.seconds()
         tokens = min(20, tokens + (now - lastRefill) * 10)
         lastRefill = now
         guard tokens >= 1 else { hiddenLines += 1; return }
@@ -109,11 +110,3 @@ final class ExecOutput {
     }
 }
 
-extension Deadline {
-    /// The monotonic clock the exec timeout and echo budget use.
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LoopLang
+import LoopSupport
 
 /// Runs one command for `exec`: spawned with `posix_spawn` as the leader of a process group of
 /// its own (`POSIX_SPAWN_SETPGROUP`), its combined output read here, on the interpreter's thread,
@@ -43,7 +44,7 @@ struct ExecRunner {
             throw execError("exec: cannot create a pipe: \(String(cString: strerror(errno)))")
         }
         let (readEnd, writeEnd) = (fds[0], fds[1])
-        let started = Deadline.monotonicSeconds()
+        let started = Monotonic.seconds()
         let pid: pid_t
         do throws(LoopError) { pid = try spawn(writing: writeEnd) } catch {
             close(readEnd)
@@ -77,7 +78,7 @@ struct ExecRunner {
             } else {
                 usleep(5_000)
             }
-            let now = Deadline.monotonicSeconds()
+            let now = Monotonic.seconds()
             if status == nil {
                 var raw: Int32 = 0
                 if waitpid(pid, &raw, WNOHANG) == pid {
@@ -121,7 +122,7 @@ struct ExecRunner {
         kill(-pid, SIGKILL)  // stragglers that closed their output (`sleep 100 > /dev/null &`)
         let raw = status ?? 0
         let termination: Termination = raw & 0x7f == 0 ? .exited((raw >> 8) & 0xff) : .signaled(raw & 0x7f)
-        return Outcome(termination: termination, seconds: Deadline.monotonicSeconds() - started, stop: stop,
+        return Outcome(termination: termination, seconds: Monotonic.seconds() - started, stop: stop,
                        deadline: deadline, processGroup: pid)
     }
 

@@ -1,5 +1,6 @@
 import LoopLang
 import LoopResearch
+import LoopSupport
 
 /// `propose(space, n:, strategy:, history:)`: proposals without a study, for loops that keep
 /// their own records.

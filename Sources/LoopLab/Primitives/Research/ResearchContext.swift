@@ -10,13 +10,13 @@ import LoopStore
 final class ResearchContext {
     /// `nil`: `LOOPLAB_STORE`, else `.looplab/looplab.db` under the current directory.
     let storePath: String?
-    let clock: any Clock
+    let clock: any WallClock
     private var store: Store?
     /// Studies opened in this process by name, so reopening one (a REPL cell run twice) can first
     /// settle the trials the old handle left running.
     var openStudies: [String: StudyBox] = [:]
 
-    init(storePath: String?, clock: any Clock) {
+    init(storePath: String?, clock: any WallClock) {
         self.storePath = storePath
         self.clock = clock
     }

@@ -4,7 +4,7 @@ import LoopLang
 /// export, and `exec` (whose output is kept as an artifact), all sharing one lazily opened
 /// project store.
 enum ResearchPrimitives {
-    static func register(into registry: Registry, storePath: String?, clock: any Clock) {
+    static func register(into registry: Registry, storePath: String?, clock: any WallClock) {
         let context = ResearchContext(storePath: storePath, clock: clock)
         SpacePrimitives.register(into: registry)
         ProposePrimitives.register(into: registry)

@@ -1,5 +1,6 @@
 import Glibc
 import LoopResearch
+import LoopSupport
 
 /// A study loop's progress on stderr: on a terminal one status line redrawn as trials end (trial
 /// n/N, best so far, last value, elapsed, ETA from `max_trials` or `max_time`); otherwise (a log,
@@ -8,7 +9,7 @@ import LoopResearch
 final class StudyProgress {
     private let enabled: Bool
     private let interactive: Bool
-    private let start = MonotonicClock.seconds()
+    private let start = Monotonic.seconds()
     private var drewLine = false
     private var reported: Set<Int64> = []
 
@@ -22,7 +23,7 @@ final class StudyProgress {
         let failed = trial.status == .failed || trial.status == .diverged || trial.status == .interrupted
         guard enabled || failed, reported.insert(trial.id).inserted else { return }
         let study = box.study
-        let elapsed = MonotonicClock.seconds() - start
+        let elapsed = Monotonic.seconds() - start
         let rails = study.declaration.guardrails
         let searched = study.trials.filter { !$0.isRepeat && $0.status.isFinished }.count
         let count = trial.isRepeat ? "repeat \(trial.repeatIndex) of trial \(trial.repeatOf ?? 0)" : "\(searched)" + (rails.maxTrials.map { "/\($0)" } ?? "")

@@ -1,4 +1,5 @@
 import LoopLang
+import LoopSupport
 import LoopTrain
 
 /// Data at a glance: `head`, `describe`, `value_counts` and `data.columns`; a model's view of
@@ -136,7 +137,7 @@ enum DataGlancePrimitives {
         }
         try EvalPrimitives.checkFits(model, box, function: name)
         var outputs: [Float] = []
-        var none: Xoshiro256? = nil
+        var none: SeededRandom? = nil
         for (x, _) in d.batches(size: 1024, shuffle: &none) { outputs += model.layer.forward(x, training: false).scalars }
         return (d, outputs, d.count > 0 ? outputs.count / d.count : 0)
     }

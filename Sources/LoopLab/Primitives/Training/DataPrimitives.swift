@@ -130,7 +130,7 @@ enum DataPrimitives {
             throw trainError("dataset", "\"words\" needs \(TextData.wordsPath) (apt-get install wamerican): \(error.reason)")
         }
         var list = text.split(separator: "\n")
-        var rng = Xoshiro256(seed: seed)
+        var rng = SeededRandom(seed: seed)
         list.seededShuffle(using: &rng)
         if let count { list = Array(list.prefix(count)) }
         return TrainingTypes.handle(textData(list.joined(separator: "\n") + "\n", origin: "words"))

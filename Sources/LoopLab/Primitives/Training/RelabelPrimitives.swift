@@ -1,4 +1,5 @@
 import LoopLang
+import LoopSupport
 import LoopTrain
 
 /// `relabel(data, model, soft: false)`: the same rows with the model's predictions as targets —
@@ -25,7 +26,7 @@ enum RelabelPrimitives {
         }
         try EvalPrimitives.checkFits(model, box, function: "relabel")
 
-        var none: Xoshiro256? = nil
+        var none: SeededRandom? = nil
         var outputs: [Float] = []
         outputs.reserveCapacity(data.count * max(1, data.outputCount))
         for (x, _) in data.batches(size: 1024, shuffle: &none) {

@@ -102,7 +102,7 @@ final class TrainingLoop {
         let schedule = try options.makeSchedule(total: total)
         let every = options.evalEvery ?? perEpoch
         let progress = TrainProgress(enabled: options.progress, total: total, budget: options.budget, unit: "examples/s")
-        start = GEMMBenchmark.monotonicSeconds()
+        start = Monotonic.seconds()
         let history = LoopTrain.train(
             model.layer, on: data, loss: EvalPrimitives.loss(for: model.layer, data), optimizer: optimizer, epochs: epochs,
             batchSize: batch, maxSteps: total, schedule: schedule, clipNorm: options.clip.map(Float.init), seed: options.seed
@@ -136,7 +136,7 @@ final class TrainingLoop {
         let every = options.evalEvery ?? max(1, total / 10)
         let progress = TrainProgress(enabled: options.progress, total: total, budget: options.budget, unit: "tokens/s")
         let text = TextData(vocabulary: vocabulary, train: tokens, validation: [])
-        start = GEMMBenchmark.monotonicSeconds()
+        start = Monotonic.seconds()
         let history = LoopTrain.train(gpt, on: text, optimizer: optimizer, steps: total, batchSize: batch, schedule: schedule,
                                       clipNorm: options.clip.map(Float.init), seed: options.seed) { record in
             self.afterStep(record, batchRows: batch * ctx, total: total, every: every, progress: progress)
@@ -161,7 +161,7 @@ final class TrainingLoop {
             stopReason = "interrupted"
             return false
         }
-        if let budget = options.budget, GEMMBenchmark.monotonicSeconds() - start >= budget {
+        if let budget = options.budget, Monotonic.seconds() - start >= budget {
             stopReason = "budget"
             return false
         }
@@ -172,14 +172,14 @@ final class TrainingLoop {
     static func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
 
     private var throughput: Double {
-        let seconds = GEMMBenchmark.monotonicSeconds() - start - evalSeconds
+        let seconds = Monotonic.seconds() - start - evalSeconds
         return seconds > 0 ? Double(examples) / seconds : 0
     }
 
     /// Records a curve point (train loss since the last one, validation metrics); returns the
     /// status to stop with when patience has run out or the observer prunes the run.
     private func addPoint(_ record: StepRecord, progress: TrainProgress) -> String? {
-        let t0 = GEMMBenchmark.monotonicSeconds()
+        let t0 = Monotonic.seconds()
         var fields: [(String, Value)] = [
             ("step", .int(done)), ("epoch", .int(record.epoch + 1)),
             ("loss", .float(lossCount > 0 ? lossSum / Double(lossCount) : record.loss)), ("lr", .float(Self.decimal(record.learningRate))),
@@ -190,8 +190,8 @@ final class TrainingLoop {
             for (name, value) in metrics { fields.append(("val_\(name)", .float(value))) }
             monitored = metrics.first { $0.0 == "loss" }?.1 ?? monitored
         }
-        evalSeconds += GEMMBenchmark.monotonicSeconds() - t0
-        fields.append(("time", .duration(GEMMBenchmark.monotonicSeconds() - start)))
+        evalSeconds += Monotonic.seconds() - t0
+        fields.append(("time", .duration(Monotonic.seconds() - start)))
         curve.append(.record(pairs: fields))
         lossSum = 0
         lossCount = 0
@@ -240,7 +240,7 @@ final class TrainingLoop {
         if status == "early_stopped", let best = bestParameters {
             for (p, value) in zip(model.layer.parameters, best) { p.value = value }
         }
-        let seconds = GEMMBenchmark.monotonicSeconds() - start
+        let seconds = Monotonic.seconds() - start
         let rate = throughput
         let run = RunBox(model: modelValue, status: status, curve: curve, steps: done, seconds: seconds, throughput: rate, unit: unit,
                          warnings: warnings(status: status))

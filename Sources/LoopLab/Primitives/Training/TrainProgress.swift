@@ -1,4 +1,5 @@
 import Glibc
+import LoopSupport
 import LoopTrain
 
 /// Training progress on stderr: on a terminal, one line redrawn in place (step, loss, throughput,
@@ -9,7 +10,7 @@ final class TrainProgress {
     private let total: Int
     private let budget: Double?
     private let unit: String
-    private let start = GEMMBenchmark.monotonicSeconds()
+    private let start = Monotonic.seconds()
     private var lastDraw = -1.0
     private var drewBar = false
 
@@ -24,7 +25,7 @@ final class TrainProgress {
     /// After each step; redraws at most ten times a second.
     func step(_ done: Int, loss: Double, throughput: Double) {
         guard interactive else { return }
-        let now = GEMMBenchmark.monotonicSeconds()
+        let now = Monotonic.seconds()
         guard now - lastDraw >= 0.1 || done == total else { return }
         lastDraw = now
         let elapsed = now - start

@@ -1,9 +1,12 @@
-/// The xoshiro256** pseudo-random generator (Blackman & Vigna, 2018), seeded through SplitMix64.
+import Glibc
+
+/// The one seeded random source: the xoshiro256** generator (Blackman & Vigna, 2018), seeded
+/// through SplitMix64. Every random draw that a seed must reproduce goes through it: LoopTrain's
+/// initialisation, dropout, shuffling, splits and sampling, and LoopResearch's samplers.
 ///
 /// Why this generator: it is small, fast, passes BigCrush, and is fully specified, so a seed means
 /// the same numbers on every platform and in every release. Swift's `SystemRandomNumberGenerator`
-/// cannot be seeded, so every random draw in LoopTrain (initialisation, dropout, shuffling, splits,
-/// sampling) goes through this type.
+/// cannot be seeded.
 ///
 /// Seeding: the 256-bit state is the first four outputs of SplitMix64 started at `seed`
 /// (`x += 0x9E3779B97F4A7C15; z = x; z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
@@ -17,7 +20,7 @@
 ///   computed in `Double`; both outputs of a pair are used, the second cached for the next call.
 /// - `nextInt(below:)`: Lemire's nearly-divisionless unbiased method, written out here so the
 ///   sequence does not depend on the standard library's implementation.
-public struct Xoshiro256: RandomNumberGenerator, Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s0, s1, s2, s3: UInt64
     private var cachedNormal: Double?
 
@@ -62,10 +65,10 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         }
         let u1 = 1 - nextDouble()  // (0, 1]: log(u1) is finite
         let u2 = nextDouble()
-        let r = (-2 * _log(u1)).squareRoot()
+        let r = (-2 * Glibc.log(u1)).squareRoot()
         let theta = 2 * Double.pi * u2
-        cachedNormal = r * _sin(theta)
-        return Float(r * _cos(theta))
+        cachedNormal = r * Glibc.sin(theta)
+        return Float(r * Glibc.cos(theta))
     }
 
     /// Uniform integer in 0..<bound (unbiased).
@@ -81,8 +84,25 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
     }
 
     /// An independent generator for a sub-task (e.g. one per layer), derived from this one's output.
-    public mutating func fork() -> Xoshiro256 {
-        Xoshiro256(seed: next())
+    public mutating func fork() -> SeededRandom {
+        SeededRandom(seed: next())
+    }
+
+    // The samplers' draws (LoopResearch). Their sequences are pinned by seeded studies, so they
+    // keep their own definitions beside the training ones above.
+
+    /// Uniform in [0, 1) with 53 random bits (the same as `nextDouble()`).
+    public mutating func uniform() -> Double { nextDouble() }
+
+    /// Uniform integer in `0..<bound` (`bound > 0`), by the standard library's `next(upperBound:)`.
+    public mutating func int(below bound: Int) -> Int { Int(next(upperBound: UInt64(bound))) }
+
+    /// Standard normal in Double precision, one Box–Muller value per call (no cached pair, so the
+    /// stream position is simple to reason about).
+    public mutating func normal() -> Double {
+        let u1 = 1.0 - uniform()  // (0, 1]: log stays finite
+        let u2 = uniform()
+        return (-2.0 * Glibc.log(u1)).squareRoot() * Glibc.cos(2.0 * Double.pi * u2)
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
@@ -90,7 +110,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
 
 extension Array {
     /// Fisher–Yates shuffle driven by a seeded generator (same seed, same order on every platform).
-    public mutating func seededShuffle(using rng: inout Xoshiro256) {
+    public mutating func seededShuffle(using rng: inout SeededRandom) {
         guard count > 1 else { return }
         for i in stride(from: count - 1, to: 0, by: -1) {
             swapAt(i, rng.nextInt(below: i + 1))
