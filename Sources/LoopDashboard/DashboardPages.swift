@@ -2,6 +2,7 @@ import Foundation
 import LoopLab
 import LoopPlot
 import LoopStore
+import LoopSupport
 
 /// The dashboard's pages, as HTML strings (the server only routes to them): the studies, one
 /// study (its report, refreshed while it runs), the model registry, notes and skills. Reads
@@ -46,7 +47,7 @@ enum DashboardPages {
             let best = try store.bestConfiguration(studyID: s.id)
             out += "<tr><td><a href=\"/study/\(percentEncoded(s.name))\">\(Markup.escape(s.name))</a></td><td>\(s.goalDirection.rawValue) \(Markup.escape(s.goalMetric ?? "-"))</td>"
                 + "<td>\(Markup.escape(s.strategy))</td><td>\(trials.count)</td><td>\(trials.filter { $0.state == .complete }.count)</td>"
-                + "<td>\(trials.filter { $0.state == .running }.count)</td><td>\(best.map { Markup.escape(number($0.mean)) } ?? "")</td>"
+                + "<td>\(trials.filter { $0.state == .running }.count)</td><td>\(best.map { Markup.escape(NumberFormat.readable($0.mean)) } ?? "")</td>"
                 + "<td>\(Markup.escape(s.stopReason ?? ""))</td><td>\(Markup.escape(stamp.string(from: s.updatedAt)))</td></tr>\n"
         }
         return out + "</tbody></table>"
@@ -62,7 +63,7 @@ enum DashboardPages {
             for v in try store.versions(model: name) {
                 var origin = ""
                 if let id = v.trialID, let t = try store.trial(id: id), let s = try store.study(id: t.studyID) { origin = "\(s.name) trial \(t.number)" }
-                let metrics = v.metrics.keys.sorted().map { "\($0)=\(number(v.metrics[$0]!))" }.joined(separator: " ")
+                let metrics = v.metrics.keys.sorted().map { "\($0)=\(NumberFormat.readable(v.metrics[$0]!))" }.joined(separator: " ")
                 out += "<tr><td>\(Markup.escape(name))</td><td>\(v.version)\(v.version == champion ? " (champion)" : "")</td><td>\(v.status.rawValue)</td>"
                     + "<td>\(Markup.escape(metrics))</td><td>\(Markup.escape(origin))</td><td>\(Markup.escape(v.artifactSHA256.map { String($0.prefix(12)) } ?? "-"))</td></tr>\n"
             }
@@ -97,7 +98,6 @@ enum DashboardPages {
         return out + "</tbody></table>"
     }
 
-    static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.6g", v) }
 
     static func percentEncoded(_ name: String) -> String {
         name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? name

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// Charts as standalone SVG: axes with ticks and labels, a polyline per line series, a circle
 /// per point (with its data values in `data-x`/`data-y` and a hover title), a legend and a
@@ -115,7 +116,7 @@ public enum SVGRenderer {
     static func n(_ v: Double) -> String { SVGText.n(v) }
 
     /// A data value as a person reads it: whole numbers without decimals, others to 6 digits.
-    static func number(_ v: Double) -> String { SVGText.readable(v) }
+    static func number(_ v: Double) -> String { NumberFormat.readable(v) }
 
     static func escape(_ text: String) -> String { SVGText.escape(text) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// Small helpers every SVG renderer shares: coordinates, escaping, colour scales.
 enum SVGText {
@@ -14,27 +15,6 @@ enum SVGText {
 
     static func escape(_ text: String) -> String { Markup.escape(text) }
 
-    /// A data value as a person reads it: whole numbers as they are, others to six significant
-    /// digits (what `%g` gives), computed without Foundation's formatter since every point's
-    /// tooltip has one.
-    static func readable(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-        guard v.isFinite else { return v.description }
-        let magnitude = Int(log10(abs(v)).rounded(.down))
-        guard magnitude >= -4, magnitude < 15 else { return String(format: "%.6g", v) }
-        let decimals = max(0, 5 - magnitude)
-        let scale = pow(10, Double(decimals))
-        let scaled = Int((abs(v) * scale).rounded())
-        let unit = Int(scale)
-        var text = String(scaled / unit)
-        if decimals > 0 {
-            var fraction = String(scaled % unit)
-            fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
-            while fraction.last == "0" { fraction.removeLast() }
-            if !fraction.isEmpty { text += "." + fraction }
-        }
-        return (v < 0 ? "-" : "") + text
-    }
 
     /// A colour for `t` in 0...1 on a blue (low) to yellow (high) scale (viridis-like).
     static func scale(_ t: Double) -> String {

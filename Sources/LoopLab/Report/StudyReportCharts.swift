@@ -179,7 +179,7 @@ enum StudyReportCharts {
 
 /// Numbers as a reader reads them in chart labels.
 enum SVGNumbers {
-    static func short(_ v: Double) -> String { Format.short(v) }
+    static func short(_ v: Double) -> String { NumberFormat.short(v) }
 }
 
 extension Distribution {
@@ -193,7 +193,7 @@ extension Distribution {
     /// The value at a unit position, as text.
     func decodeForDisplay(_ u: Double) -> String {
         switch value(atUnit: u) {
-        case .double(let d): return Format.short(d)
+        case .double(let d): return NumberFormat.short(d)
         case let other: return "\(other)"
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import LoopPlot
 import LoopStore
+import LoopSupport
 
 /// A study report as ONE self-contained HTML file: inline SVG charts and CSS, a few lines of
 /// JavaScript to sort the trial table, nothing fetched from a network; it opens from a
@@ -31,7 +32,7 @@ enum StudyReportPage {
         page.raw("<header><h1>Study \(esc(study.name))</h1><p class=\"sub\">\(study.goalDirection.rawValue) <b>\(esc(data.metric))</b> · strategy \(esc(study.strategy)) · \(data.trials.count) trials (\(esc(counts.isEmpty ? "none yet" : counts)))"
             + (study.stopReason.map { " · stopped by <b>\(esc($0))</b>" } ?? "") + "</p>")
         if let best = data.best {
-            page.raw("<p class=\"best\">Best: <b>\(esc(data.metric)) \(esc(Format.short(best.value!)))</b> in trial \(best.number) with \(esc(StudyExport.describe(best.params)))</p>")
+            page.raw("<p class=\"best\">Best: <b>\(esc(data.metric)) \(esc(NumberFormat.short(best.value!)))</b> in trial \(best.number) with \(esc(StudyExport.describe(best.params)))</p>")
         }
         page.raw("<nav>" + ["history", "importance", "parallel", "slices", "contour", "intermediate", "timeline", "distribution", "trials", "settings", "notes"]
             .map { "<a href=\"#\($0)\">\($0)</a>" }.joined(separator: " · ") + "</nav></header>\n")
@@ -76,8 +77,8 @@ enum StudyReportPage {
         out += "<table class=\"sortable\"><thead><tr><th>trial</th><th>status</th><th>\(esc(data.metric))</th>"
         out += params.map { "<th>\(esc($0))</th>" }.joined() + "<th>duration</th><th>error</th></tr></thead><tbody>\n"
         for t in shown {
-            let duration = t.finishedAt.map { Format.seconds($0.timeIntervalSince(t.startedAt)) } ?? ""
-            out += "<tr class=\"\(t.state.rawValue)\"><td>\(t.number)</td><td>\(t.state.rawValue)</td><td>\(t.value.map { esc(Format.short($0)) } ?? "")</td>"
+            let duration = t.finishedAt.map { NumberFormat.seconds($0.timeIntervalSince(t.startedAt)) } ?? ""
+            out += "<tr class=\"\(t.state.rawValue)\"><td>\(t.number)</td><td>\(t.state.rawValue)</td><td>\(t.value.map { esc(NumberFormat.short($0)) } ?? "")</td>"
             for p in params { out += "<td>\(t.params[p].map { esc(cellText($0)) } ?? "")</td>" }
             out += "<td>\(esc(duration))</td><td>\(esc(t.error ?? ""))</td></tr>\n"
         }
@@ -86,7 +87,7 @@ enum StudyReportPage {
 
     private static func cellText(_ v: JSONValue) -> String {
         switch v {
-        case .number(let d): return Format.short(d)
+        case .number(let d): return NumberFormat.short(d)
         case .string(let s): return s
         default: return StudyExport.describe(["v": v]).dropFirst(2).description
         }
@@ -106,7 +107,7 @@ enum StudyReportPage {
         switch v {
         case .null: return "none"
         case .int(let i): return String(i)
-        case .number(let d): return Format.short(d)
+        case .number(let d): return NumberFormat.short(d)
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return s
         default: return "\(v)"

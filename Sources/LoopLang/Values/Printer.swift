@@ -1,4 +1,5 @@
 import Glibc
+import LoopSupport
 /// How values look in `print` (display) and when nested or echoed by the REPL (repr).
 public enum Printer {
     static let maxDepth = 200
@@ -63,26 +64,9 @@ public enum Printer {
         if let whole = wholeDuration(seconds) { return whole }
         guard seconds.isFinite else { return "\(formatFloat(seconds))s" }
         let (name, size) = durationUnits.first { abs(seconds) >= $0.1 } ?? ("ms", 0.001)
-        return significant(seconds / size, digits: 3) + name
+        return NumberFormat.significant(seconds / size, digits: 3) + name
     }
 
-    /// `x` with `digits` significant digits and no trailing zeros (`%g` without exponents).
-    static func significant(_ x: Double, digits: Int) -> String {
-        guard x != 0, x.isFinite else { return formatFloat(x) }
-        let decimals = max(0, digits - 1 - Int(log10(abs(x)).rounded(.down)))
-        let scale = pow(10, Double(decimals))
-        guard abs(x) * scale < 9e15 else { return formatFloat(x.rounded()) }
-        let scaled = Int((abs(x) * scale).rounded())
-        let unit = Int(scale)
-        var text = String(scaled / unit)
-        if decimals > 0 {
-            var fraction = String(scaled % unit)
-            fraction = String(repeating: "0", count: decimals - fraction.count) + fraction
-            while fraction.last == "0" { fraction.removeLast() }
-            if !fraction.isEmpty { text += "." + fraction }
-        }
-        return (x < 0 ? "-" : "") + text
-    }
 
     /// A duration as source text that reads back as exactly the same value (a notebook's
     /// `let _2 = ...`): the whole form when there is one, else the seconds in full.

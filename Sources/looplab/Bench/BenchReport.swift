@@ -1,4 +1,5 @@
 import LoopLang
+import LoopSupport
 /// One measured case of a benchmark: Looplab's value and the same case measured by reference
 /// implementations (python3, lua5.4, numpy, torch...) in the same invocation.
 struct BenchRow {
@@ -60,10 +61,10 @@ struct BenchReport {
         for name in referenceNames { header += ["\(name) \(unit)", "ratio"] }
         var cells: [[String]] = [header]
         for row in rows {
-            var line = [row.caseName, NumberFormat.significant(row.value)]
+            var line = [row.caseName, NumberFormat.short(row.value)]
             for name in referenceNames {
                 if let reference = row.references[name] {
-                    line.append(NumberFormat.significant(reference))
+                    line.append(NumberFormat.short(reference))
                     line.append(Self.ratio(row.value, reference).map { NumberFormat.ratio($0) } ?? "-")
                 } else {
                     line += ["-", "-"]
@@ -90,46 +91,6 @@ struct BenchReport {
     }
 }
 
-/// Fixed-point formatting without Foundation's `String(format:)`.
-enum NumberFormat {
-    static func fixed(_ x: Double, digits: Int) -> String {
-        guard x.isFinite else { return "\(x)" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (abs(x) * scale).rounded()
-        guard scaled < 9e18 else { return "\(x)" }
-        let n = Int(scaled)
-        let unit = Int(scale)
-        var text = String(n / unit)
-        if digits > 0 {
-            let fraction = String(n % unit)
-            text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
-        }
-        return (x < 0 && n != 0 ? "-" : "") + text
-    }
-
-    /// About four significant digits: 0.0773, 1.234, 123.4, 5312.
-    static func significant(_ x: Double) -> String {
-        let magnitude = abs(x)
-        if magnitude >= 1000 { return fixed(x, digits: 0) }
-        if magnitude >= 100 { return fixed(x, digits: 1) }
-        if magnitude >= 10 { return fixed(x, digits: 2) }
-        if magnitude >= 1 || magnitude == 0 { return fixed(x, digits: 3) }
-        if magnitude >= 0.001 { return fixed(x, digits: 4) }
-        guard magnitude.isFinite else { return "\(x)" }
-        // Tiny values (regrets near zero): three significant digits and an exponent, 7.23e-06.
-        var exponent = 0
-        var mantissa = magnitude
-        while mantissa < 1 { mantissa *= 10; exponent -= 1 }
-        let digits = fixed(mantissa, digits: 2)
-        return (x < 0 ? "-" : "") + digits + "e-" + (-exponent < 10 ? "0" : "") + String(-exponent)
-    }
-
-    /// Ratios: two decimals, or significant digits when they would round to 0.00.
-    static func ratio(_ r: Double) -> String {
-        abs(r) < 0.01 && r != 0 ? significant(r) : fixed(r, digits: 2)
-    }
-}
 
 extension BenchReport {
     /// A report of `Rounds.measure`'s medians against one reference.

@@ -30,17 +30,17 @@ final class StudyProgress {
         var parts = ["study \(box.name): trial \(trial.number) (\(count))"]
         switch trial.status {
         case .complete:
-            parts.append("\(box.goal.metric) \(trial.value.map(Format.short) ?? "-")")
+            parts.append("\(box.goal.metric) \(trial.value.map(NumberFormat.short) ?? "-")")
         case .failed, .diverged, .pruned, .interrupted:
             parts.append(trial.status.rawValue + (trial.error.map { ": \($0)" } ?? ""))
         case .running, .stale:
             return
         }
         if let best = study.best, let value = study.meanValue(of: best) ?? best.value {
-            parts.append("best \(Format.short(value)) (trial \(best.number))")
+            parts.append("best \(NumberFormat.short(value)) (trial \(best.number))")
         }
-        parts.append("elapsed \(Format.seconds(elapsed))")
-        if let eta = eta(elapsed: elapsed, done: searched, rails: rails) { parts.append("ETA \(Format.seconds(eta))") }
+        parts.append("elapsed \(NumberFormat.seconds(elapsed))")
+        if let eta = eta(elapsed: elapsed, done: searched, rails: rails) { parts.append("ETA \(NumberFormat.seconds(eta))") }
         let line = parts.joined(separator: "  ")
         if interactive {
             // A failure stays on the screen; the status line is redrawn over itself.

@@ -1,5 +1,6 @@
 import LoopLang
 import LoopResearch
+import LoopSupport
 
 /// `train(model, data, ..., trial: t)`: Optuna's pruning callbacks inside one training run. The
 /// study's goal is reported at every curve point as an intermediate value of `t` (its step is the
@@ -52,7 +53,7 @@ final class TrialReporter: TrainObserver {
     func ended(status: String, steps: Int) throws(LoopError) {
         switch status {
         case "pruned":
-            let at = last.map { " at evaluation \($0.index) (\(field) \(Format.short($0.value)), step \(steps))" } ?? ""
+            let at = last.map { " at evaluation \($0.index) (\(field) \(NumberFormat.short($0.value)), step \(steps))" } ?? ""
             try box.study.settle(box.id, reason: "pruned by the study's pruner\(at)", status: .pruned)
         case "interrupted" where box.study.wasStopped(box.id):
             try box.study.settle(box.id, reason: StudyBox.stopReason + " during train at step \(steps)", status: .interrupted)

@@ -1,4 +1,5 @@
 import LoopLang
+import LoopSupport
 import LoopTrain
 
 /// `mlp`, `seq` with its layer constructors, `gpt` and `params`: building models.
@@ -97,7 +98,7 @@ enum ModelPrimitives {
     static func checkMemory(_ config: LayerConfig, _ function: String) throws(LoopError) {
         if let exceeded = config.memoryProblem {
             let count = config.parameterEstimate
-            let what = count < 1e15 ? Format.grouped(Int(count)) : "\(count)"
+            let what = count < 1e15 ? NumberFormat.grouped(Int(count)) : "\(count)"
             throw LoopError(.outOfMemory(what: "\(function): a model of \(what) parameters (with gradients and optimizer state)",
                                          needed: exceeded.needed, available: exceeded.available))
         }

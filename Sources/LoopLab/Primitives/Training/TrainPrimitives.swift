@@ -251,7 +251,7 @@ final class TrainingLoop {
         if status == "budget", options.budgetIsDefault, let budget = options.budget {
             // A default that changes results must be visible: the run did not do what was asked.
             let source = getenv("LOOPLAB_TRAIN_BUDGET") == nil ? "" : " (LOOPLAB_TRAIN_BUDGET)"
-            StandardError.line("train: stopped by the default budget of \(Format.seconds(budget))\(source) after \(Format.grouped(done)) of \(Format.grouped(total)) steps; pass budget: 10m (or budget: nil) to train longer")
+            StandardError.line("train: stopped by the default budget of \(NumberFormat.seconds(budget))\(source) after \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) steps; pass budget: 10m (or budget: nil) to train longer")
         }
         if let observerError { throw observerError }
         try observer?.ended(status: status, steps: done)
@@ -265,6 +265,6 @@ final class TrainingLoop {
               case .record(let r) = last, let final = r.fields["loss"]?.number, final.isFinite else { return [] }
         guard final > 2 * first, final - first > 0.1 else { return [] }
         let rate = options.learningRate.map { " (\($0))" } ?? ""
-        return ["the final training loss \(Format.short(final)) is far above the initial \(Format.short(first)): the learning rate\(rate) may be too high"]
+        return ["the final training loss \(NumberFormat.short(final)) is far above the initial \(NumberFormat.short(first)): the learning rate\(rate) may be too high"]
     }
 }

@@ -34,8 +34,8 @@ final class TrainProgress {
         let width = 20
         let filled = total > 0 ? min(width, width * done / total) : 0
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "train [\(bar)] step \(done)/\(total) loss \(Format.short(loss)) "
-            + "\(Format.grouped(Int(throughput.rounded()))) \(unit) ETA \(Format.seconds(remaining))"
+        let line = "train [\(bar)] step \(done)/\(total) loss \(NumberFormat.short(loss)) "
+            + "\(NumberFormat.grouped(Int(throughput.rounded()))) \(unit) ETA \(NumberFormat.seconds(remaining))"
         emit("\r\u{1B}[K" + line)
         drewBar = true
     }
@@ -65,8 +65,8 @@ enum ProgressField {
 
     var text: String {
         switch self {
-        case .int(let n): Format.grouped(n)
-        case .number(let d): Format.short(d)
+        case .int(let n): NumberFormat.grouped(n)
+        case .number(let d): NumberFormat.short(d)
         case .word(let s): s
         }
     }

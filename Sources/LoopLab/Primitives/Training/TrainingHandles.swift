@@ -1,4 +1,5 @@
 import LoopLang
+import LoopSupport
 import LoopTrain
 
 /// What a `Dataset` handle holds: a table of features and targets, or a tokenised text.
@@ -37,9 +38,9 @@ final class DataBox {
         case .table(let d):
             let task = d.task == .regression ? "regression (\(d.outputCount) target\(d.outputCount == 1 ? "" : "s"))"
                 : "\(d.task.classCount) classes"
-            return "<Dataset \(origin): \(Format.grouped(d.count)) rows × \(d.featureCount) features, \(task)>"
+            return "<Dataset \(origin): \(NumberFormat.grouped(d.count)) rows × \(d.featureCount) features, \(task)>"
         case .text(let tokens, let vocabulary):
-            return "<Dataset \(origin): text of \(Format.grouped(tokens.count)) chars, vocab \(vocabulary.count)>"
+            return "<Dataset \(origin): text of \(NumberFormat.grouped(tokens.count)) chars, vocab \(vocabulary.count)>"
         }
     }
 }
@@ -72,7 +73,7 @@ final class ModelBox {
         }
     }
 
-    var summary: String { "<Model \(architecture), \(Format.grouped(layer.parameterCount)) params>" }
+    var summary: String { "<Model \(architecture), \(NumberFormat.grouped(layer.parameterCount)) params>" }
 
     /// The widths of a plain MLP (Linear, one activation, Linear, ...), or nil for anything else.
     static func mlpWidths(_ configs: [LayerConfig]) -> [Int]? {
@@ -151,9 +152,9 @@ final class RunBox {
     }
 
     var summary: String {
-        var text = "<Run \(status): \(Format.grouped(steps)) steps in \(Format.seconds(seconds))"
-        if let loss = lastLoss { text += ", loss \(Format.short(loss))" }
-        return text + ", \(Format.grouped(Int(throughput.rounded()))) \(unit)>"
+        var text = "<Run \(status): \(NumberFormat.grouped(steps)) steps in \(NumberFormat.seconds(seconds))"
+        if let loss = lastLoss { text += ", loss \(NumberFormat.short(loss))" }
+        return text + ", \(NumberFormat.grouped(Int(throughput.rounded()))) \(unit)>"
     }
 }
 
@@ -303,48 +304,3 @@ enum TrainingArguments {
     }
 }
 
-/// Number formatting for summaries and progress lines (no Foundation).
-enum Format {
-    /// `85002` → `85,002`.
-    static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
-
-    /// About four significant digits.
-    static func short(_ x: Double) -> String {
-        guard x.isFinite else { return "\(x)" }
-        let magnitude = abs(x)
-        let digits = magnitude >= 100 ? 1 : magnitude >= 10 ? 2 : magnitude >= 1 ? 3 : 4
-        return fixed(x, digits: digits)
-    }
-
-    static func fixed(_ x: Double, digits: Int) -> String {
-        guard x.isFinite else { return "\(x)" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (abs(x) * scale).rounded()
-        guard scaled < 9e18 else { return "\(x)" }
-        let n = Int(scaled), unit = Int(scale)
-        var text = String(n / unit)
-        if digits > 0 {
-            let fraction = String(n % unit)
-            text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
-        }
-        return (x < 0 && n != 0 ? "-" : "") + text
-    }
-
-    /// `0.42s`, `12.3s`, `2m05s`.
-    static func seconds(_ s: Double) -> String {
-        if s < 10 { return fixed(s, digits: 2) + "s" }
-        if s < 60 { return fixed(s, digits: 1) + "s" }
-        let total = Int(s.rounded())
-        let sec = total % 60
-        return "\(total / 60)m\(sec < 10 ? "0" : "")\(sec)s"
-    }
-}

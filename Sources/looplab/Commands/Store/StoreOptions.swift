@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoopLab
 import LoopStore
+import LoopSupport
 
 /// `--store PATH`, shared by the commands that read the project store.
 struct StoreOptions: ParsableArguments {
@@ -60,7 +61,6 @@ enum TextTable {
 
     /// A number in at most 6 significant digits.
     static func number(_ value: Double?) -> String {
-        guard let value else { return "-" }
-        return String(format: "%.6g", value)
+        value.map(NumberFormat.readable) ?? "-"
     }
 }
