@@ -94,11 +94,11 @@ let package = Package(
         .testTarget(name: "LoopPlotTests", dependencies: ["LoopPlot"]),
         .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch", "LoopSupport"]),
         .testTarget(name: "LoopSkillsTests", dependencies: ["LoopSkills"]),
-        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore", "LoopSkills"]),
+        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore", "LoopSkills", "LoopSupport"]),
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
         .testTarget(
             name: "LoopStoreTests",
-            dependencies: ["LoopStore", "looplab-store-stress", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LoopStore", "LoopSupport", "looplab-store-stress", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopSupport
 import Testing
 
 /// The study loop under `kill -9` at random moments, through the real `looplab` binary (an

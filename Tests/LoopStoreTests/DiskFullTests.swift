@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopSupport
 import Testing
 
 /// A full disk: a clear error, and every record committed before it is intact.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoopStore
+import LoopSupport
 import Testing
 
 @Suite struct StoreBasicsTests {

@@ -1,3 +1,5 @@
+import LoopSupport
+
 extension SkillLibrary {
     static let metadataFile = "skill.json"
 
@@ -32,8 +34,8 @@ extension SkillLibrary {
         let record = SkillVersionMetadata(version: version, sha256: sha, doc: definition.doc, signature: definition.signature,
                                           author: author, date: date, evidence: evidence)
         let all = (history.filter { $0.version != version } + [record]).sorted { $0.version < $1.version }
-        let json = JSON.object([("name", .string(definition.name)), ("versions", .array(all.map(Self.json)))])
-        try Files.writeAtomically(Files.join(skillDirectory, Self.metadataFile), text: json.serialized() + "\n")
+        let json = JSONValue.object(["name": .string(definition.name), "versions": .array(all.map(Self.json))])
+        try Files.writeAtomically(Files.join(skillDirectory, Self.metadataFile), text: json.serialized(pretty: true) + "\n")
         return .created(version)
     }
 
@@ -41,7 +43,7 @@ extension SkillLibrary {
     public func metadata(for name: String) throws(SkillError) -> [SkillVersionMetadata] {
         let path = Files.join(Files.join(directory, name), Self.metadataFile)
         guard Files.isFile(path) else { return [] }
-        guard let json = JSON.parse(try Files.readText(path)), let versions = json["versions"]?.array else {
+        guard let json = JSONValue(json: try Files.readText(path)), let versions = json["versions"]?.arrayValue else {
             throw .invalidMetadata(path: path, reason: "not a skill.json document")
         }
         var records: [SkillVersionMetadata] = []
@@ -54,40 +56,41 @@ extension SkillLibrary {
         return records.sorted { $0.version < $1.version }
     }
 
-    private static func json(_ record: SkillVersionMetadata) -> JSON {
+    private static func json(_ record: SkillVersionMetadata) -> JSONValue {
         .object([
-            ("version", .string(record.version.description)),
-            ("sha256", .string(record.sha256)),
-            ("doc", .string(record.doc)),
-            ("signature", .string(record.signature)),
-            ("author", .string(record.author)),
-            ("date", .string(record.date)),
-            ("evidence", .array(record.evidence.map { evidence in
+            "version": .string(record.version.description),
+            "sha256": .string(record.sha256),
+            "doc": .string(record.doc),
+            "signature": .string(record.signature),
+            "author": .string(record.author),
+            "date": .string(record.date),
+            "evidence": .array(record.evidence.map { evidence in
                 .object([
-                    ("study", .string(evidence.study)),
-                    ("trial", .number(Double(evidence.trial))),
-                    ("status", .string(evidence.status)),
-                    ("metrics", .object(evidence.metrics.sorted { $0.key < $1.key }.map { ($0.key, JSON.number($0.value)) })),
+                    "study": .string(evidence.study),
+                    "trial": .int(evidence.trial),
+                    "status": .string(evidence.status),
+                    "metrics": .object(evidence.metrics.mapValues { .number($0) }),
                 ])
-            })),
+            }),
         ])
     }
 
-    private static func record(_ json: JSON) -> SkillVersionMetadata? {
-        guard let versionText = json["version"]?.string, let version = SemanticVersion(versionText),
-              let sha = json["sha256"]?.string, let signature = json["signature"]?.string else { return nil }
+    private static func record(_ json: JSONValue) -> SkillVersionMetadata? {
+        guard let versionText = json["version"]?.stringValue, let version = SemanticVersion(versionText),
+              let sha = json["sha256"]?.stringValue, let signature = json["signature"]?.stringValue else { return nil }
         var evidence: [SkillEvidence] = []
-        for item in json["evidence"]?.array ?? [] {
-            guard let study = item["study"]?.string, let trial = item["trial"]?.number,
-                  let status = item["status"]?.string else { return nil }
+        for item in json["evidence"]?.arrayValue ?? [] {
+            // Older files wrote the trial as 3.0: any whole number is read.
+            guard let study = item["study"]?.stringValue, let trial = item["trial"]?.doubleValue, trial == trial.rounded(), abs(trial) < 1e15,
+                  let status = item["status"]?.stringValue else { return nil }
             var metrics: [String: Double] = [:]
-            for (key, value) in item["metrics"]?.object ?? [] {
-                guard let number = value.number else { return nil }
+            for (key, value) in item["metrics"]?.objectValue ?? [:] {
+                guard let number = value.doubleValue else { return nil }
                 metrics[key] = number
             }
             evidence.append(SkillEvidence(study: study, trial: Int(trial), status: status, metrics: metrics))
         }
-        return SkillVersionMetadata(version: version, sha256: sha, doc: json["doc"]?.string ?? "", signature: signature,
-                                    author: json["author"]?.string ?? "", date: json["date"]?.string ?? "", evidence: evidence)
+        return SkillVersionMetadata(version: version, sha256: sha, doc: json["doc"]?.stringValue ?? "", signature: signature,
+                                    author: json["author"]?.stringValue ?? "", date: json["date"]?.stringValue ?? "", evidence: evidence)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 extension Store {
     /// Remembers a free-text finding, optionally tagged and tied to a study or trial.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 extension Store {
     /// Registers a new version of a model with its gate's verdict: `promoted` when the gate

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 extension Store {
     /// Starts a trial: a `running` row owned by this process, numbered after the study's last.

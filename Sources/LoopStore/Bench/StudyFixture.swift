@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 extension Store {
     /// Records finished trials in one transaction (benchmarks and fixtures: a 10,000-trial

@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// A skill or skill pack installed into this project (one row of `skills`).
 public struct InstalledSkill: Sendable, Hashable {

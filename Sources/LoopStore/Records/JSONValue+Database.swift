@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 // A JSON column holding a bare `JSONValue` must be read as JSON text. Without this conformance
 // GRDB would first try the value's single-value decoding on the raw column and happily turn

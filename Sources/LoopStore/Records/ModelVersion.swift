@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 /// Whether a registered model version is (or was) in service.
 public enum ModelStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {

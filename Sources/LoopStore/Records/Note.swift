@@ -1,4 +1,5 @@
 import Foundation
+import LoopSupport
 
 /// A remembered finding (free text with tags) or a key/value memory (one row of `notes`).
 public struct Note: Sendable, Hashable, Identifiable {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 /// Shared persistence conventions of the store's records.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 /// Whether a study's goal metric should go down or up.
 public enum GoalDirection: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopSupport
 
 /// The life cycle of a trial. Only `running` trials change state; the others are final.
 public enum TrialState: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {

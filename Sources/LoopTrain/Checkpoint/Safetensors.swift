@@ -87,18 +87,25 @@ public struct Safetensors: Equatable {
         let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(bytes.count - 8) else { throw fail("header length \(headerLength) exceeds the file") }
         let dataStart = 8 + Int(headerLength)
-        guard let json = try? JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart])),
-              let header = json as? [String: Any]
+        guard case .object(let header)? = JSONValue(json: String(decoding: bytes[8..<dataStart], as: UTF8.self))
         else { throw fail("header is not a JSON object") }
         var metadata: [String: String] = [:]
         if let meta = header["__metadata__"] {
-            guard let m = meta as? [String: String] else { throw fail("__metadata__ must map strings to strings") }
+            guard let m = meta.objectValue?.compactMapValues(\.stringValue), m.count == meta.objectValue?.count else {
+                throw fail("__metadata__ must map strings to strings")
+            }
             metadata = m
+        }
+        /// A list of whole numbers (`shape`, `data_offsets`), or nil.
+        func integers(_ value: JSONValue?) -> [Int]? {
+            guard let items = value?.arrayValue else { return nil }
+            let ints = items.compactMap(\.intValue)
+            return ints.count == items.count ? ints : nil
         }
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for (name, value) in header where name != "__metadata__" {
-            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
+            guard let dtype = value["dtype"]?.stringValue, let shape = integers(value["shape"]),
+                  let offsets = integers(value["data_offsets"]), offsets.count == 2
             else { throw fail("entry '\(name)' lacks dtype, shape or data_offsets") }
             guard dtype == "F32" else { throw fail("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
             // Every number here is from the file: a dimension may be negative or multiply past Int.max.

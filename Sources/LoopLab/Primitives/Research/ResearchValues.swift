@@ -1,6 +1,7 @@
 import LoopLang
 import LoopResearch
 import LoopStore
+import LoopSupport
 
 /// Conversions between `.loop` values and the research engine's and store's value types.
 enum ResearchValues {

@@ -1,5 +1,6 @@
 import LoopResearch
 import LoopStore
+import LoopSupport
 
 /// A search space as the `studies.space` column holds it (documented in docs/store.md): a list
 /// of `{name, distribution, low, high, step, values, when}` objects in declaration order.

@@ -1,5 +1,6 @@
 import LoopResearch
 import LoopStore
+import LoopSupport
 
 /// The SQLite store as a `StudyStore`: how a study in `.loop` persists its trials. Every call is
 /// one transaction of `LoopStore`, so a killed process loses at most the trial it was running.

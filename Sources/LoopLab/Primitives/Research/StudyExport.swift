@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopSupport
 
 /// A study's trials as a file other tools read: TSV (`trial metric status description`, the shape
 /// agents already keep results in), CSV (one column per parameter and metric) or JSON lines.

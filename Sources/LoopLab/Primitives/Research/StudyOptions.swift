@@ -1,6 +1,7 @@
 import LoopLang
 import LoopResearch
 import LoopStore
+import LoopSupport
 
 /// The study settings beyond the stopping guardrails: `trial_budget`, `repeats`, `finalists` and
 /// `allow_repeat`. Like the guardrails, each is taken from the call, else from the stored study,

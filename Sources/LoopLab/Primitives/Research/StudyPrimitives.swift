@@ -1,6 +1,7 @@
 import LoopLang
 import LoopResearch
 import LoopStore
+import LoopSupport
 
 /// What `maximize("accuracy")` and `minimize("loss")` return.
 final class GoalBox {

@@ -2,7 +2,7 @@ import Glibc
 
 /// Reading JSON text straight into a `JSONValue`: the store reads a JSON column or two for
 /// every trial, and going through `JSONDecoder` (an error thrown per type tried) made reading
-/// 10,000 trials take most of a second.
+/// 10,000 trials take most of a second. Nesting deeper than 512 levels is refused.
 extension JSONValue {
     /// The value of one JSON text; nil when it is not valid JSON.
     public init?(json text: String) {
@@ -15,28 +15,6 @@ extension JSONValue {
         }
         guard let parsed else { return nil }
         self = parsed
-    }
-
-    /// The fields of an object whose values are JSON integers (`5`, not `5.0`).
-    var integerFields: Set<String> {
-        guard case .object(let fields) = self else { return [] }
-        return Set(fields.compactMap { key, v in if case .int = v { key } else { nil } })
-    }
-
-    /// A metrics object's numbers; `"NaN"`, `"Infinity"` and `"-Infinity"` are the non-finite
-    /// values the store spells as strings.
-    var metricNumbers: [String: Double] {
-        guard case .object(let fields) = self else { return [:] }
-        return fields.compactMapValues { v in
-            switch v {
-            case .int(let i): return Double(i)
-            case .number(let d): return d
-            case .string("NaN"): return .nan
-            case .string("Infinity"): return .infinity
-            case .string("-Infinity"): return -.infinity
-            default: return nil
-            }
-        }
     }
 }
 

@@ -1,9 +1,6 @@
-import Foundation
-
-/// A JSON value, the type of parameters, search spaces, settings and memory values.
-///
-/// The store does not interpret these; it keeps them as JSON text that `sqlite3` and
-/// `json_extract` can read. Integers stay integers (`64`, not `64.0`).
+/// The one JSON value: parameters, search spaces, settings and memory values in the store,
+/// `skill.json` in a skill library, a safetensors header. Integers stay integers (`64`, not
+/// `64.0`). `init?(json:)` reads JSON text, `serialized()` writes it.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
@@ -58,4 +55,43 @@ extension JSONValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Exp
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
     public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSONValue {
+    /// An object's field.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let fields) = self else { return nil }
+        return fields[key]
+    }
+
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    public var intValue: Int? { if case .int(let i) = self { i } else { nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
+
+    /// JSON text: compact, or indented by two spaces per level. Object keys are sorted, so the
+    /// same value always gives the same text. Non-finite numbers have no JSON spelling: `null`.
+    public func serialized(pretty: Bool = false, indent: String = "") -> String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .number(let n):
+            guard n.isFinite else { return "null" }
+            return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) + ".0" : String(n)
+        case .string(let s): return JSONQuoting.quoted(s)
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            guard pretty else { return "[" + items.map { $0.serialized() }.joined(separator: ",") + "]" }
+            let inner = indent + "  "
+            return "[\n" + items.map { inner + $0.serialized(pretty: true, indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let fields):
+            if fields.isEmpty { return "{}" }
+            let keys = fields.keys.sorted()
+            guard pretty else { return "{" + keys.map { JSONQuoting.quoted($0) + ":" + fields[$0]!.serialized() }.joined(separator: ",") + "}" }
+            let inner = indent + "  "
+            return "{\n" + keys.map { inner + JSONQuoting.quoted($0) + ": " + fields[$0]!.serialized(pretty: true, indent: inner) }
+                .joined(separator: ",\n") + "\n\(indent)}"
+        }
+    }
 }
