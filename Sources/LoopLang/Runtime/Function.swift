@@ -171,3 +171,89 @@ public struct NativeCall {
         try interpreter.call(f, args)
     }
 }
+
+/// A primitive's parameter declared once, with the Swift type its argument is read as. The
+/// primitive reads the argument through this value (`try call[TrainParameters.epochs]`), so a
+/// misspelt parameter is a compile error rather than a silent nil, and the parameter's name,
+/// default and documentation line are written only here; `NativeParameters.list(...)` makes the
+/// function's parameter list from the same values.
+public struct Param<T>: Sendable {
+    public let descriptor: NativeParameter
+    let read: @Sendable (NativeCall, String) throws(LoopError) -> T
+
+    public var name: String { descriptor.name }
+
+    public init(_ descriptor: NativeParameter, read: @escaping @Sendable (NativeCall, String) throws(LoopError) -> T) {
+        self.descriptor = descriptor
+        self.read = read
+    }
+}
+
+extension Param where T == Value {
+    /// The argument as it was given (required when `default` is nil).
+    public static func value(_ name: String, default value: Value? = nil, doc: String) -> Param {
+        Param(NativeParameter(name, default: value, doc: doc)) { call, name in call.value(name) }
+    }
+    /// An argument that may be left out (nil).
+    public static func optional(_ name: String, doc: String) -> Param { value(name, default: .nil, doc: doc) }
+}
+
+extension Param where T == Int {
+    public static func int(_ name: String, default value: Int, doc: String) -> Param {
+        Param(NativeParameter(name, default: .int(value), doc: doc)) { call, name throws(LoopError) in try call.int(name) }
+    }
+}
+
+extension Param where T == Int? {
+    public static func optionalInt(_ name: String, doc: String) -> Param {
+        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
+            if case .nil = call.value(name) { return nil }
+            return try call.int(name)
+        }
+    }
+}
+
+extension Param where T == Double? {
+    public static func optionalNumber(_ name: String, doc: String) -> Param {
+        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
+            if case .nil = call.value(name) { return nil }
+            return try call.double(name)
+        }
+    }
+}
+
+extension Param where T == String {
+    public static func string(_ name: String, default value: String, doc: String) -> Param {
+        Param(NativeParameter(name, default: .string(value), doc: doc)) { call, name throws(LoopError) in try call.string(name) }
+    }
+}
+
+extension Param where T == Bool {
+    public static func bool(_ name: String, default value: Bool, doc: String) -> Param {
+        Param(NativeParameter(name, default: .bool(value), doc: doc)) { call, name throws(LoopError) in try call.bool(name) }
+    }
+}
+
+/// A function's parameter list from its typed parameters, in order.
+public enum NativeParameters {
+    public static func list<each T>(_ parameters: repeat Param<each T>) -> [NativeParameter] {
+        var out: [NativeParameter] = []
+        for p in repeat each parameters { out.append(p.descriptor) }
+        return out
+    }
+}
+
+extension NativeCall {
+    /// The argument for `parameter`, read as its type. A parameter the function did not declare
+    /// is a bug in Looplab, not in the program: it stops with a message naming both.
+    public subscript<T>(_ parameter: Param<T>) -> T {
+        get throws(LoopError) {
+            precondition(function.parameters.contains { $0.name == parameter.name },
+                         "\(function.name) reads the parameter '\(parameter.name)' it does not declare")
+            return try parameter.read(self, parameter.name)
+        }
+    }
+
+    /// Whether the caller gave `parameter` rather than taking its default.
+    public func isGiven<T>(_ parameter: Param<T>) -> Bool { isGiven(parameter.name) }
+}

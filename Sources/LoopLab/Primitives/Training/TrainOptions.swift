@@ -24,27 +24,32 @@ struct TrainOptions {
     var seed: UInt64
     var progress: Bool
 
-    static let parameters: [NativeParameter] = [
-        NativeParameter("model", doc: "the Model to train, in place (from mlp, seq, gpt or load_model)"),
-        NativeParameter("data", doc: "a Dataset, or a split record {train, val} (val is then used for the curve)"),
-        .optional("val", doc: "validation data for the curve, early stopping and pruning"),
-        .optional("epochs", doc: "passes over the data (default 10 for tables, 1 for text)"),
-        .optional("steps", doc: "optimiser steps; with epochs, whichever ends first"),
-        NativeParameter("budget", default: .duration(30), doc: "wall-clock limit (a Duration or seconds; nil for none); LOOPLAB_TRAIN_BUDGET changes the default"),
-        .optional("batch", doc: "rows (or text windows) per step (default 64 for tables, 32 for text)"),
-        .optional("lr", doc: "base learning rate (default 1e-3 for Adam/AdamW, 0.01 for SGD)"),
-        NativeParameter("optimizer", default: .string("adamw"), doc: "adamw, adam, sgd, momentum or nesterov"),
-        .optional("momentum", doc: "SGD momentum in [0, 1) (default 0.9 for momentum and nesterov)"),
-        .optional("weight_decay", doc: "decoupled weight decay on weights (default 0.01 AdamW, 0.1 for a gpt, else 0)"),
-        NativeParameter("schedule", default: .string("constant"), doc: "constant, cosine, warmup_cosine, step, or a record {name, ...}"),
-        .optional("warmup", doc: "warmup steps for warmup_cosine (default 5% of the run)"),
-        .optional("clip", doc: "clip the global gradient norm to this"),
-        .optional("eval_every", doc: "steps between curve points (default each epoch; a tenth of a text run)"),
-        .optional("patience", doc: "stop as early_stopped after this many curve points without improvement, restoring the best weights"),
-        NativeParameter("seed", default: .int(0), doc: "shuffling and batch sampling"),
-        NativeParameter("progress", default: .bool(true), doc: "false silences the progress line and warnings"),
-        .optional("trial", doc: "a study's Trial: each curve point is reported to it and its pruner may stop the run"),
-    ]
+    /// `train`'s parameters, each declared once: the argument list, `:help train`, the static
+    /// check of calls and the reads below all come from these.
+    enum Parameters {
+        static let model = Param.value("model", doc: "the Model to train, in place (from mlp, seq, gpt or load_model)")
+        static let data = Param.value("data", doc: "a Dataset, or a split record {train, val} (val is then used for the curve)")
+        static let val = Param.optional("val", doc: "validation data for the curve, early stopping and pruning")
+        static let epochs = Param.optionalInt("epochs", doc: "passes over the data (default 10 for tables, 1 for text)")
+        static let steps = Param.optionalInt("steps", doc: "optimiser steps; with epochs, whichever ends first")
+        static let budget = Param.value("budget", default: .duration(30), doc: "wall-clock limit (a Duration or seconds; nil for none); LOOPLAB_TRAIN_BUDGET changes the default")
+        static let batch = Param.optionalInt("batch", doc: "rows (or text windows) per step (default 64 for tables, 32 for text)")
+        static let lr = Param.optionalNumber("lr", doc: "base learning rate (default 1e-3 for Adam/AdamW, 0.01 for SGD)")
+        static let optimizer = Param.string("optimizer", default: "adamw", doc: "adamw, adam, sgd, momentum or nesterov")
+        static let momentum = Param.optionalNumber("momentum", doc: "SGD momentum in [0, 1) (default 0.9 for momentum and nesterov)")
+        static let weightDecay = Param.optionalNumber("weight_decay", doc: "decoupled weight decay on weights (default 0.01 AdamW, 0.1 for a gpt, else 0)")
+        static let schedule = Param.value("schedule", default: .string("constant"), doc: "constant, cosine, warmup_cosine, step, or a record {name, ...}")
+        static let warmup = Param.optionalInt("warmup", doc: "warmup steps for warmup_cosine (default 5% of the run)")
+        static let clip = Param.optionalNumber("clip", doc: "clip the global gradient norm to this")
+        static let evalEvery = Param.optionalInt("eval_every", doc: "steps between curve points (default each epoch; a tenth of a text run)")
+        static let patience = Param.optionalInt("patience", doc: "stop as early_stopped after this many curve points without improvement, restoring the best weights")
+        static let seed = Param.int("seed", default: 0, doc: "shuffling and batch sampling")
+        static let progress = Param.bool("progress", default: true, doc: "false silences the progress line and warnings")
+        static let trial = Param.optional("trial", doc: "a study's Trial: each curve point is reported to it and its pruner may stop the run")
+
+        static let list = NativeParameters.list(model, data, val, epochs, steps, budget, batch, lr, optimizer, momentum, weightDecay,
+                                                schedule, warmup, clip, evalEvery, patience, seed, progress, trial)
+    }
 
     static let optimizers = ["adamw", "adam", "sgd", "momentum", "nesterov"]
 
@@ -64,28 +69,29 @@ struct TrainOptions {
     static let schedules = ["constant", "cosine", "warmup_cosine", "step"]
 
     init(_ call: NativeCall) throws(LoopError) {
-        epochs = try call.optionalInt("epochs")
-        steps = try call.optionalInt("steps")
-        budgetIsDefault = !call.isGiven("budget")
+        typealias P = Parameters
+        epochs = try call[P.epochs]
+        steps = try call[P.steps]
+        budgetIsDefault = !call.isGiven(P.budget)
         if budgetIsDefault {
             budget = TrainOptions.defaultBudget
-        } else if case .nil = call.value("budget") {
+        } else if case .nil = try call[P.budget] {
             budget = nil
         } else {
-            budget = try call.seconds("budget")
+            budget = try call.seconds(P.budget.name)
         }
-        batch = try call.optionalInt("batch")
-        learningRate = try call.optionalDouble("lr")
-        optimizer = try call.string("optimizer")
-        momentum = try call.optionalDouble("momentum")
-        weightDecay = try call.optionalDouble("weight_decay")
-        schedule = call.value("schedule")
-        warmup = try call.optionalInt("warmup")
-        clip = try call.optionalDouble("clip")
-        evalEvery = try call.optionalInt("eval_every")
-        patience = try call.optionalInt("patience")
-        seed = UInt64(truncatingIfNeeded: try call.int("seed"))
-        progress = try call.bool("progress")
+        batch = try call[P.batch]
+        learningRate = try call[P.lr]
+        optimizer = try call[P.optimizer]
+        momentum = try call[P.momentum]
+        weightDecay = try call[P.weightDecay]
+        schedule = try call[P.schedule]
+        warmup = try call[P.warmup]
+        clip = try call[P.clip]
+        evalEvery = try call[P.evalEvery]
+        patience = try call[P.patience]
+        seed = UInt64(truncatingIfNeeded: try call[P.seed])
+        progress = try call[P.progress]
 
         guard Self.optimizers.contains(optimizer) else {
             throw trainError("train", "unknown optimizer '\(optimizer)' (known: \(Self.optimizers.joined(separator: ", ")))")

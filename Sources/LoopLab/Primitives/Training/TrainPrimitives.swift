@@ -16,7 +16,7 @@ import LoopTrain
 enum TrainPrimitives {
     static func register(into registry: Registry) {
         registry.function(
-            "train", TrainOptions.parameters,
+            "train", TrainOptions.Parameters.list,
             doc: "Trains a model in place on a Dataset or a split {train, val}; returns a Run (run.model, run.status, run.curve, run.steps, run.time, run.throughput, run.warnings). trial: t reports each curve point to a study's trial and lets its pruner stop the run."
         ) { call throws(LoopError) in
             try train(call)
@@ -24,10 +24,11 @@ enum TrainPrimitives {
     }
 
     static func train(_ call: NativeCall) throws(LoopError) -> Value {
-        let modelValue = call.value("model")
-        let model = try call.model()
-        var trainValue = call.value("data")
-        var valValue = call.value("val")
+        typealias P = TrainOptions.Parameters
+        let modelValue = try call[P.model]
+        let model = try call.model(P.model.name)
+        var trainValue = try call[P.data]
+        var valValue = try call[P.val]
         if case .record(let r) = trainValue {
             guard let t = r.fields["train"] else {
                 throw trainError("train", "data must be a Dataset or a split record with a train field, got a record without one")
@@ -44,7 +45,7 @@ enum TrainPrimitives {
         let options = try TrainOptions(call)
         try EvalPrimitives.checkFits(model, data, function: "train")
         if let validation { try EvalPrimitives.checkFits(model, validation, function: "train") }
-        let observer = try TrialReporter.make(call.value("trial"), fields: TrainingLoop.curveFields(validation: validation))
+        let observer = try TrialReporter.make(try call[P.trial], fields: TrainingLoop.curveFields(validation: validation))
 
         let loop = TrainingLoop(model: model, validation: validation, options: options, observer: observer)
         let run: RunBox
