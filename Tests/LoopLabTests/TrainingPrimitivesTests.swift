@@ -229,11 +229,17 @@ import Testing
             try { load_csv("/nonexistent/x.csv") } catch e { print(e.kind, e.message == "load_csv: cannot read '/nonexistent/x.csv': No such file or directory") }
             try { dataset("mnist") } catch e { print(e.message) }
             try { eval(mlp(in: 2, out: 3), split(dataset("spirals"))) } catch e { print(e.message) }
+            let digits = split(dataset("spirals"))
+            try { eval(mlp(in: 2, out: 3), digits) } catch e { print(e.message) }
+            try { final_eval(mlp(in: 2, out: 3), data: digits) } catch e { print(e.message) }
             """)
         let lines = out.split(separator: "\n").map(String.init)
         #expect(lines[0] == "io true")
         #expect(lines[1] == "dataset: unknown dataset 'mnist' (known: spirals, moons, blobs, xor, sine, words)")
         #expect(lines[2] == "eval: data must be a Dataset; for a split, pass one part such as parts.train or parts.val")
+        // The hint names the caller's own variable.
+        #expect(lines[3] == "eval: data must be a Dataset; for a split, pass one part such as digits.train or digits.val")
+        #expect(lines[4] == "final_eval: data must be a Dataset; for a split, pass one part such as digits.train or digits.val")
     }
 
     @Test func theTestSplitIsOnlyForFinalEval() throws {

@@ -103,6 +103,8 @@ public struct NativeCall {
     public let interpreter: Interpreter
     /// Per declared parameter: whether the caller gave it (false: the default was filled in).
     public var given: [Bool] = []
+    /// Where the call is in the source (the whole call), when it came from `.loop` code.
+    public var callSite: SourceSpan? = nil
 
     /// Whether the caller passed `name` (positionally or by name), rather than taking its default.
     public func isGiven(_ name: String) -> Bool {

@@ -288,7 +288,7 @@ final class Runtime {
             let moved = receiver
             receiver = .nil  // so a mutating method sees its list uniquely referenced
             var call = NativeCall(function: f, arguments: arguments, rest: rest, extraNamed: extra,
-                                  receiver: moved, interpreter: interpreter, given: provided)
+                                  receiver: moved, interpreter: interpreter, given: provided, callSite: callSite)
             depth += 1
             defer {
                 depth -= 1

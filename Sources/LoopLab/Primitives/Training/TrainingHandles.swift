@@ -261,7 +261,7 @@ extension NativeCall {
 
     /// The dataset behind the argument `name`.
     func dataset(_ name: String = "data") throws(LoopError) -> DataBox {
-        try TrainingArguments.dataset(value(name), function: function.name, parameter: name)
+        try TrainingArguments.dataset(value(name), function: function.name, parameter: name, variable: argumentName(name))
     }
 
     /// An optional Int (nil when the argument is nil).
@@ -295,10 +295,12 @@ extension NativeCall {
 }
 
 enum TrainingArguments {
-    static func dataset(_ v: Value, function: String, parameter: String) throws(LoopError) -> DataBox {
+    /// `variable`: the caller's name for the argument, so the hint shows their code (`s.train`).
+    static func dataset(_ v: Value, function: String, parameter: String, variable: String? = nil) throws(LoopError) -> DataBox {
         if case .handle(let h) = v, let box = h.object as? DataBox { return box }
         if case .record = v {
-            throw trainError(function, "\(parameter) must be a Dataset; for a split, pass one part such as parts.train or parts.val")
+            let name = variable ?? "parts"
+            throw trainError(function, "\(parameter) must be a Dataset; for a split, pass one part such as \(name).train or \(name).val")
         }
         throw trainError(function, "\(parameter) must be a Dataset (from load_csv, load_text, dataset or split), got \(v.typeName)")
     }
