@@ -224,6 +224,25 @@ extension Param where T == Double? {
     }
 }
 
+extension Param where T == Double? {
+    /// Seconds, from a Duration or a plain number; nil when left out.
+    public static func optionalSeconds(_ name: String, doc: String) -> Param {
+        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
+            if case .nil = call.value(name) { return nil }
+            return try call.seconds(name)
+        }
+    }
+}
+
+extension Param where T == Bool? {
+    public static func optionalBool(_ name: String, doc: String) -> Param {
+        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
+            if case .nil = call.value(name) { return nil }
+            return try call.bool(name)
+        }
+    }
+}
+
 extension Param where T == String {
     public static func string(_ name: String, default value: String, doc: String) -> Param {
         Param(NativeParameter(name, default: .string(value), doc: doc)) { call, name throws(LoopError) in try call.string(name) }

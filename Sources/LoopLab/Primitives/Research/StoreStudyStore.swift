@@ -1,3 +1,4 @@
+import LoopLang
 import LoopResearch
 import LoopStore
 import LoopSupport
@@ -19,18 +20,20 @@ final class StoreStudyStore: StudyStore {
         }
         space = declaration.space
         let rails = declaration.guardrails
+        // Kept under the names of `study`'s parameters, which read them back when it reopens.
+        typealias P = StudyParameters
         let settings: JSONValue = .object([
-            "max_trials": rails.maxTrials.map { .int($0) } ?? .null,
-            "max_time": rails.maxTime.map { .number($0) } ?? .null,
-            "patience": rails.patience.map { .int($0) } ?? .null,
-            "min_delta": .number(rails.minDelta),
-            "max_failures": rails.maxFailures.map { .int($0) } ?? .null,
-            "max_repeated_error": rails.maxRepeatedError.map { .int($0) } ?? .null,
-            "max_near_duplicates": rails.maxNearDuplicates.map { .int($0) } ?? .null,
-            "trial_budget": rails.trialBudget.map { .number($0) } ?? .null,
-            "repeats": .int(declaration.repeats),
-            "finalists": declaration.finalists.map { .int($0) } ?? .null,
-            "allow_repeat": .bool(declaration.allowRepeat),
+            P.maxTrials.name: rails.maxTrials.map { .int($0) } ?? .null,
+            P.maxTime.name: rails.maxTime.map { .number($0) } ?? .null,
+            P.patience.name: rails.patience.map { .int($0) } ?? .null,
+            P.minDelta.name: .number(rails.minDelta),
+            P.maxFailures.name: rails.maxFailures.map { .int($0) } ?? .null,
+            P.maxRepeatedError.name: rails.maxRepeatedError.map { .int($0) } ?? .null,
+            P.maxNearDuplicates.name: rails.maxNearDuplicates.map { .int($0) } ?? .null,
+            P.trialBudget.name: rails.trialBudget.map { .number($0) } ?? .null,
+            P.repeats.name: .int(declaration.repeats),
+            P.finalists.name: declaration.finalists.map { .int($0) } ?? .null,
+            P.allowRepeat.name: .bool(declaration.allowRepeat),
         ])
         let spec = StudySpec(
             name: declaration.name, space: SpaceJSON.encode(declaration.space), goalMetric: declaration.goal.metric,

@@ -8,32 +8,28 @@ import LoopSupport
 /// else its default, so reopening a study by name keeps them.
 enum StudyOptions {
     static func apply(_ call: NativeCall, stored: [String: JSONValue], to declaration: inout StudyDeclaration) throws(LoopError) {
-        func given(_ name: String) -> Bool { if case .nil = call.value(name) { return false } else { return true } }
-
-        if given("trial_budget") {
-            let seconds = try call.seconds("trial_budget")
+        typealias P = StudyParameters
+        if let seconds = try call[P.trialBudget] {
             guard seconds > 0 else { throw researchError("study: trial_budget must be a Duration > 0, like 30s") }
             declaration.guardrails.trialBudget = seconds
         } else {
-            declaration.guardrails.trialBudget = stored["trial_budget"]?.doubleValue
+            declaration.guardrails.trialBudget = stored[P.trialBudget.name]?.doubleValue
         }
-        if given("repeats") {
-            let k = try call.int("repeats")
+        if let k = try call[P.repeats] {
             guard k >= 0 else { throw researchError("study: repeats must be >= 0, got \(k)") }
             declaration.repeats = k
-        } else if case .int(let k)? = stored["repeats"] {
+        } else if case .int(let k)? = stored[P.repeats.name] {
             declaration.repeats = k
         }
-        if given("finalists") {
-            let n = try call.int("finalists")
+        if let n = try call[P.finalists] {
             guard n >= 1 else { throw researchError("study: finalists must be at least 1, got \(n)") }
             declaration.finalists = n
-        } else if case .int(let n)? = stored["finalists"] {
+        } else if case .int(let n)? = stored[P.finalists.name] {
             declaration.finalists = n
         }
-        if given("allow_repeat") {
-            declaration.allowRepeat = try call.bool("allow_repeat")
-        } else if case .bool(let b)? = stored["allow_repeat"] {
+        if let allow = try call[P.allowRepeat] {
+            declaration.allowRepeat = allow
+        } else if case .bool(let b)? = stored[P.allowRepeat.name] {
             declaration.allowRepeat = b
         }
     }

@@ -33,11 +33,7 @@ enum StudyPrimitives {
         }
         registry.function(
             "study",
-            [NativeParameter("name"), .optional("space"), .optional("goal"), .optional("strategy"), .optional("seed"),
-             .optional("max_trials"), .optional("max_time"), .optional("patience"), .optional("min_delta"),
-             .optional("max_failures"), .optional("max_repeated_error"), .optional("max_near_duplicates"),
-             NativeParameter("pruner", default: .string("median")), .optional("trial_budget"), .optional("repeats"),
-             .optional("finalists"), .optional("allow_repeat"), NativeParameter("progress", default: .bool(true))],
+            StudyParameters.list,
             doc: "Creates or resumes the named study in the project store; `for t in st { ... }` runs trials until a guardrail stops it. Settings left out keep the stored study's (else max_trials: 100, max_failures: 5, max_repeated_error: 3, max_near_duplicates: 5). trial_budget: 30s stops a trial that runs longer (recorded interrupted); repeats: k re-runs the best `finalists:` (default k) configurations k times with new seeds before st.best is decided by the mean; allow_repeat: true lets the strategy propose tried configurations; progress: false keeps stderr to failed trials."
         ) { call throws(LoopError) in
             try open(call, context: context)
@@ -128,12 +124,13 @@ enum StudyPrimitives {
         }) }
 
     private static func open(_ call: NativeCall, context: ResearchContext) throws(LoopError) -> Value {
-        let name = try call.string("name")
+        typealias P = StudyParameters
+        guard case .string(let name) = try call[P.name] else { throw call.wrongType(P.name.name, expected: "a String", got: try call[P.name]) }
         if name.isEmpty { throw researchError("study: the name is empty") }
         let existing = try context.withStore { store throws(StoreError) in try store.study(named: name) }
 
         let space: Space
-        switch call.value("space") {
+        switch try call[P.space] {
         case .handle(let h) where h.object is SpaceBox: space = (h.object as! SpaceBox).space
         case .record(let r): space = try SpacePrimitives.makeSpace(r)
         case .nil:
@@ -145,7 +142,7 @@ enum StudyPrimitives {
         }
 
         let goal: Goal
-        switch call.value("goal") {
+        switch try call[P.goal] {
         case .handle(let h) where h.object is GoalBox: goal = (h.object as! GoalBox).goal
         case .nil:
             if let existing, let metric = existing.goalMetric {
@@ -157,16 +154,15 @@ enum StudyPrimitives {
         }
 
         let strategy: Strategy
-        switch call.value("strategy") {
+        switch try call[P.strategy] {
         case .nil: strategy = existing.flatMap { Strategy(rawValue: $0.strategy) } ?? .default
         case .string(let s): strategy = try parseStrategy(s, function: "study")
-        case let other: throw call.wrongType("strategy", expected: "a String", got: other)
+        case let other: throw call.wrongType(P.strategy.name, expected: "a String", got: other)
         }
 
         var stored: [String: JSONValue] = [:]
         if let existing, case .object(let settings) = existing.settings { stored = settings }
-        let seed: Int
-        if case .nil = call.value("seed") { seed = existing?.seed ?? 0 } else { seed = try call.int("seed") }
+        let seed = try call[P.seed] ?? existing?.seed ?? 0
         var declaration = StudyDeclaration(name: name, space: space, goal: goal, strategy: strategy,
                                            seed: UInt64(bitPattern: Int64(seed)),
                                            guardrails: try guardrails(call, stored: stored))
@@ -182,12 +178,12 @@ enum StudyPrimitives {
             if case .incompatibleSpace = error { throw researchError("study '\(name)': " + ResearchMessages.describe(error)) }
             throw ResearchMessages.error(error)
         }
-        switch try call.string("pruner") {
+        switch try call[P.pruner] {
         case "median": study.pruner = MedianPruner()
         case "asha": study.pruner = SuccessiveHalvingPruner()
         case let other: throw researchError("study: pruner must be \"median\" or \"asha\", got \"\(other)\"")
         }
-        let box = StudyBox(study: study, context: context, progress: StudyProgress(enabled: try call.bool("progress")))
+        let box = StudyBox(study: study, context: context, progress: StudyProgress(enabled: try call[P.progress]))
         context.openStudies[name] = box
         return .handle(Handle(studyType, box))
     }
@@ -195,36 +191,34 @@ enum StudyPrimitives {
     /// The guardrails: each one given in the call, else as the stored study had it, else the
     /// default (`Guardrails()`). Reopening a study by name keeps its limits.
     private static func guardrails(_ call: NativeCall, stored: [String: JSONValue]) throws(LoopError) -> Guardrails {
-        func given(_ name: String) -> Bool { if case .nil = call.value(name) { return false } else { return true } }
-        func count(_ name: String, _ fallback: Int?) throws(LoopError) -> Int? {
-            guard given(name) else {
-                guard let value = stored[name] else { return fallback }
+        typealias P = StudyParameters
+        func count(_ p: Param<Int?>, _ fallback: Int?) throws(LoopError) -> Int? {
+            guard let n = try call[p] else {
+                guard let value = stored[p.name] else { return fallback }
                 if case .int(let n) = value { return n }
                 return nil  // stored as null: no limit
             }
-            let n = try call.int(name)
-            if n < 1 { throw researchError("study: \(name) must be at least 1, got \(n)") }
+            if n < 1 { throw researchError("study: \(p.name) must be at least 1, got \(n)") }
             return n
         }
         let defaults = Guardrails()
         var rails = defaults
-        rails.maxTrials = try count("max_trials", defaults.maxTrials)
-        rails.patience = try count("patience", defaults.patience)
-        rails.maxFailures = try count("max_failures", defaults.maxFailures)
-        rails.maxRepeatedError = try count("max_repeated_error", defaults.maxRepeatedError)
-        rails.maxNearDuplicates = try count("max_near_duplicates", defaults.maxNearDuplicates)
-        if given("max_time") {
-            let seconds = try call.seconds("max_time")
+        rails.maxTrials = try count(P.maxTrials, defaults.maxTrials)
+        rails.patience = try count(P.patience, defaults.patience)
+        rails.maxFailures = try count(P.maxFailures, defaults.maxFailures)
+        rails.maxRepeatedError = try count(P.maxRepeatedError, defaults.maxRepeatedError)
+        rails.maxNearDuplicates = try count(P.maxNearDuplicates, defaults.maxNearDuplicates)
+        if let seconds = try call[P.maxTime] {
             if !(seconds >= 0) { throw researchError("study: max_time must be a Duration >= 0, like 10m") }
             rails.maxTime = seconds
         } else {
-            rails.maxTime = stored["max_time"]?.doubleValue
+            rails.maxTime = stored[P.maxTime.name]?.doubleValue
         }
-        if given("min_delta") {
-            rails.minDelta = try call.double("min_delta")
-            if !(rails.minDelta >= 0) { throw researchError("study: min_delta must be >= 0, got \(rails.minDelta)") }
+        if let delta = try call[P.minDelta] {
+            if !(delta >= 0) { throw researchError("study: min_delta must be >= 0, got \(delta)") }
+            rails.minDelta = delta
         } else {
-            rails.minDelta = stored["min_delta"]?.doubleValue ?? 0
+            rails.minDelta = stored[P.minDelta.name]?.doubleValue ?? 0
         }
         return rails
     }
