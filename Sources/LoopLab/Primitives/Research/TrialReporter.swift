@@ -41,21 +41,21 @@ final class TrialReporter: TrainObserver {
         return TrialReporter(box: box, field: field)
     }
 
-    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> String? {
+    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> RunStatus? {
         guard let value = point.first(where: { $0.0 == field })?.1.number else { return nil }
         let study = box.study.study
         do throws(StudyError) { try study.report(box.id, step: index, value: value) } catch { throw ResearchMessages.error(error) }
         last = (index, value)
         // The last point ends the run anyway: pruning there would only throw its result away.
-        return !final && study.shouldPrune(box.id) ? "pruned" : nil
+        return !final && study.shouldPrune(box.id) ? .pruned : nil
     }
 
-    func ended(status: String, steps: Int) throws(LoopError) {
+    func ended(status: RunStatus, steps: Int) throws(LoopError) {
         switch status {
-        case "pruned":
+        case .pruned:
             let at = last.map { " at evaluation \($0.index) (\(field) \(NumberFormat.short($0.value)), step \(steps))" } ?? ""
             try box.study.settle(box.id, reason: "pruned by the study's pruner\(at)", status: .pruned)
-        case "interrupted" where box.study.wasStopped(box.id):
+        case .interrupted where box.study.wasStopped(box.id):
             try box.study.settle(box.id, reason: StudyBox.stopReason + " during train at step \(steps)", status: .interrupted)
         default:
             break

@@ -5,11 +5,11 @@ import LoopLang
 /// knows nothing of studies; the research primitives implement this.
 protocol TrainObserver: AnyObject {
     /// After the `index`-th curve point (1, 2, ...); returns a status to stop the run with
-    /// (`"pruned"`), or nil to go on. `final` is true for the point that ends the run, which
+    /// (`.pruned`), or nil to go on. `final` is true for the point that ends the run, which
     /// there is no sense in stopping.
-    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> String?
+    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> RunStatus?
     /// Once the run has ended, with its status and the steps it took.
-    func ended(status: String, steps: Int) throws(LoopError)
+    func ended(status: RunStatus, steps: Int) throws(LoopError)
 }
 
 extension TrainingLoop {

@@ -76,7 +76,7 @@ final class TrainingLoop {
     private var bestLoss = Double.infinity
     private var bestParameters: [Tensor]?
     private var sinceBest = 0
-    private var stopReason: String?
+    private var stopReason: RunStatus?
     private var lastPoint = 0
     private var start = 0.0
     private var total = 0
@@ -159,11 +159,11 @@ final class TrainingLoop {
         if Interrupt.isRequested {
             // Left pending: the run ends here, and the code that called `train` stops at its
             // next step (a budget's deadline keeps raising until it is lifted).
-            stopReason = "interrupted"
+            stopReason = .interrupted
             return false
         }
         if let budget = options.budget, Monotonic.seconds() - start >= budget {
-            stopReason = "budget"
+            stopReason = .budget
             return false
         }
         return true
@@ -179,7 +179,7 @@ final class TrainingLoop {
 
     /// Records a curve point (train loss since the last one, validation metrics); returns the
     /// status to stop with when patience has run out or the observer prunes the run.
-    private func addPoint(_ record: StepRecord, progress: TrainProgress) -> String? {
+    private func addPoint(_ record: StepRecord, progress: TrainProgress) -> RunStatus? {
         let t0 = Monotonic.seconds()
         var fields: [(String, Value)] = [
             ("step", .int(done)), ("epoch", .int(record.epoch + 1)),
@@ -210,7 +210,7 @@ final class TrainingLoop {
                 if let stop = try observer.observe(point: fields, index: curve.count, final: done >= total) { return stop }
             } catch {
                 observerError = error
-                return "interrupted"
+                return .interrupted
             }
         }
         guard let patience = options.patience else { return nil }
@@ -221,24 +221,24 @@ final class TrainingLoop {
             return nil
         }
         sinceBest += 1
-        return sinceBest < patience ? nil : "early_stopped"
+        return sinceBest < patience ? nil : .earlyStopped
     }
 
     private func finish(_ history: TrainingHistory, modelValue: Value, unit: String, progress: TrainProgress) throws(LoopError) -> RunBox {
-        let status: String
+        let status: RunStatus
         switch history.status {
-        case .completed: status = "completed"
-        case .diverged: status = "diverged"
-        case .stopped: status = stopReason ?? "completed"
+        case .completed: status = .completed
+        case .diverged: status = .diverged
+        case .stopped: status = stopReason ?? .completed
         }
-        if status == "diverged", let last = history.steps.last {
+        if status == .diverged, let last = history.steps.last {
             done = last.step + 1
             curve.append(.record(pairs: [("step", .int(done)), ("epoch", .int(last.epoch + 1)), ("loss", .float(last.loss)),
                                          ("lr", .float(Self.decimal(last.learningRate)))]))
         } else if lastPoint < done, let last = history.steps.last {
             _ = addPoint(last, progress: progress)
         }
-        if status == "early_stopped", let best = bestParameters {
+        if status == .earlyStopped, let best = bestParameters {
             for (p, value) in zip(model.layer.parameters, best) { p.value = value }
         }
         let seconds = Monotonic.seconds() - start
@@ -249,7 +249,7 @@ final class TrainingLoop {
         // With progress off the caller reads run.warnings itself (a range test blows the loss up
         // on purpose); the default budget is always said, since the caller may not know of it.
         if options.progress { for warning in run.warnings { StandardError.line("train: warning: " + warning) } }
-        if status == "budget", options.budgetIsDefault, let budget = options.budget {
+        if status == .budget, options.budgetIsDefault, let budget = options.budget {
             // A default that changes results must be visible: the run did not do what was asked.
             let source = getenv("LOOPLAB_TRAIN_BUDGET") == nil ? "" : " (LOOPLAB_TRAIN_BUDGET)"
             StandardError.line("train: stopped by the default budget of \(NumberFormat.seconds(budget))\(source) after \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) steps; pass budget: 10m (or budget: nil) to train longer")
@@ -261,8 +261,8 @@ final class TrainingLoop {
 
     /// What looks wrong although the run ended normally: a final training loss far above the
     /// first step's (a learning rate too high, a schedule that blew up).
-    private func warnings(status: String) -> [String] {
-        guard status != "diverged", let first = initialLoss, first.isFinite, let last = curve.last,
+    private func warnings(status: RunStatus) -> [String] {
+        guard status != .diverged, let first = initialLoss, first.isFinite, let last = curve.last,
               case .record(let r) = last, let final = r.fields["loss"]?.number, final.isFinite else { return [] }
         guard final > 2 * first, final - first > 0.1 else { return [] }
         let rate = options.learningRate.map { " (\($0))" } ?? ""

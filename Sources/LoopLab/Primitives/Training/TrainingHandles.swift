@@ -119,10 +119,26 @@ final class LayerSpecBox {
     init(_ config: LayerConfig) { self.config = config }
 }
 
+/// How a `train` run ended. A value of this type until the language reads `run.status`, where
+/// it becomes the string of its raw value.
+enum RunStatus: String, Sendable {
+    case completed
+    /// The time budget ran out.
+    case budget
+    /// No validation improvement for `patience` evaluations; the best weights were restored.
+    case earlyStopped = "early_stopped"
+    /// The loss became NaN or infinite.
+    case diverged
+    /// With `trial: t`, the study's pruner stopped the run.
+    case pruned
+    /// Ctrl-C (or SIGTERM, or a trial's budget) stopped it.
+    case interrupted
+}
+
 /// The result of `train`: the model, how the run ended, and its learning curve.
 final class RunBox {
     let model: Value
-    let status: String
+    let status: RunStatus
     /// One record per evaluation point.
     let curve: [Value]
     let steps: Int
@@ -134,7 +150,7 @@ final class RunBox {
     /// where it started), one sentence each.
     let warnings: [String]
 
-    init(model: Value, status: String, curve: [Value], steps: Int, seconds: Double, throughput: Double, unit: String,
+    init(model: Value, status: RunStatus, curve: [Value], steps: Int, seconds: Double, throughput: Double, unit: String,
          warnings: [String] = []) {
         self.model = model
         self.status = status
@@ -152,7 +168,7 @@ final class RunBox {
     }
 
     var summary: String {
-        var text = "<Run \(status): \(NumberFormat.grouped(steps)) steps in \(NumberFormat.seconds(seconds))"
+        var text = "<Run \(status.rawValue): \(NumberFormat.grouped(steps)) steps in \(NumberFormat.seconds(seconds))"
         if let loss = lastLoss { text += ", loss \(NumberFormat.short(loss))" }
         return text + ", \(NumberFormat.grouped(Int(throughput.rounded()))) \(unit)>"
     }
@@ -213,7 +229,7 @@ enum TrainingTypes {
         members: [
             "model": .property(doc: "The trained model (the same handle that was passed in).") { ($0 as! RunBox).model },
             "status": .property(doc: "\"completed\", \"budget\", \"early_stopped\", \"diverged\", \"pruned\" (train(..., trial: t)) or \"interrupted\".") {
-                .string(($0 as! RunBox).status)
+                .string(($0 as! RunBox).status.rawValue)
             },
             "curve": .property(doc: "One record per evaluation: step, epoch, loss, lr and validation metrics.") {
                 .list(($0 as! RunBox).curve)
