@@ -215,6 +215,12 @@ extension Param where T == Int? {
     }
 }
 
+extension Param where T == Double {
+    public static func number(_ name: String, default value: Double, doc: String) -> Param {
+        Param(NativeParameter(name, default: .float(value), doc: doc)) { call, name throws(LoopError) in try call.double(name) }
+    }
+}
+
 extension Param where T == Double? {
     public static func optionalNumber(_ name: String, doc: String) -> Param {
         Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
@@ -246,6 +252,15 @@ extension Param where T == Bool? {
 extension Param where T == String {
     public static func string(_ name: String, default value: String, doc: String) -> Param {
         Param(NativeParameter(name, default: .string(value), doc: doc)) { call, name throws(LoopError) in try call.string(name) }
+    }
+}
+
+extension Param where T == String? {
+    public static func optionalString(_ name: String, doc: String) -> Param {
+        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
+            if case .nil = call.value(name) { return nil }
+            return try call.string(name)
+        }
     }
 }
 

@@ -5,17 +5,28 @@ import LoopSupport
 /// `propose(space, n:, strategy:, history:)`: proposals without a study, for loops that keep
 /// their own records.
 enum ProposePrimitives {
+    /// `propose`'s parameters, each declared once (see `Param`).
+    enum Parameters {
+        static let space = Param.value("space", doc: "a Space (space {...}), a record of ranges, or a Study (its space, trials, goal and strategy)")
+        static let n = Param.int("n", default: 1, doc: "how many configurations, distinct from each other and from the history")
+        static let strategy = Param.optionalString("strategy", doc: "default (gp), gp, tpe, random, grid, sobol or evolve; a study's own when left out")
+        static let history = Param.optional("history", doc: "a Study or a List of {params, value} records already evaluated")
+        static let seed = Param.int("seed", default: 0, doc: "fixes the proposals")
+        static let allowRepeat = Param.optionalBool("allow_repeat", doc: "let a configuration already in the history come back")
+        static let goal = Param.optional("goal", doc: "maximize(...) when the history's values are to be maximised (default: minimised)")
+        static let list = NativeParameters.list(space, n, strategy, history, seed, allowRepeat, goal)
+    }
+
     static func register(into registry: Registry) {
         registry.function(
-            "propose",
-            [NativeParameter("space"), NativeParameter("n", default: .int(1)), .optional("strategy"),
-             .optional("history"), NativeParameter("seed", default: .int(0)), .optional("allow_repeat"), .optional("goal")],
+            "propose", Parameters.list,
             doc: "Up to n new configurations (records) of `space`, distinct from each other and from history (unless allow_repeat: true); history is a Study or a list of {params, value} records (value minimised unless goal: maximize(..)). propose(study, n:) uses the study's space, trials (running ones included), goal and strategy."
         ) { call throws(LoopError) in
+            typealias P = Parameters
             let space: Space
             // propose(st, n: 4): a batch for a study, from everything it has tried or is trying.
             var study: StudyBox?
-            switch call.value("space") {
+            switch try call[P.space] {
             case .handle(let h) where h.object is SpaceBox: space = (h.object as! SpaceBox).space
             case .handle(let h) where h.object is StudyBox:
                 study = (h.object as! StudyBox)
@@ -23,24 +34,21 @@ enum ProposePrimitives {
             case .record(let r): space = try SpacePrimitives.makeSpace(r)
             case let other: throw researchError("propose: space must be a Space (space {...}), got \(other.typeName)")
             }
-            let n = try call.int("n")
+            let n = try call[P.n]
             if n < 1 { throw researchError("propose: n must be at least 1, got \(n)") }
             let strategy: Strategy
-            if case .nil = call.value("strategy") {
-                strategy = study?.study.declaration.strategy ?? .default
+            if let name = try call[P.strategy] {
+                strategy = try StudyPrimitives.parseStrategy(name, function: "propose")
             } else {
-                strategy = try StudyPrimitives.parseStrategy(try call.string("strategy"), function: "propose")
+                strategy = study?.study.declaration.strategy ?? .default
             }
             var goal = study?.goal ?? Goal.minimize("value")
-            if case .handle(let h) = call.value("goal"), let box = h.object as? GoalBox { goal = box.goal }
-            var historyValue = call.value("history")
+            if case .handle(let h) = try call[P.goal], let box = h.object as? GoalBox { goal = box.goal }
+            var historyValue = try call[P.history]
             if case .nil = historyValue, let study { historyValue = .handle(Handle(StudyPrimitives.studyType, study)) }
             let history = try observations(historyValue, space: space, goal: goal)
-            let allowRepeat: Bool
-            if case .nil = call.value("allow_repeat") { allowRepeat = study?.study.declaration.allowRepeat ?? false } else {
-                allowRepeat = try call.bool("allow_repeat")
-            }
-            let seed = UInt64(bitPattern: Int64(try call.int("seed")))
+            let allowRepeat = try call[P.allowRepeat] ?? study?.study.declaration.allowRepeat ?? false
+            let seed = UInt64(bitPattern: Int64(try call[P.seed]))
             var rng = SeededRandom(seed: seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
             let configs = strategy.makeSampler(seed: seed)
                 .propose(space: space, history: history, n: n, allowRepeat: allowRepeat, rng: &rng)
