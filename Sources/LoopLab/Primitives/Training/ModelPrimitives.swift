@@ -4,12 +4,32 @@ import LoopTrain
 
 /// `mlp`, `seq` with its layer constructors, `gpt` and `params`: building models.
 enum ModelPrimitives {
+    /// `mlp`'s parameters, each declared once (see `Param`).
+    enum MLPParameters {
+        static let data = Param.optional("data", doc: "a Dataset or a split to take the widths in and out from")
+        static let inputs = Param.optionalInt("in", doc: "input features (default: the data's)")
+        static let hidden = Param.value("hidden", default: .list([]), doc: "the hidden layers' widths, e.g. [128, 128]")
+        static let outputs = Param.optionalInt("out", doc: "outputs: classes or regression targets (default: the data's)")
+        static let act = Param.string("act", default: "relu", doc: "relu, gelu, tanh or sigmoid, between the layers")
+        static let dropout = Param.number("dropout", default: 0, doc: "the fraction of hidden units dropped while training, in [0, 1)")
+        static let seed = Param.int("seed", default: 0, doc: "the initial weights")
+        static let list = NativeParameters.list(data, inputs, hidden, outputs, act, dropout, seed)
+    }
+
+    /// `gpt`'s parameters, each declared once (see `Param`).
+    enum GPTParameters {
+        static let vocab = Param.value("vocab", doc: "the number of distinct characters, or a text Dataset whose vocabulary the model keeps")
+        static let ctx = Param.int("ctx", default: 32, doc: "the context length in characters")
+        static let dim = Param.int("dim", default: 64, doc: "the embedding width (a multiple of heads)")
+        static let layers = Param.int("layers", default: 2, doc: "transformer blocks")
+        static let heads = Param.int("heads", default: 4, doc: "attention heads per block")
+        static let seed = Param.int("seed", default: 0, doc: "the initial weights")
+        static let list = NativeParameters.list(vocab, ctx, dim, layers, heads, seed)
+    }
+
     static func register(into registry: Registry) {
         registry.function(
-            "mlp",
-            [.optional("data"), .optional("in"), NativeParameter("hidden", default: .list([])), .optional("out"),
-             NativeParameter("act", default: .string("relu")), NativeParameter("dropout", default: .float(0)),
-             NativeParameter("seed", default: .int(0))],
+            "mlp", MLPParameters.list,
             doc: "A multilayer perceptron: Linear layers of widths in, hidden..., out with `act` (relu, gelu, tanh, sigmoid) between them; widths not given are taken from `data`."
         ) { call throws(LoopError) in
             try mlp(call)
@@ -52,10 +72,7 @@ enum ModelPrimitives {
         }
 
         registry.function(
-            "gpt",
-            [NativeParameter("vocab"), NativeParameter("ctx", default: .int(32)), NativeParameter("dim", default: .int(64)),
-             NativeParameter("layers", default: .int(2)), NativeParameter("heads", default: .int(4)),
-             NativeParameter("seed", default: .int(0))],
+            "gpt", GPTParameters.list,
             doc: "A character-level GPT (pre-LN transformer, GELU, tied output head); `vocab` is a size or a text Dataset whose vocabulary it adopts."
         ) { call throws(LoopError) in
             try gpt(call)
@@ -105,11 +122,12 @@ enum ModelPrimitives {
     }
 
     static func mlp(_ call: NativeCall) throws(LoopError) -> Value {
-        var inputs = try call.optionalInt("in"), outputs = try call.optionalInt("out")
-        if case .nil = call.value("data") {} else {
-            var v = call.value("data")
+        typealias P = MLPParameters
+        var inputs = try call[P.inputs], outputs = try call[P.outputs]
+        if case .nil = try call[P.data] {} else {
+            var v = try call[P.data]
             if case .record(let r) = v, let train = r.fields["train"] { v = train }
-            let box = try TrainingArguments.dataset(v, function: "mlp", parameter: "data")
+            let box = try TrainingArguments.dataset(v, function: "mlp", parameter: P.data.name)
             guard case .table(let d) = box.content else {
                 throw trainError("mlp", "\(box.summary) is text; an mlp needs a table (use gpt for text)")
             }
@@ -122,46 +140,49 @@ enum ModelPrimitives {
             throw trainError("mlp", "give in: and out: (or a dataset to take them from), e.g. mlp(in: 64, hidden: [128], out: 10)")
         }
         var hidden: [Int] = []
-        for v in try call.list("hidden") {
-            guard case .int(let h) = v, h > 0 else { throw trainError("mlp", "hidden must be a list of positive Ints, got \(Printer.repr(call.value("hidden")))") }
+        let hiddenValue = try call[P.hidden]
+        guard case .list(let hiddenWidths) = hiddenValue else { throw call.wrongType(P.hidden.name, expected: "a List", got: hiddenValue) }
+        for v in hiddenWidths {
+            guard case .int(let h) = v, h > 0 else { throw trainError("mlp", "hidden must be a list of positive Ints, got \(Printer.repr(hiddenValue))") }
             hidden.append(h)
         }
         guard inputs > 0, outputs > 0 else { throw trainError("mlp", "in and out must be positive, got \(inputs) and \(outputs)") }
-        let actName = try call.string("act")
+        let actName = try call[P.act]
         guard let act = Activation(rawValue: actName) else {
             throw trainError("mlp", "unknown activation '\(actName)' (known: relu, gelu, tanh, sigmoid)")
         }
-        let dropout = try call.double("dropout")
+        let dropout = try call[P.dropout]
         guard dropout >= 0, dropout < 1 else { throw trainError("mlp", "dropout must be in [0, 1), got \(dropout)") }
         let widths = [inputs] + hidden + [outputs]
         try checkMemory(.sequential(zip(widths, widths.dropFirst()).map { .linear(inputs: $0, outputs: $1, bias: true) }), "mlp")
-        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        let seed = UInt64(truncatingIfNeeded: try call[P.seed])
         let model = LoopTrain.mlp(inputs: inputs, hidden: hidden, outputs: outputs, activation: act, dropout: Float(dropout), seed: seed)
         return TrainingTypes.handle(ModelBox(model))
     }
 
     static func gpt(_ call: NativeCall) throws(LoopError) -> Value {
+        typealias P = GPTParameters
         var vocabulary: CharVocabulary?
         let size: Int
-        switch call.value("vocab") {
-        case .int, .float: size = try call.int("vocab")
+        switch try call[P.vocab] {
+        case .int, .float: size = try call.int(P.vocab.name)
         case var v:
             if case .record(let r) = v, let train = r.fields["train"] { v = train }
-            let box = try TrainingArguments.dataset(v, function: "gpt", parameter: "vocab")
+            let box = try TrainingArguments.dataset(v, function: "gpt", parameter: P.vocab.name)
             guard case .text(_, let vocab) = box.content else {
                 throw trainError("gpt", "vocab must be an Int or a text Dataset, got \(box.summary)")
             }
             vocabulary = vocab
             size = vocab.count
         }
-        let ctx = try call.int("ctx"), dim = try call.int("dim"), layers = try call.int("layers"), heads = try call.int("heads")
+        let ctx = try call[P.ctx], dim = try call[P.dim], layers = try call[P.layers], heads = try call[P.heads]
         guard size > 0, ctx > 0, dim > 0, layers > 0, heads > 0 else {
             throw trainError("gpt", "vocab, ctx, dim, layers and heads must be positive")
         }
         guard dim % heads == 0 else { throw trainError("gpt", "dim (\(dim)) must be a multiple of heads (\(heads))") }
         let config = GPTConfig(vocabulary: size, context: ctx, dimension: dim, layers: layers, heads: heads)
         try checkMemory(.gpt(config), "gpt")
-        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        let seed = UInt64(truncatingIfNeeded: try call[P.seed])
         let model = GPT(config, seed: seed)
         return TrainingTypes.handle(ModelBox(model, vocabulary: vocabulary))
     }
