@@ -200,73 +200,73 @@ extension Param where T == Value {
     public static func optional(_ name: String, doc: String) -> Param { value(name, default: .nil, doc: doc) }
 }
 
-extension Param where T == Int {
-    public static func int(_ name: String, default value: Int, doc: String) -> Param {
-        Param(NativeParameter(name, default: .int(value), doc: doc)) { call, name throws(LoopError) in try call.int(name) }
+extension Param {
+    /// A parameter whose argument `read` reads (by name), with `value` as its default.
+    static func reading(_ name: String, default value: Value?, doc: String,
+                        _ read: @escaping @Sendable (NativeCall, String) throws(LoopError) -> T) -> Param {
+        Param(NativeParameter(name, default: value, doc: doc), read: read)
+    }
+
+    /// A parameter that may be left out (nil); otherwise `read` reads its argument.
+    static func leftOutOrRead<U>(_ name: String, doc: String,
+                                 _ read: @escaping @Sendable (NativeCall, String) throws(LoopError) -> U) -> Param<U?> {
+        Param<U?>(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
+            if case .nil = call.value(name) { return nil }
+            return try read(call, name)
+        }
     }
 }
 
-extension Param where T == Int? {
-    public static func optionalInt(_ name: String, doc: String) -> Param {
-        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
-            if case .nil = call.value(name) { return nil }
-            return try call.int(name)
-        }
+extension Param where T == Int {
+    public static func int(_ name: String, default value: Int, doc: String) -> Param {
+        reading(name, default: .int(value), doc: doc) { call, name throws(LoopError) in try call.int(name) }
     }
 }
 
 extension Param where T == Double {
     public static func number(_ name: String, default value: Double, doc: String) -> Param {
-        Param(NativeParameter(name, default: .float(value), doc: doc)) { call, name throws(LoopError) in try call.double(name) }
-    }
-}
-
-extension Param where T == Double? {
-    public static func optionalNumber(_ name: String, doc: String) -> Param {
-        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
-            if case .nil = call.value(name) { return nil }
-            return try call.double(name)
-        }
-    }
-}
-
-extension Param where T == Double? {
-    /// Seconds, from a Duration or a plain number; nil when left out.
-    public static func optionalSeconds(_ name: String, doc: String) -> Param {
-        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
-            if case .nil = call.value(name) { return nil }
-            return try call.seconds(name)
-        }
-    }
-}
-
-extension Param where T == Bool? {
-    public static func optionalBool(_ name: String, doc: String) -> Param {
-        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
-            if case .nil = call.value(name) { return nil }
-            return try call.bool(name)
-        }
+        reading(name, default: .float(value), doc: doc) { call, name throws(LoopError) in try call.double(name) }
     }
 }
 
 extension Param where T == String {
     public static func string(_ name: String, default value: String, doc: String) -> Param {
-        Param(NativeParameter(name, default: .string(value), doc: doc)) { call, name throws(LoopError) in try call.string(name) }
-    }
-}
-
-extension Param where T == String? {
-    public static func optionalString(_ name: String, doc: String) -> Param {
-        Param(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
-            if case .nil = call.value(name) { return nil }
-            return try call.string(name)
-        }
+        reading(name, default: .string(value), doc: doc) { call, name throws(LoopError) in try call.string(name) }
     }
 }
 
 extension Param where T == Bool {
     public static func bool(_ name: String, default value: Bool, doc: String) -> Param {
-        Param(NativeParameter(name, default: .bool(value), doc: doc)) { call, name throws(LoopError) in try call.bool(name) }
+        reading(name, default: .bool(value), doc: doc) { call, name throws(LoopError) in try call.bool(name) }
+    }
+}
+
+extension Param where T == Int? {
+    public static func optionalInt(_ name: String, doc: String) -> Param {
+        leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.int(name) }
+    }
+}
+
+extension Param where T == Double? {
+    public static func optionalNumber(_ name: String, doc: String) -> Param {
+        leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.double(name) }
+    }
+
+    /// Seconds, from a Duration or a plain number; nil when left out.
+    public static func optionalSeconds(_ name: String, doc: String) -> Param {
+        leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.seconds(name) }
+    }
+}
+
+extension Param where T == String? {
+    public static func optionalString(_ name: String, doc: String) -> Param {
+        leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.string(name) }
+    }
+}
+
+extension Param where T == Bool? {
+    public static func optionalBool(_ name: String, doc: String) -> Param {
+        leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.bool(name) }
     }
 }
 
