@@ -51,19 +51,14 @@ enum DataPrimitives {
         }
 
         registry.function(
-            "dataset",
-            [NativeParameter("name"), .optional("n"), .optional("noise"), NativeParameter("seed", default: .int(0)),
-             .optional("classes"), .optional("features")],
+            "dataset", DatasetParameters.list,
             doc: "A built-in dataset: \"spirals\", \"moons\", \"blobs\", \"xor\" (classification), \"sine\" (regression), \"words\" (text)."
         ) { call throws(LoopError) in
             try builtin(call)
         }
 
         registry.function(
-            "split",
-            [NativeParameter("data"), NativeParameter("train", default: .float(0.8)), NativeParameter("val", default: .float(0.1)),
-             NativeParameter("test", default: .float(0.1)), NativeParameter("seed", default: .int(0)),
-             NativeParameter("standardize", default: .bool(true))],
+            "split", SplitParameters.list,
             doc: "Splits a dataset into {train, val, test} by fractions (seeded, stratified); tables are standardised with statistics of the train part only."
         ) { call throws(LoopError) in
             try split(call)
@@ -87,14 +82,38 @@ enum DataPrimitives {
         return DataBox(.text(tokens: vocabulary.encode(text), vocabulary: vocabulary), origin: origin)
     }
 
+    /// `dataset`'s parameters, each declared once (see `Param`).
+    enum DatasetParameters {
+        static let name = Param.value("name", doc: "spirals, moons, blobs, xor (classification), sine (regression) or words (text)")
+        static let n = Param.optionalInt("n", doc: "rows (words: how many words); each dataset has its own default")
+        static let noise = Param.optionalNumber("noise", doc: "how much the points scatter; each dataset has its own default")
+        static let seed = Param.int("seed", default: 0, doc: "fixes the data")
+        static let classes = Param.optionalInt("classes", doc: "classes (spirals, blobs)")
+        static let features = Param.optionalInt("features", doc: "features (blobs)")
+        static let list = NativeParameters.list(name, n, noise, seed, classes, features)
+    }
+
+    /// `split`'s parameters, each declared once (see `Param`).
+    enum SplitParameters {
+        static let data = Param.value("data", doc: "the Dataset to split")
+        static let train = Param.number("train", default: 0.8, doc: "the fraction for training (> 0)")
+        static let val = Param.number("val", default: 0.1, doc: "the fraction for validation")
+        static let test = Param.number("test", default: 0.1, doc: "the fraction held out for final_eval")
+        static let seed = Param.int("seed", default: 0, doc: "the shuffle (tables are stratified by class)")
+        static let standardize = Param.bool("standardize", default: true, doc: "scale table features by the train part's mean and deviation")
+        static let list = NativeParameters.list(data, train, val, test, seed, standardize)
+    }
+
     static func builtin(_ call: NativeCall) throws(LoopError) -> Value {
-        let name = try call.string("name")
-        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
-        let n = try call.optionalInt("n")
-        let noise = try call.optionalDouble("noise").map(Float.init)
-        let classes = try call.optionalInt("classes")
+        typealias P = DatasetParameters
+        let nameValue = try call[P.name]
+        guard case .string(let name) = nameValue else { throw call.wrongType(P.name.name, expected: "a String", got: nameValue) }
+        let seed = UInt64(truncatingIfNeeded: try call[P.seed])
+        let n = try call[P.n]
+        let noise = try call[P.noise].map(Float.init)
+        let classes = try call[P.classes]
         if let n, n < 1 { throw trainError("dataset", "n must be at least 1, got \(n)") }
-        let features = try call.optionalInt("features")
+        let features = try call[P.features]
         if let classes, classes < 1 { throw trainError("dataset", "classes must be at least 1, got \(classes)") }
         if let features, features < 1 { throw trainError("dataset", "features must be at least 1, got \(features)") }
         // Rows of features and a target (spirals makes at least one row per class) and the class
@@ -137,16 +156,17 @@ enum DataPrimitives {
     }
 
     static func split(_ call: NativeCall) throws(LoopError) -> Value {
-        let box = try call.dataset("data")
-        let fractions = (train: try call.double("train"), val: try call.double("val"), test: try call.double("test"))
+        typealias P = SplitParameters
+        let box = try call.dataset(P.data.name)
+        let fractions = (train: try call[P.train], val: try call[P.val], test: try call[P.test])
         guard fractions.train > 0, fractions.val >= 0, fractions.test >= 0 else {
             throw trainError("split", "fractions must be non-negative with train > 0, got train \(fractions.train), val \(fractions.val), test \(fractions.test)")
         }
-        let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+        let seed = UInt64(truncatingIfNeeded: try call[P.seed])
         switch box.content {
         case .table(let data):
             let parts = data.split(train: fractions.train, validation: fractions.val, test: fractions.test, seed: seed)
-            let scaler = try call.bool("standardize") ? Standardizer(fitting: parts.train.features) : nil
+            let scaler = try call[P.standardize] ? Standardizer(fitting: parts.train.features) : nil
             func wrap(_ d: Dataset, _ part: String) -> Value {
                 TrainingTypes.handle(DataBox(.table(scaler.map { d.standardized(by: $0) } ?? d),
                                              origin: "\(box.origin) \(part)", standardizer: scaler, isHoldout: part == "test"))
