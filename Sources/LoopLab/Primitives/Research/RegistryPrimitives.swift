@@ -8,6 +8,15 @@ import LoopTrain
 /// champion), `champion`, `versions` and `rollback`; `load_model("name@champion")` reads a
 /// version back (`ModelReference`).
 enum RegistryPrimitives {
+    /// `promote`'s parameters, each declared once (see `Param`).
+    enum PromoteParameters {
+        static let candidate = Param.value("candidate", doc: "a Model, or a complete trial with an attached model (a Trial, st.best, history(st)[i])")
+        static let name = Param.value("as", doc: "the registered model's name; the candidate becomes its next version")
+        static let metrics = Param.optional("metrics", doc: "a record of numbers (required for a Model; added to a trial's own)")
+        static let gate = Param.optional("gate", doc: "fn(new, champion) -> Bool: promoted only when true (no gate: always)")
+        static let list = NativeParameters.list(candidate, name, metrics, gate)
+    }
+
     static func register(into registry: Registry, context: ResearchContext) {
         registry.function(
             "attach", [NativeParameter("trial"), NativeParameter("model")],
@@ -27,22 +36,23 @@ enum RegistryPrimitives {
         }
 
         registry.function(
-            "promote",
-            [NativeParameter("candidate"), NativeParameter("as"), .optional("metrics"), .optional("gate")],
+            "promote", PromoteParameters.list,
             doc: "Registers a model, or a complete trial with its attached model (a Trial, st.best or a history row), as a new version of `as` when gate(candidate_metrics, champion_or_nil) is true (no gate: always); the checkpoint is stored as an artifact. Returns the version record."
         ) { call throws(LoopError) in
-            let name = try call.string("as")
+            typealias P = PromoteParameters
+            let nameValue = try call[P.name]
+            guard case .string(let name) = nameValue else { throw call.wrongType(P.name.name, expected: "a String", got: nameValue) }
             guard !name.isEmpty else { throw researchError("promote: the name (as:) is empty") }
             var metrics: [String: Double] = [:]
             var trialID: Int64? = nil
             var checkpoint: URL? = nil
             var artifactSHA: String? = nil
-            switch call.value("candidate") {
+            switch try call[P.candidate] {
             case .handle(let h) where h.object is ModelBox:
                 checkpoint = try writeCheckpoint(h.object as! ModelBox, function: "promote")
             case let candidate:
                 guard let id = trialKey(candidate) else {
-                    throw call.wrongType("candidate", expected: "a Model, a Trial or a trial record (st.best, history(st)[i])", got: candidate)
+                    throw call.wrongType(P.candidate.name, expected: "a Model, a Trial or a trial record (st.best, history(st)[i])", got: candidate)
                 }
                 let (trial, study, model) = try context.withStore { store throws(StoreError) in
                     let trial = try store.trial(id: id)
@@ -62,25 +72,28 @@ enum RegistryPrimitives {
                 artifactSHA = model.sha256
             }
             defer { if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) } }
-            if case .record(let r) = call.value("metrics") {
+            let given = try call[P.metrics]
+            if case .record(let r) = given {
                 for (k, v) in r.fields {
                     guard let d = v.number else { throw researchError("promote: metric '\(k)' must be a number, got \(v.typeName)") }
                     metrics[k] = d
                 }
-            } else if case .nil = call.value("metrics") {} else {
-                throw call.wrongType("metrics", expected: "a Record of numbers", got: call.value("metrics"))
+            } else if case .nil = given {} else {
+                throw call.wrongType(P.metrics.name, expected: "a Record of numbers", got: given)
             }
             if checkpoint != nil, metrics.isEmpty {
-                throw researchError("promote: give a model's metrics, e.g. promote(model, as: \"\(name)\", metrics: eval(model, parts.val))")
+                let model = call.argumentName(P.candidate.name) ?? "model"
+                throw researchError("promote: give a model's metrics, e.g. promote(\(model), as: \"\(name)\", metrics: eval(\(model), parts.val))")
             }
             let champion = try context.withStore { store throws(StoreError) in try store.champion(model: name) }
             var passed = true
-            if case .function = call.value("gate") {
+            let gate = try call[P.gate]
+            if case .function = gate {
                 let old = try champion.map { v throws(LoopError) in try record(v, context: context) } ?? .nil
-                let verdict = try call.call(call.value("gate"), [ResearchValues.record(metrics), old])
+                let verdict = try call.call(gate, [ResearchValues.record(metrics), old])
                 passed = verdict.isTruthy
-            } else if case .nil = call.value("gate") {} else {
-                throw call.wrongType("gate", expected: "a Function (new, champion) -> Bool", got: call.value("gate"))
+            } else if case .nil = gate {} else {
+                throw call.wrongType(P.gate.name, expected: "a Function (new, champion) -> Bool", got: gate)
             }
             // Only a version that would become champion needs the pack's right or the user's yes.
             if passed { try Capabilities.require(.promote(name: name), call) }
