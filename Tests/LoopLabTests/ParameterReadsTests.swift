@@ -28,7 +28,9 @@ struct ParameterReadsTests {
                 }
             }
         }
-        #expect(reads > 100, "the pattern should find the reads by name (found \(reads))")
+        // The pattern must still see the reads by name (were it to find none while some remain, this
+        // test would pass on nothing); when the last primitive moves to `Param`, delete the test.
+        #expect(reads > 0, "the pattern found no read by name: if none is left, this test has done its job")
         #expect(problems.isEmpty, "\n\(problems.joined(separator: "\n"))")
     }
 }

@@ -14,7 +14,7 @@ enum DataPrimitives {
             let target = try call.string("target")
             let text: String
             do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
-                throw ioError("load_csv", "cannot read '\(path)': \(error.reason)")
+                throw FilePrimitives.ioError("load_csv: cannot read '\(path)': \(error.reason)")
             }
             do {
                 var data = try CSV.parse(text, target: target, file: path)
@@ -35,7 +35,7 @@ enum DataPrimitives {
             let path = try call.string("path")
             let text: String
             do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
-                throw ioError("load_text", "cannot read '\(path)': \(error.reason)")
+                throw FilePrimitives.ioError("load_text: cannot read '\(path)': \(error.reason)")
             }
             guard !text.isEmpty else { throw dataError("load_text", "'\(path)' is empty") }
             return TrainingTypes.handle(textData(text, origin: baseName(path)))

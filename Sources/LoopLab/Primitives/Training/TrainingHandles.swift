@@ -262,11 +262,6 @@ func dataError(_ function: String, _ message: String) -> LoopError {
     LoopError(.host(kind: "data", message: "\(function): \(message)"))
 }
 
-/// A file that cannot be read (`e.kind == "io"`), as every file primitive raises.
-func ioError(_ function: String, _ message: String) -> LoopError {
-    LoopError(.host(kind: "io", message: "\(function): \(message)"))
-}
-
 extension NativeCall {
     /// The model behind the argument `name`, or an error naming the primitive and what was given.
     func model(_ name: String = "model") throws(LoopError) -> ModelBox {
