@@ -150,6 +150,11 @@ struct CommandLineTests {
             let r = try runLooplab(["run", file.path])
             #expect(r.status == 2 && r.stdout == "", "\(call) ran: \(r.stdout)")
         }
+        // Inside a try body the mistake is left to the call, where it can be caught.
+        let caught = dir.appendingPathComponent("caught.loop")
+        try "let k = try { json(1, foo: true) } catch e { e.kind }\nprint(k)\n".write(to: caught, atomically: true, encoding: .utf8)
+        #expect(try runLooplab(["check", caught.path]).status == 0)
+        #expect(try runLooplab(["run", caught.path]).stdout == "argument\n")
         // Variadic primitives and those taking any keyword stay open.
         let open = dir.appendingPathComponent("open.loop")
         try "print(1, 2, 3)\nremember(best_lr: 0.1, note_value: 2)\n".write(to: open, atomically: true, encoding: .utf8)

@@ -3,7 +3,8 @@ extension Compiler {
         if case .member(let object, let name) = calleeExpr.kind {
             return try compileMethodCall(object, name, args, span: span)
         }
-        if case .identifier(let name) = calleeExpr.kind, case .builtin(.function(let f))? = resolve(name), let native = f as? NativeFunction {
+        if tryDepth == 0, case .identifier(let name) = calleeExpr.kind, case .builtin(.function(let f))? = resolve(name),
+           let native = f as? NativeFunction {
             try Self.checkArguments(native, args, span: span)
         }
         let rt = self.rt
@@ -224,7 +225,8 @@ extension Compiler {
 extension Compiler {
     /// A call to a primitive is checked against its declared parameters before anything runs, so
     /// `looplab check` (and the run itself, before its first statement) reports an unknown keyword
-    /// argument, a missing one or too many positional ones at the argument that is wrong.
+    /// argument, a missing one or too many positional ones at the argument that is wrong. Inside a
+    /// `try` body the check is left to the call, where the error can be caught.
     static func checkArguments(_ f: NativeFunction, _ args: [Argument], span: SourceSpan) throws(LoopError) {
         let params = f.parameters
         let slots = f.positionalParameterIndices

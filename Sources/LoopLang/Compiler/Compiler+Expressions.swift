@@ -119,7 +119,11 @@ extension Compiler {
 
         case .try(let body, let name, let handler):
             let rt = self.rt
-            let bodyCode = try compileBlock(body).code
+            tryDepth += 1
+            let compiledBody: Code
+            do throws(LoopError) { compiledBody = try compileBlock(body).code } catch { tryDepth -= 1; throw error }
+            tryDepth -= 1
+            let bodyCode = compiledBody
             pushScope()
             let boxes = handler.containsFunction
             boxing.append(boxes)

@@ -12,6 +12,9 @@ final class Compiler {
     var function: FunctionState
     /// Per open block: do its locals live in cells (a closure inside may capture them)?
     var boxing: [Bool] = []
+    /// How many `try` bodies enclose the code being compiled: a call to a primitive there is not
+    /// checked before running, so its argument error stays catchable as the program asked.
+    var tryDepth = 0
 
     init(rt: Runtime, module: Module, builtins: [String: Value], allowRedeclaration: Bool, loader: ModuleLoader?, file: SourceFile) {
         self.rt = rt
