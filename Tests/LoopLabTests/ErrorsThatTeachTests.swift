@@ -39,6 +39,8 @@ struct ErrorsThatTeachTests {
         #expect(doc.status == 0 && doc.stdout.hasPrefix("train(model, data, val: nil,") && doc.stdout.contains("\n  patience "))
         let typo = try runLooplab(["doc", "trian"])
         #expect(typo.status == 2 && typo.stderr == "looplab doc: 'trian' is not defined; did you mean 'train'?\n")
+        let long = try runLooplab(["doc", String(repeating: "x", count: 100_000)])
+        #expect(long.status == 2 && long.stderr.count < 200)
         let all = try runLooplab(["doc"])
         #expect(all.stdout.contains("\nstudy(name, space: nil,") && all.stdout.contains("\nload_csv(path, target: \"label\")\n"))
     }

@@ -33,7 +33,8 @@ struct DocCommand: ParsableCommand {
             return
         }
         guard let help = interpreter.help(name) else {
-            Diagnostics.printError("looplab doc: '\(name)' is not defined" + NameSuggestions.clause(for: name, in: interpreter.completionNames))
+            let shown = name.count > 60 ? String(name.prefix(40)) + "…" : name
+            Diagnostics.printError("looplab doc: '\(shown)' is not defined" + NameSuggestions.clause(for: name, in: interpreter.completionNames))
             throw ExitCode(ExitStatus.usage)
         }
         print(help)

@@ -25,6 +25,9 @@ struct AdversarialTrapTests {
         ("gpt(vocab: 1e8, dim: 1e5)", "gpt: a model of "),
         ("mlp(in: 4000000000, hidden: [4000000000], out: 4000000000)", "needs about 512 EB of memory"),
         ("seq(linear(4000000000, 4000000000))", "seq: a model of 1.6000000004e+19 parameters"),
+        // Chart sizes: the grid is bounded before it is allocated.
+        ("plot([1, 2, 3], width: \(maxInt))", "plot: width must be in 1...10000, got \(maxInt)"),
+        ("plot([1, 2, 3], height: -5)", "plot: height must be in 1...10000, got -5"),
     ]
 
     @Test(arguments: errors)

@@ -33,6 +33,12 @@ enum PlotPrimitives {
             case "xy", "yx": chart.x.scale = .log; chart.y.scale = .log
             case let other?: throw PlotData.plotError("plot", "log must be \"x\", \"y\" or \"xy\", got \"\(other)\"")
             }
+            // A chart is drawn into a grid of width × height cells: bound both before allocating.
+            for (p, value) in [(P.width, try call[P.width]), (P.height, try call[P.height])] {
+                if let value, !(1...10_000).contains(value) {
+                    throw PlotData.plotError("plot", "\(p.name) must be in 1...10000, got \(value)")
+                }
+            }
             if let path = try call[P.to] {
                 try Capabilities.require(.write(path: path), call)
                 let size = SVGRenderer.Size(width: Double(try call[P.width] ?? 640), height: Double(try call[P.height] ?? 360))
