@@ -230,8 +230,9 @@ extension Param where T == Double {
 }
 
 extension Param where T == String {
-    public static func string(_ name: String, default value: String, doc: String) -> Param {
-        reading(name, default: .string(value), doc: doc) { call, name throws(LoopError) in try call.string(name) }
+    /// A String the caller must give (`default` nil) or may leave out.
+    public static func string(_ name: String, default value: String? = nil, doc: String) -> Param {
+        reading(name, default: value.map { .string($0) }, doc: doc) { call, name throws(LoopError) in try call.string(name) }
     }
 }
 

@@ -11,7 +11,7 @@ enum RegistryPrimitives {
     /// `promote`'s parameters, each declared once (see `Param`).
     enum PromoteParameters {
         static let candidate = Param.value("candidate", doc: "a Model, or a complete trial with an attached model (a Trial, st.best, history(st)[i])")
-        static let name = Param.value("as", doc: "the registered model's name; the candidate becomes its next version")
+        static let name = Param.string("as", doc: "the registered model's name; the candidate becomes its next version")
         static let metrics = Param.optional("metrics", doc: "a record of numbers (required for a Model; added to a trial's own)")
         static let gate = Param.optional("gate", doc: "fn(new, champion) -> Bool: promoted only when true (no gate: always)")
         static let list = NativeParameters.list(candidate, name, metrics, gate)
@@ -40,8 +40,7 @@ enum RegistryPrimitives {
             doc: "Registers a model, or a complete trial with its attached model (a Trial, st.best or a history row), as a new version of `as` when gate(candidate_metrics, champion_or_nil) is true (no gate: always); the checkpoint is stored as an artifact. Returns the version record."
         ) { call throws(LoopError) in
             typealias P = PromoteParameters
-            let nameValue = try call[P.name]
-            guard case .string(let name) = nameValue else { throw call.wrongType(P.name.name, expected: "a String", got: nameValue) }
+            let name = try call[P.name]
             guard !name.isEmpty else { throw researchError("promote: the name (as:) is empty") }
             var metrics: [String: Double] = [:]
             var trialID: Int64? = nil

@@ -4,7 +4,7 @@ import LoopLang
 /// of calls, the reads in `StudyPrimitives`/`StudyOptions`, and the keys of the settings a study
 /// keeps in the store (`StoreStudyStore`) all come from these.
 enum StudyParameters {
-    static let name = Param.value("name", doc: "the study's name in the project store; an existing study is reopened and resumed")
+    static let name = Param.string("name", doc: "the study's name in the project store; an existing study is reopened and resumed")
     static let space = Param.optional("space", doc: "a Space (space {...}) or a record of ranges; left out: the stored study's")
     static let goal = Param.optional("goal", doc: "maximize(\"metric\") or minimize(\"metric\"); default minimize(\"loss\")")
     static let strategy = Param.optional("strategy", doc: "how configurations are proposed: default (gp), gp, tpe, random, grid, sobol or evolve")

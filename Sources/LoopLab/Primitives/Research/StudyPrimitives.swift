@@ -125,7 +125,7 @@ enum StudyPrimitives {
 
     private static func open(_ call: NativeCall, context: ResearchContext) throws(LoopError) -> Value {
         typealias P = StudyParameters
-        guard case .string(let name) = try call[P.name] else { throw call.wrongType(P.name.name, expected: "a String", got: try call[P.name]) }
+        let name = try call[P.name]
         if name.isEmpty { throw researchError("study: the name is empty") }
         let existing = try context.withStore { store throws(StoreError) in try store.study(named: name) }
 

@@ -84,7 +84,7 @@ enum DataPrimitives {
 
     /// `dataset`'s parameters, each declared once (see `Param`).
     enum DatasetParameters {
-        static let name = Param.value("name", doc: "spirals, moons, blobs, xor (classification), sine (regression) or words (text)")
+        static let name = Param.string("name", doc: "spirals, moons, blobs, xor (classification), sine (regression) or words (text)")
         static let n = Param.optionalInt("n", doc: "rows (words: how many words); each dataset has its own default")
         static let noise = Param.optionalNumber("noise", doc: "how much the points scatter; each dataset has its own default")
         static let seed = Param.int("seed", default: 0, doc: "fixes the data")
@@ -106,8 +106,7 @@ enum DataPrimitives {
 
     static func builtin(_ call: NativeCall) throws(LoopError) -> Value {
         typealias P = DatasetParameters
-        let nameValue = try call[P.name]
-        guard case .string(let name) = nameValue else { throw call.wrongType(P.name.name, expected: "a String", got: nameValue) }
+        let name = try call[P.name]
         let seed = UInt64(truncatingIfNeeded: try call[P.seed])
         let n = try call[P.n]
         let noise = try call[P.noise].map(Float.init)
