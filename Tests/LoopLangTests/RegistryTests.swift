@@ -23,8 +23,9 @@ import Testing
 
     @Test func keywordsCanBeArgumentLabels() {
         let out = run("print(width(in: 3, out: 4))") { r in
-            r.function("width", [NativeParameter("in"), NativeParameter("out", default: .int(1))], doc: "in * out") { call throws(LoopError) in
-                .int(try call.int("in") * call.int("out"))
+            let inputs = Param.int("in", doc: "inputs"), outputs = Param.int("out", default: 1, doc: "outputs")
+            r.function("width", NativeParameters.list(inputs, outputs), doc: "in * out") { call throws(LoopError) in
+                .int(try call[inputs] * call[outputs])
             }
         }
         #expect(out == "12\n")
@@ -32,8 +33,9 @@ import Testing
 
     @Test func keywordOnlyParametersLeavePositionalsToRest() {
         let register: (Registry) -> Void = { r in
-            r.function("seq", [NativeParameter("seed", default: .int(0), keywordOnly: true)], variadic: true, doc: "layers") { call throws(LoopError) in
-                .string("\(call.rest.count) layers, seed \(try call.int("seed"))")
+            let seed = Param.int("seed", default: 0, doc: "the seed").keywordOnly()
+            r.function("seq", NativeParameters.list(seed), variadic: true, doc: "layers") { call throws(LoopError) in
+                .string("\(call.rest.count) layers, seed \(try call[seed])")
             }
         }
         #expect(run("print(seq(1, 2, 3, seed: 7))", register) == "3 layers, seed 7\n")
@@ -50,9 +52,10 @@ import Testing
     @Test func hostHandlesHavePropertiesMethodsAndSummaries() {
         let type = HostType(name: "Counter", doc: "counts", summary: { "<Counter \(($0 as! Counter).n)>" })
         type.addMember("n", .property(doc: "the count") { object in .int((object as! Counter).n) })
-        type.addMember("bump", .method(NativeFunction("bump", [NativeParameter("by", default: .int(1))], doc: "adds") { call throws(LoopError) in
+        let by = Param.int("by", default: 1, doc: "how much")
+        type.addMember("bump", .method(NativeFunction("bump", NativeParameters.list(by), doc: "adds") { call throws(LoopError) in
             guard case .handle(let h) = call.receiver, let c = h.object as? Counter else { return .nil }
-            c.n += try call.int("by")
+            c.n += try call[by]
             return .int(c.n)
         }))
         let out = run("let c = counter()\nc.bump()\nc.bump(by: 4)\nprint(c, c.n, type(c))\nprint(c.missing)") { r in
@@ -64,7 +67,8 @@ import Testing
 
     @Test func nativeArgumentErrorsNameTheFunctionAndParameter() {
         let register: (Registry) -> Void = { r in
-            r.function("f", [NativeParameter("a")], doc: "") { call in call.arguments[0] }
+            let a = Param.value("a", doc: "anything")
+            r.function("f", NativeParameters.list(a), doc: "") { call throws(LoopError) in try call[a] }
         }
         #expect(run("f(b: 1)", register) == "error: f() has no parameter named 'b'")
         #expect(run("f()", register) == "error: f() missing argument for parameter 'a'")

@@ -3,13 +3,18 @@ import LoopLang
 
 /// `env(name, default:)` and the constant `args`: what the process was started with.
 enum EnvironmentPrimitives {
+    private enum P {
+        static let name = Param.string("name", doc: "the variable's name, e.g. \"HOME\"")
+        static let fallback = Param.value("default", default: .nil, doc: "what env gives when the variable is not set")
+    }
+
     static func register(into registry: Registry, arguments: [String]) {
         registry.function(
-            "env", [NativeParameter("name"), NativeParameter("default", default: .nil)],
+            "env", NativeParameters.list(P.name, P.fallback),
             doc: "The environment variable `name` as a String, or `default` (nil) when it is not set."
         ) { call throws(LoopError) in
-            let name = try call.string("name")
-            guard let raw = getenv(name) else { return call.value("default") }
+            let name = try call[P.name]
+            guard let raw = getenv(name) else { return try call[P.fallback] }
             return .string(String(cString: raw))
         }
         registry.constant(

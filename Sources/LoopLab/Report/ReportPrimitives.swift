@@ -4,22 +4,29 @@ import LoopStore
 
 /// `report(st, "file.html")`: the study report (`StudyReportPage`) written to a file.
 enum ReportPrimitives {
+    private enum P {
+        static let subject = Param.value("subject", doc: "a running Trial (report(t, step, value)), or a Study or its name (report(st, \"file.html\"))")
+        static let step = Param.optional("step", doc: "a Trial's step (an Int); for a study, the file to write")
+        static let value = Param.optional("value", doc: "a Trial's intermediate value at that step (a number)")
+        static let path = Param.optional("path", doc: "the HTML file to write, by name")
+    }
+
     static func register(into registry: Registry, context: ResearchContext) {
         registry.function(
-            "report", [NativeParameter("subject"), .optional("step"), .optional("value"), .optional("path")],
+            "report", NativeParameters.list(P.subject, P.step, P.value, P.path),
             doc: "report(t, step, value) records an intermediate value of a running trial (for pruning); report(st, \"file.html\") writes ONE self-contained HTML report of a study (a Study or its name): history, importances, parallel coordinates, slices, contour, intermediate values, timeline, distribution, the trial table, guardrails and notes, and returns the path."
         ) { call throws(LoopError) in
             let name: String
-            switch call.value("subject") {
+            switch try call[P.subject] {
             case .handle(let h) where h.object is TrialBox:
                 try Capabilities.require(.store(primitive: "report"), call)
-                return try TrialPrimitives.reportValue(h.object as! TrialBox, call)
+                return try TrialPrimitives.reportValue(h.object as! TrialBox, step: try call[P.step], value: try call[P.value], call)
             case .handle(let h) where h.object is StudyBox: name = (h.object as! StudyBox).name
             case .string(let s): name = s
             case let other: throw call.wrongType("subject", expected: "a Trial (report(t, step, value)) or a Study or its name (report(st, \"file.html\"))", got: other)
             }
-            var pathValue = call.value("path")
-            if case .nil = pathValue { pathValue = call.value("step") }
+            var pathValue = try call[P.path]
+            if case .nil = pathValue { pathValue = try call[P.step] }
             guard case .string(let path) = pathValue else {
                 throw researchError("report: give the file to write, e.g. report(st, \"\(name).html\")")
             }

@@ -5,6 +5,28 @@ enum BuiltinMethods {
     /// List methods that change the list: on a `var` path they change the variable.
     static let mutatingNames: Set<String> = ["append", "extend", "pop", "insert", "remove"]
 
+    /// Parameters read by name, declared once.
+    private enum P {
+        static let item = Param.value("item", doc: "the item to add")
+        static let sought = Param.value("item", doc: "the item to look for (compared with ==)")
+        static let f = Param.value("f", doc: "a function of one item")
+        static let combine = Param.value("f", doc: "a function (accumulated, item) -> accumulated")
+        static let initial = Param.value("initial", doc: "the value to start from")
+        static let other = Param.value("other", doc: "a Record whose fields are added")
+        static let items = Param.list("items", doc: "a List whose items are added")
+        static let at = Param.int("at", doc: "an index; negative counts from the end")
+        static let by = Param.optional("by", doc: "a less-than function (a, b) -> Bool; left out, items are compared")
+        static let joiner = Param.string("separator", default: "", doc: "put between items")
+        static let separator = Param.optionalString("separator", doc: "where to split; left out, runs of whitespace")
+        static let prefix = Param.string("prefix", doc: "the text the string should start with")
+        static let suffix = Param.string("suffix", doc: "the text the string should end with")
+        static let old = Param.string("old", doc: "the text to replace (not empty)")
+        static let new = Param.string("new", doc: "what replaces it")
+        static let substring = Param.string("substring", doc: "the text to look for")
+        static let key = Param.string("key", doc: "a field name")
+        static let fallback = Param.value("default", default: .nil, doc: "what get gives when the field is missing")
+    }
+
     static func table(for value: Value) -> [String: NativeFunction]? {
         switch value {
         case .list: return list
@@ -35,13 +57,13 @@ enum BuiltinMethods {
     }
 
     static let list: [String: NativeFunction] = Dictionary(uniqueKeysWithValues: [
-        method("append", [NativeParameter("item")], doc: "Adds an item at the end (changes the list).") { call throws(LoopError) in
-            let item = call.arguments[0]
+        method("append", NativeParameters.list(P.item), doc: "Adds an item at the end (changes the list).") { call throws(LoopError) in
+            let item = try call[P.item]
             _ = call.receiver.withList { $0.append(item) }
             return .nil
         },
-        method("extend", [NativeParameter("items")], doc: "Adds all items of another list at the end.") { call throws(LoopError) in
-            let more = try call.list("items")
+        method("extend", NativeParameters.list(P.items), doc: "Adds all items of another list at the end.") { call throws(LoopError) in
+            let more = try call[P.items]
             _ = call.receiver.withList { $0.append(contentsOf: more) }
             return .nil
         },
@@ -49,54 +71,54 @@ enum BuiltinMethods {
             guard !items(call).isEmpty else { throw LoopError(.invalidValue("pop() from an empty list")) }
             return call.receiver.withList { $0.removeLast() } ?? .nil
         },
-        method("insert", [NativeParameter("item"), NativeParameter("at")], doc: "Inserts an item before index `at`.") { call throws(LoopError) in
+        method("insert", NativeParameters.list(P.item, P.at), doc: "Inserts an item before index `at`.") { call throws(LoopError) in
             let count = items(call).count
-            var i = try call.int("at")
-            if i < 0 { i += count }
-            guard i >= 0, i <= count else { throw LoopError(.indexOutOfRange(index: try call.int("at"), count: count)) }
-            let item = call.arguments[0]
+            let at = try call[P.at]
+            let i = at < 0 ? at + count : at
+            guard i >= 0, i <= count else { throw LoopError(.indexOutOfRange(index: at, count: count)) }
+            let item = try call[P.item]
             _ = call.receiver.withList { $0.insert(item, at: i) }
             return .nil
         },
-        method("remove", [NativeParameter("at")], doc: "Removes and returns the item at index `at`.") { call throws(LoopError) in
-            let i = try Indexing.normalize(try call.int("at"), count: items(call).count)
+        method("remove", NativeParameters.list(P.at), doc: "Removes and returns the item at index `at`.") { call throws(LoopError) in
+            let i = try Indexing.normalize(try call[P.at], count: items(call).count)
             return call.receiver.withList { $0.remove(at: i) } ?? .nil
         },
-        method("map", [NativeParameter("f")], doc: "A new list of f(item) for each item.") { call throws(LoopError) in
-            let f = call.arguments[0]
+        method("map", NativeParameters.list(P.f), doc: "A new list of f(item) for each item.") { call throws(LoopError) in
+            let f = try call[P.f]
             var out: [Value] = []
             for item in items(call) { out.append(try call.call(f, [item])) }
             return .list(out)
         },
-        method("filter", [NativeParameter("f")], doc: "The items for which f(item) is true.") { call throws(LoopError) in
-            let f = call.arguments[0]
+        method("filter", NativeParameters.list(P.f), doc: "The items for which f(item) is true.") { call throws(LoopError) in
+            let f = try call[P.f]
             var out: [Value] = []
             for item in items(call) where try call.call(f, [item]).isTruthy { out.append(item) }
             return .list(out)
         },
-        method("reduce", [NativeParameter("initial"), NativeParameter("f")], doc: "Folds the list: f(f(initial, a), b)...") { call throws(LoopError) in
-            var acc = call.arguments[0]
-            let f = call.arguments[1]
+        method("reduce", NativeParameters.list(P.initial, P.combine), doc: "Folds the list: f(f(initial, a), b)...") { call throws(LoopError) in
+            var acc = try call[P.initial]
+            let f = try call[P.combine]
             for item in items(call) { acc = try call.call(f, [acc, item]) }
             return acc
         },
-        method("sorted", [NativeParameter.optional("by")], doc: "A sorted copy; `by:` is a less-than function (a, b) -> Bool.") { call throws(LoopError) in
-            try sort(items(call), by: call.value("by"), call)
+        method("sorted", NativeParameters.list(P.by), doc: "A sorted copy; `by:` is a less-than function (a, b) -> Bool.") { call throws(LoopError) in
+            try sort(items(call), by: try call[P.by], call)
         },
         method("reversed", doc: "A reversed copy.") { call in .list(items(call).reversed()) },
         method("enumerated", doc: "[[0, first], [1, second], ...], for `for i, x in xs.enumerated()`.") { call in
             .list(items(call).enumerated().map { .list([.int($0.offset), $0.element]) })
         },
-        method("contains", [NativeParameter("item")], doc: "Whether an item equal to `item` is in the list.") { call in
-            let x = call.arguments[0]
+        method("contains", NativeParameters.list(P.sought), doc: "Whether an item equal to `item` is in the list.") { call throws(LoopError) in
+            let x = try call[P.sought]
             return .bool(items(call).contains { Value.equal($0, x) })
         },
-        method("index", [NativeParameter("item")], doc: "The index of the first item equal to `item`, or nil.") { call in
-            let x = call.arguments[0]
+        method("index", NativeParameters.list(P.sought), doc: "The index of the first item equal to `item`, or nil.") { call throws(LoopError) in
+            let x = try call[P.sought]
             return items(call).firstIndex { Value.equal($0, x) }.map { .int($0) } ?? .nil
         },
-        method("join", [NativeParameter("separator", default: .string(""))], doc: "Joins items (strings, or others printed) with a separator.") { call throws(LoopError) in
-            let sep = try call.string("separator")
+        method("join", NativeParameters.list(P.joiner), doc: "Joins items (strings, or others printed) with a separator.") { call throws(LoopError) in
+            let sep = try call[P.joiner]
             return .string(items(call).map { Printer.display($0) }.joined(separator: sep))
         },
     ])
@@ -127,12 +149,11 @@ enum BuiltinMethods {
     }
 
     static let string: [String: NativeFunction] = Dictionary(uniqueKeysWithValues: [
-        method("split", [NativeParameter.optional("separator")], doc: "Splits on a separator (default: runs of whitespace).") { call throws(LoopError) in
+        method("split", NativeParameters.list(P.separator), doc: "Splits on a separator (default: runs of whitespace).") { call throws(LoopError) in
             let s = text(call)
-            if case .nil = call.arguments[0] {
-                return .list(s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map { .string(String($0)) })
+            guard let sep = try call[P.separator] else {
+                return .list(s.split(whereSeparator: isSpace).map { .string(String($0)) })
             }
-            let sep = try call.string("separator")
             guard !sep.isEmpty else { throw LoopError(.invalidValue("split() separator must not be empty")) }
             return .list(s.split(separator: sep, omittingEmptySubsequences: false).map { .string(String($0)) })
         },
@@ -144,43 +165,45 @@ enum BuiltinMethods {
         },
         method("upper", doc: "Upper-cased.") { call in .string(text(call).uppercased()) },
         method("lower", doc: "Lower-cased.") { call in .string(text(call).lowercased()) },
-        method("starts_with", [NativeParameter("prefix")], doc: "Whether the string starts with `prefix`.") { call throws(LoopError) in
-            .bool(text(call).hasPrefix(try call.string("prefix")))
+        method("starts_with", NativeParameters.list(P.prefix), doc: "Whether the string starts with `prefix`.") { call throws(LoopError) in
+            .bool(text(call).hasPrefix(try call[P.prefix]))
         },
-        method("ends_with", [NativeParameter("suffix")], doc: "Whether the string ends with `suffix`.") { call throws(LoopError) in
-            .bool(text(call).hasSuffix(try call.string("suffix")))
+        method("ends_with", NativeParameters.list(P.suffix), doc: "Whether the string ends with `suffix`.") { call throws(LoopError) in
+            .bool(text(call).hasSuffix(try call[P.suffix]))
         },
-        method("replace", [NativeParameter("old"), NativeParameter("new")], doc: "Every `old` replaced by `new`.") { call throws(LoopError) in
-            let old = try call.string("old"), new = try call.string("new")
+        method("replace", NativeParameters.list(P.old, P.new), doc: "Every `old` replaced by `new`.") { call throws(LoopError) in
+            let old = try call[P.old], new = try call[P.new]
             guard !old.isEmpty else { throw LoopError(.invalidValue("replace() needs a non-empty string to replace")) }
             return .string(text(call).split(separator: old, omittingEmptySubsequences: false).joined(separator: new))
         },
-        method("contains", [NativeParameter("substring")], doc: "Whether `substring` occurs in the string.") { call throws(LoopError) in
-            let sub = try call.string("substring")
+        method("contains", NativeParameters.list(P.substring), doc: "Whether `substring` occurs in the string.") { call throws(LoopError) in
+            let sub = try call[P.substring]
             return .bool(sub.isEmpty || text(call).contains(sub))
         },
     ])
 
     static let record: [String: NativeFunction] = Dictionary(uniqueKeysWithValues: [
-        method("has", [NativeParameter("key")], doc: "Whether the record has the field `key`.") { call throws(LoopError) in
-            .bool(fields(call)[try call.string("key")] != nil)
+        method("has", NativeParameters.list(P.key), doc: "Whether the record has the field `key`.") { call throws(LoopError) in
+            .bool(fields(call)[try call[P.key]] != nil)
         },
-        method("get", [NativeParameter("key"), NativeParameter("default", default: .nil)], doc: "The field `key`, or `default` when it is missing.") { call throws(LoopError) in
-            fields(call)[try call.string("key")] ?? call.arguments[1]
+        method("get", NativeParameters.list(P.key, P.fallback), doc: "The field `key`, or `default` when it is missing.") { call throws(LoopError) in
+            let fallback = try call[P.fallback]
+            return fields(call)[try call[P.key]] ?? fallback
         },
-        method("merge", [NativeParameter("other")], doc: "A new record with the other record's fields added (its values win).") { call throws(LoopError) in
-            guard case .record(let other) = call.arguments[0] else { throw call.wrongType("other", expected: "a Record", got: call.arguments[0]) }
+        method("merge", NativeParameters.list(P.other), doc: "A new record with the other record's fields added (its values win).") { call throws(LoopError) in
+            let given = try call[P.other]
+            guard case .record(let other) = given else { throw call.wrongType(P.other.name, expected: "a Record", got: given) }
             var f = fields(call)
             for (k, v) in other.fields { f[k] = v }
             return .record(Record(f))
         },
-        method("removing", [NativeParameter("key")], doc: "A new record without the field `key`.") { call throws(LoopError) in
+        method("removing", NativeParameters.list(P.key), doc: "A new record without the field `key`.") { call throws(LoopError) in
             var f = fields(call)
-            f.removeValue(forKey: try call.string("key"))
+            f.removeValue(forKey: try call[P.key])
             return .record(Record(f))
         },
     ])
 }
 
-/// What `trim` and `trim_end` remove.
+/// What `trim` and `trim_end` remove and `split` splits on by default.
 private func isSpace(_ c: Character) -> Bool { c == " " || c == "\n" || c == "\t" || c == "\r" }

@@ -28,14 +28,13 @@ public struct NativeParameter: Sendable {
     /// One line for `:help`: what the argument means and, when it is not plain, its default.
     public let doc: String
 
-    public init(_ name: String, default defaultValue: Value? = nil, keywordOnly: Bool = false, doc: String = "") {
+    /// Made only by `Param` (whose reads are typed), so every parameter is described once.
+    init(_ name: String, default defaultValue: Value? = nil, keywordOnly: Bool = false, doc: String) {
         self.name = name
         self.defaultValue = defaultValue
         self.keywordOnly = keywordOnly
         self.doc = doc
     }
-
-    public static func optional(_ name: String, doc: String = "") -> NativeParameter { NativeParameter(name, default: .nil, doc: doc) }
 }
 
 /// A function implemented in Swift. Host modules make these and add them to a `Registry`.
@@ -92,8 +91,8 @@ public final class NativeFunction: Function, @unchecked Sendable {
 /// The arguments of one native call, already matched to the function's parameters.
 public struct NativeCall {
     public let function: NativeFunction
-    /// One entry per declared parameter, defaults filled in.
-    public var arguments: [Value]
+    /// One entry per declared parameter, defaults filled in; read through `Param`s.
+    var arguments: [Value]
     /// Extra positional arguments of a variadic function.
     public var rest: [Value]
     /// Named arguments that matched no parameter (only when `acceptsExtraNamed`).
@@ -107,14 +106,19 @@ public struct NativeCall {
     public var callSite: SourceSpan? = nil
 
     /// Whether the caller passed `name` (positionally or by name), rather than taking its default.
-    public func isGiven(_ name: String) -> Bool {
+    func isGiven(_ name: String) -> Bool {
         guard let i = function.parameters.firstIndex(where: { $0.name == name }), i < given.count else { return false }
         return given[i]
     }
 
-    /// The argument for the parameter `name`.
+    /// The argument for the parameter `name`. Primitives read theirs through `Param`s
+    /// (`call[P.epochs]`); this door by name is for mechanisms that work over many primitives
+    /// (the capability gates), whose names are checked when they are registered. A name the
+    /// function does not declare is a bug in Looplab, never a silent nil.
     public func value(_ name: String) -> Value {
-        guard let i = function.parameters.firstIndex(where: { $0.name == name }) else { return .nil }
+        guard let i = function.parameters.firstIndex(where: { $0.name == name }) else {
+            preconditionFailure("\(function.name) has no parameter '\(name)'")
+        }
         return arguments[i]
     }
 
@@ -122,39 +126,38 @@ public struct NativeCall {
         LoopError(.wrongType(function: function.name, parameter: parameter, expected: expected, got: value.typeName))
     }
 
-    public func int(_ name: String) throws(LoopError) -> Int {
+    func int(_ name: String) throws(LoopError) -> Int {
         let v = value(name)
-        if case .int(let i) = v { return i }
-        if case .float(let f) = v, f == f.rounded(), abs(f) < 9e18 { return Int(f) }
+        if let i = v.wholeNumber { return i }
         throw wrongType(name, expected: "an Int", got: v)
     }
 
-    public func double(_ name: String) throws(LoopError) -> Double {
+    func double(_ name: String) throws(LoopError) -> Double {
         let v = value(name)
         if let d = v.number { return d }
         throw wrongType(name, expected: "a number", got: v)
     }
 
-    public func string(_ name: String) throws(LoopError) -> String {
+    func string(_ name: String) throws(LoopError) -> String {
         let v = value(name)
         if case .string(let s) = v { return s }
         throw wrongType(name, expected: "a String", got: v)
     }
 
-    public func bool(_ name: String) throws(LoopError) -> Bool {
+    func bool(_ name: String) throws(LoopError) -> Bool {
         let v = value(name)
         if case .bool(let b) = v { return b }
         throw wrongType(name, expected: "a Bool", got: v)
     }
 
-    public func list(_ name: String) throws(LoopError) -> [Value] {
+    func list(_ name: String) throws(LoopError) -> [Value] {
         let v = value(name)
         if case .list(let l) = v { return l }
         throw wrongType(name, expected: "a List", got: v)
     }
 
     /// Seconds, from a Duration or a plain number of seconds.
-    public func seconds(_ name: String) throws(LoopError) -> Double {
+    func seconds(_ name: String) throws(LoopError) -> Double {
         let v = value(name)
         if case .duration(let d) = v { return d }
         if let d = v.number { return d }
@@ -162,7 +165,7 @@ public struct NativeCall {
     }
 
     /// The host object behind a handle argument, checked against its type.
-    public func handle<T: AnyObject>(_ name: String, as type: T.Type) throws(LoopError) -> T {
+    func handle<T: AnyObject>(_ name: String, as type: T.Type) throws(LoopError) -> T {
         let v = value(name)
         if case .handle(let h) = v, let object = h.object as? T { return object }
         throw wrongType(name, expected: "a \(String(describing: T.self))", got: v)
@@ -202,13 +205,13 @@ extension Param where T == Value {
 
 extension Param {
     /// A parameter whose argument `read` reads (by name), with `value` as its default.
-    static func reading(_ name: String, default value: Value?, doc: String,
+    public static func reading(_ name: String, default value: Value?, doc: String,
                         _ read: @escaping @Sendable (NativeCall, String) throws(LoopError) -> T) -> Param {
         Param(NativeParameter(name, default: value, doc: doc), read: read)
     }
 
     /// A parameter that may be left out (nil); otherwise `read` reads its argument.
-    static func leftOutOrRead<U>(_ name: String, doc: String,
+    public static func leftOutOrRead<U>(_ name: String, doc: String,
                                  _ read: @escaping @Sendable (NativeCall, String) throws(LoopError) -> U) -> Param<U?> {
         Param<U?>(NativeParameter(name, default: .nil, doc: doc)) { call, name throws(LoopError) in
             if case .nil = call.value(name) { return nil }
@@ -218,14 +221,27 @@ extension Param {
 }
 
 extension Param where T == Int {
-    public static func int(_ name: String, default value: Int, doc: String) -> Param {
-        reading(name, default: .int(value), doc: doc) { call, name throws(LoopError) in try call.int(name) }
+    /// An Int the caller must give (`default` nil) or may leave out.
+    public static func int(_ name: String, default value: Int? = nil, doc: String) -> Param {
+        reading(name, default: value.map { .int($0) }, doc: doc) { call, name throws(LoopError) in try call.int(name) }
     }
 }
 
 extension Param where T == Double {
-    public static func number(_ name: String, default value: Double, doc: String) -> Param {
-        reading(name, default: .float(value), doc: doc) { call, name throws(LoopError) in try call.double(name) }
+    /// A number (Int or Float) the caller must give (`default` nil) or may leave out.
+    public static func number(_ name: String, default value: Double? = nil, doc: String) -> Param {
+        reading(name, default: value.map { .float($0) }, doc: doc) { call, name throws(LoopError) in try call.double(name) }
+    }
+
+    /// Seconds, from a Duration or a plain number.
+    public static func seconds(_ name: String, default value: Double? = nil, doc: String) -> Param {
+        reading(name, default: value.map { .duration($0) }, doc: doc) { call, name throws(LoopError) in try call.seconds(name) }
+    }
+}
+
+extension Param where T == [Value] {
+    public static func list(_ name: String, default value: [Value]? = nil, doc: String) -> Param {
+        reading(name, default: value.map { .list($0) }, doc: doc) { call, name throws(LoopError) in try call.list(name) }
     }
 }
 
@@ -237,8 +253,8 @@ extension Param where T == String {
 }
 
 extension Param where T == Bool {
-    public static func bool(_ name: String, default value: Bool, doc: String) -> Param {
-        reading(name, default: .bool(value), doc: doc) { call, name throws(LoopError) in try call.bool(name) }
+    public static func bool(_ name: String, default value: Bool? = nil, doc: String) -> Param {
+        reading(name, default: value.map { .bool($0) }, doc: doc) { call, name throws(LoopError) in try call.bool(name) }
     }
 }
 
@@ -253,9 +269,13 @@ extension Param where T == Double? {
         leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.double(name) }
     }
 
-    /// Seconds, from a Duration or a plain number; nil when left out.
-    public static func optionalSeconds(_ name: String, doc: String) -> Param {
-        leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.seconds(name) }
+    /// Seconds, from a Duration or a plain number; nil when the argument is nil. `default` is
+    /// what a caller who leaves it out gets (nil: none).
+    public static func optionalSeconds(_ name: String, default value: Double? = nil, doc: String) -> Param {
+        reading(name, default: value.map { .duration($0) } ?? .nil, doc: doc) { call, name throws(LoopError) -> Double? in
+            if case .nil = call.value(name) { return nil }
+            return try call.seconds(name)
+        }
     }
 }
 
@@ -268,6 +288,21 @@ extension Param where T == String? {
 extension Param where T == Bool? {
     public static func optionalBool(_ name: String, doc: String) -> Param {
         leftOutOrRead(name, doc: doc) { call, name throws(LoopError) in try call.bool(name) }
+    }
+}
+
+extension Param {
+    /// The same parameter, filled only by name (see `NativeParameter.keywordOnly`).
+    public func keywordOnly() -> Param {
+        Param(NativeParameter(descriptor.name, default: descriptor.defaultValue, keywordOnly: true, doc: descriptor.doc), read: read)
+    }
+
+    /// The same parameter read as `U`: `transform` gets the argument read as `T`, the call (for
+    /// the function's name in errors) and the parameter's name. How a host adds its own kinds
+    /// (a Model, a Dataset) on top of the language's.
+    public func map<U>(_ transform: @escaping @Sendable (T, NativeCall, String) throws(LoopError) -> U) -> Param<U> {
+        let read = self.read
+        return Param<U>(descriptor) { call, name throws(LoopError) in try transform(try read(call, name), call, name) }
     }
 }
 

@@ -69,6 +69,15 @@ public enum Value: @unchecked Sendable {
         default: return nil
         }
     }
+
+    /// An Int, or a Float with no fractional part that fits one (what an Int parameter accepts).
+    public var wholeNumber: Int? {
+        switch self {
+        case .int(let i): return i
+        case .float(let f) where f == f.rounded() && Swift.abs(f) < 9e18: return Int(f)
+        default: return nil
+        }
+    }
 }
 
 /// A record's storage. Shared between copies until one of them changes (copy on write).

@@ -10,11 +10,18 @@ enum ExecPrimitives {
     /// `metrics`.
     static let fixedFields: Set<String> = ["status", "exit_code", "time", "output", "artifact", "artifact_path", "metrics"]
 
+    private enum P {
+        static let command = Param.value("command", doc: "a String run by /bin/sh -c, or a List: the program and its arguments")
+        static let timeout = Param.optionalSeconds("timeout", doc: "stop the command after this long (a Duration > 0)")
+        static let env = Param.optional("env", doc: "a record of variables to set (nil unsets one) over the inherited environment")
+        static let cwd = Param.optionalString("cwd", doc: "the directory to run in")
+        static let grace = Param.seconds("grace", default: 5, doc: "after SIGTERM, how long before SIGKILL")
+        static let echo = Param.optionalBool("echo", doc: "print the command's lines as they come (default: when on a terminal)")
+    }
+
     static func register(into registry: Registry, context: ResearchContext) {
         registry.function(
-            "exec",
-            [NativeParameter("command"), .optional("timeout"), .optional("env"), .optional("cwd"),
-             NativeParameter("grace", default: .duration(5)), .optional("echo")],
+            "exec", NativeParameters.list(P.command, P.timeout, P.env, P.cwd, P.grace, P.echo),
             doc: "Runs a command (a String via /bin/sh -c, or a List as argv) in its own process group; returns {status: ok|failed|timeout|interrupted, exit_code, time, output (last 50 lines), artifact, artifact_path, metrics} plus each `key: value` line it printed."
         ) { call throws(LoopError) in
             try run(call, context: context)
@@ -22,33 +29,21 @@ enum ExecPrimitives {
     }
 
     private static func run(_ call: NativeCall, context: ResearchContext) throws(LoopError) -> Value {
-        var command = try ExecCommand(call.value("command"))
-        var timeout: Double?
-        if case .nil = call.value("timeout") {} else {
-            let seconds = try call.seconds("timeout")
-            guard seconds > 0 else { throw execError("exec: timeout must be a Duration > 0, like 5m; got \(seconds)s") }
-            timeout = seconds
-        }
-        let grace = try call.seconds("grace")
+        var command = try ExecCommand(try call[P.command])
+        let timeout = try call[P.timeout]
+        if let timeout, !(timeout > 0) { throw execError("exec: timeout must be a Duration > 0, like 5m; got \(timeout)s") }
+        let grace = try call[P.grace]
         guard grace >= 0 else { throw execError("exec: grace must be a Duration >= 0") }
-        let environment = try environmentOverrides(call.value("env"))
-        var cwd: String?
-        switch call.value("cwd") {
-        case .nil: break
-        case .string(let dir):
+        let environment = try environmentOverrides(try call[P.env])
+        let cwd = try call[P.cwd]
+        if let dir = cwd {
             var info = stat()
             guard stat(dir, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
                 throw execError("exec: cwd '\(dir)' is not a directory")
             }
-            cwd = dir
-        case let other: throw call.wrongType("cwd", expected: "a String", got: other)
         }
-        let echo: Bool
-        switch call.value("echo") {
-        case .nil: echo = isatty(1) != 0  // live lines for a person watching, none in logs and pipes
-        case .bool(let b): echo = b
-        case let other: throw call.wrongType("echo", expected: "a Bool", got: other)
-        }
+        // Live lines for a person watching, none in logs and pipes.
+        let echo = try call[P.echo] ?? (isatty(1) != 0)
 
         var executablePath = command.executable
         if let restricted = try ExecGrant.restrict(command, environment: environment, interpreter: call.interpreter) {

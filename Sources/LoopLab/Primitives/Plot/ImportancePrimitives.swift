@@ -5,16 +5,23 @@ import LoopResearch
 /// `importance(st)`: how much of the variation in a study's results each parameter accounts for
 /// (fANOVA on a random forest, `LoopResearch.Importance`), drawn as bars.
 enum ImportancePrimitives {
+    private enum P {
+        static let study = Param.value("study", doc: "an open Study (from study(...))").map { v, call, name throws(LoopError) -> StudyBox in
+            guard case .handle(let h) = v, let box = h.object as? StudyBox else { throw call.wrongType(name, expected: "a Study", got: v) }
+            return box
+        }
+        static let show = Param.bool("show", default: true, doc: "draw the importances as bars")
+        static let seed = Param.int("seed", default: 0, doc: "the random forest's seed")
+    }
+
     static func register(into registry: Registry) {
         registry.function(
-            "importance", [NativeParameter("study"), NativeParameter("show", default: .bool(true)), NativeParameter("seed", default: .int(0))],
+            "importance", NativeParameters.list(P.study, P.show, P.seed),
             doc: "Parameter importances of a study (fANOVA on a random forest, as Optuna's default evaluator) as a record, largest first, summing to 1; shows them as bars unless show: false."
         ) { call throws(LoopError) in
-            guard case .handle(let h) = call.value("study"), let box = h.object as? StudyBox else {
-                throw call.wrongType("study", expected: "a Study", got: call.value("study"))
-            }
-            let result = compute(box, seed: UInt64(truncatingIfNeeded: try call.int("seed")))
-            if try call.bool("show") {
+            let box = try call[P.study]
+            let result = compute(box, seed: UInt64(truncatingIfNeeded: try call[P.seed]))
+            if try call[P.show] {
                 guard !result.isEmpty else {
                     call.interpreter.output.write("importance: study \(box.name) needs at least 2 complete trials\n")
                     return .record(Record())

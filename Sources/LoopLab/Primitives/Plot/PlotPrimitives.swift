@@ -8,7 +8,7 @@ enum PlotPrimitives {
     enum Parameters {
         static let data = Param.value("data", doc: "a Run, a List of Runs, a List of numbers, a record of Lists, or a Study")
         static let metric = Param.optionalString("metric", doc: "which curve of a Run (or Runs) to draw; default the loss and every val metric")
-        static let labels = Param.optional("labels", doc: "legend entries for a List of Runs, one String each")
+        static let labels = Param.optionalStrings("labels", doc: "legend entries for a List of Runs, one String each")
         static let title = Param.optionalString("title", doc: "the chart's title")
         static let log = Param.optionalString("log", doc: "\"x\", \"y\" or \"xy\": logarithmic axes")
         static let to = Param.optionalString("to", doc: "write the chart as SVG to this file instead of drawing it in the terminal")
@@ -23,7 +23,7 @@ enum PlotPrimitives {
             doc: "Draws a Run (loss and val metrics by step), a List of Runs (one metric overlaid), a List of numbers, a record of Lists or a Study (trial values and the best so far) in the terminal; to: \"f.svg\" writes SVG instead. log: \"y\", \"x\" or \"xy\"."
         ) { call throws(LoopError) in
             typealias P = Parameters
-            let labels = try call.optionalStrings(P.labels.name)
+            let labels = try call[P.labels]
             var chart = try PlotData.chart(try call[P.data], metric: try call[P.metric], labels: labels, function: "plot")
             if let title = try call[P.title] { chart.title = title }
             switch try call[P.log] {

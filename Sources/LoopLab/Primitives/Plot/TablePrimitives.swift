@@ -68,22 +68,27 @@ final class TableBox {
 enum TablePrimitives {
     static func register(into registry: Registry) {
         registry.register(TableBox.type)
-        registry.function("table", [NativeParameter("rows"), .optional("columns")],
+        registry.function("table", NativeParameters.list(P.rows, P.columns),
                           doc: "Prints rows — records (columns are their fields) or lists (the first is the header) — as aligned columns: numbers right-aligned, Floats to 4 significant digits.") { call throws(LoopError) in
             call.interpreter.output.write(try make(call).text + "\n")
             return .nil
         }
-        registry.function("format_table", [NativeParameter("rows"), .optional("columns")],
+        registry.function("format_table", NativeParameters.list(P.rows, P.columns),
                           doc: "The table that table(rows) prints, as a String.") { call throws(LoopError) in
             .string(try make(call).text)
         }
     }
 
+    private enum P {
+        static let rows = Param.value("rows", doc: "a List of records (their fields are the columns) or of lists (the first is the header), or a Table")
+        static let columns = Param.optionalStrings("columns", doc: "which columns, in this order (default: all)")
+    }
+
     private static func make(_ call: NativeCall) throws(LoopError) -> TableBox {
-        switch call.value("rows") {
-        case .list(let rows): return try TableBox.from(rows, columns: try call.optionalStrings("columns"), function: call.function.name)
+        switch try call[P.rows] {
+        case .list(let rows): return try TableBox.from(rows, columns: try call[P.columns], function: call.function.name)
         case .handle(let h) where h.object is TableBox: return h.object as! TableBox
-        case let other: throw call.wrongType("rows", expected: "a List of records or lists", got: other)
+        case let other: throw call.wrongType(P.rows.name, expected: "a List of records or lists", got: other)
         }
     }
 }

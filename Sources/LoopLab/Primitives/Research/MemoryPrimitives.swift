@@ -4,22 +4,31 @@ import LoopStore
 
 /// `remember`, `recall` and `history`: what the loop keeps and finds again.
 enum MemoryPrimitives {
+    private enum P {
+        static let subject = Param.optional("subject", doc: "a Trial to complete, or a finding (a String) to keep as a note")
+        static let metrics = Param.optional("metrics", doc: "a Trial's metrics: a record of numbers, or a number for the goal metric")
+        static let tags = Param.strings("tags", default: [], doc: "Strings to file a note or memory under")
+        static let query = Param.string("query", doc: "words to search for")
+        static let limit = Param.int("limit", default: 10, doc: "at most this many hits")
+        static let study = Param.study()
+    }
+
     static func register(into registry: Registry, context: ResearchContext) {
         registry.function(
-            "remember", [.optional("subject"), .optional("metrics"), NativeParameter("tags", default: .list([]))],
+            "remember", NativeParameters.list(P.subject, P.metrics, P.tags),
             acceptsExtraNamed: true,
             doc: "remember(t, metrics) completes a trial; remember(\"finding\", tags: [...]) keeps a note; remember(key: value) sets a memory."
         ) { call throws(LoopError) in
-            switch call.value("subject") {
+            switch try call[P.subject] {
             case .handle(let h) where h.object is TrialBox:
-                return try completeTrial(h.object as! TrialBox, call.value("metrics"))
+                return try completeTrial(h.object as! TrialBox, try call[P.metrics])
             case .string(let text):
-                let tags = try tagList(call)
+                let tags = try call[P.tags]
                 let studyID = context.openStudies.count == 1 ? context.openStudies.values.first?.study.id : nil
                 _ = try context.withStore { store throws(StoreError) in try store.remember(text, tags: tags, studyID: studyID) }
                 return .nil
             case .nil where !call.extraNamed.isEmpty:
-                let tags = try tagList(call)
+                let tags = try call[P.tags]
                 for (key, value) in call.extraNamed {
                     guard let json = ResearchValues.json(value) else {
                         throw researchError("remember: \(key) cannot be stored (\(value.typeName) has no JSON form)")
@@ -33,10 +42,10 @@ enum MemoryPrimitives {
         }
 
         registry.register(RecallHitBox.type)
-        registry.function("recall", [NativeParameter("query"), NativeParameter("limit", default: .int(10))],
+        registry.function("recall", NativeParameters.list(P.query, P.limit),
                           doc: "Full-text search over notes, studies and trials, notes first: a list of hits (hit.kind, id, title, snippet, score; a note's text and tags; a key memory's value), each printing as what was remembered.") { call throws(LoopError) in
-            let query = try call.string("query")
-            let limit = try call.int("limit")
+            let query = try call[P.query]
+            let limit = try call[P.limit]
             let hits = try context.withStore { store throws(StoreError) -> [RecallHitBox] in
                 try store.recall(query, limit: max(limit, 0)).map { hit throws(StoreError) in
                     RecallHitBox(hit, note: hit.kind == .note ? try store.note(id: hit.id) : nil)
@@ -45,13 +54,12 @@ enum MemoryPrimitives {
             return .list(hits.map { .handle(Handle(RecallHitBox.type, $0)) })
         }
 
-        registry.function("history", [NativeParameter("study")],
+        registry.function("history", NativeParameters.list(P.study),
                           doc: "A study's trials (a Study or a study's name) as records {id, status, params, metrics, value, error}.") { call throws(LoopError) in
-            switch call.value("study") {
-            case .handle(let h) where h.object is StudyBox:
-                let box = h.object as! StudyBox
+            switch try call[P.study] {
+            case .open(let box):
                 return .list(box.study.trials.map(box.record))
-            case .string(let name):
+            case .named(let name):
                 let (study, trials) = try StoredStudy.load(name, context: context, function: "history")
                 let space = SpaceJSON.decode(study.space)
                 return .list(trials.map { t in
@@ -64,8 +72,6 @@ enum MemoryPrimitives {
                         ("error", ResearchValues.optional(t.error)),
                     ])
                 })
-            case let other:
-                throw researchError("history: expected a Study or a study's name, got \(other.typeName)")
             }
         }
     }
@@ -122,15 +128,6 @@ enum MemoryPrimitives {
         return try TrialPrimitives.finish(box) { study throws(StudyError) in
             try study.complete(box.id, metrics: numbers, integerMetrics: integers)
         }
-    }
-
-    private static func tagList(_ call: NativeCall) throws(LoopError) -> [String] {
-        var tags: [String] = []
-        for item in try call.list("tags") {
-            guard case .string(let s) = item else { throw researchError("remember: tags must be Strings, got \(item.typeName)") }
-            tags.append(s)
-        }
-        return tags
     }
 }
 

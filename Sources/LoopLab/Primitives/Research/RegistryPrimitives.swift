@@ -17,13 +17,19 @@ enum RegistryPrimitives {
         static let list = NativeParameters.list(candidate, name, metrics, gate)
     }
 
+    private enum P {
+        static let trial = Param.trial(doc: "a complete Trial of an open study (st.best, or t inside the loop)")
+        static let model = Param.model(doc: "the trained Model to keep with the trial")
+        static let name = Param.string("name", doc: "a registered model's name (given to promote as: ...)")
+    }
+
     static func register(into registry: Registry, context: ResearchContext) {
         registry.function(
-            "attach", [NativeParameter("trial"), NativeParameter("model")],
+            "attach", NativeParameters.list(P.trial, P.model),
             doc: "Keeps the model's checkpoint with the trial in the project store, so promote(st.best, as: ...) can register it after the loop. Returns the checkpoint's path in the store."
         ) { call throws(LoopError) in
-            let box = try TrialPrimitives.trial(call, "trial")
-            let model = try call.model("model")
+            let box = try call[P.trial]
+            let model = try call[P.model]
             let checkpoint = try writeCheckpoint(model, function: "attach")
             defer { try? FileManager.default.removeItem(at: checkpoint) }
             let trial = box.trial
@@ -104,23 +110,23 @@ enum RegistryPrimitives {
             return try record(version, context: context)
         }
 
-        registry.function("champion", [NativeParameter("name")],
+        registry.function("champion", NativeParameters.list(P.name),
                           doc: "The current champion of a registered model as {name, version, status, metrics, checkpoint, artifact, trial, study, trial_number}, or nil; load_model(\"name@champion\") loads it.") { call throws(LoopError) in
-            let name = try call.string("name")
+            let name = try call[P.name]
             guard let v = try context.withStore({ store throws(StoreError) in try store.champion(model: name) }) else { return .nil }
             return try record(v, context: context)
         }
-        registry.function("versions", [NativeParameter("name")],
+        registry.function("versions", NativeParameters.list(P.name),
                           doc: "Every version of a registered model (promoted, rejected, rolled back), oldest first, as champion() gives them.") { call throws(LoopError) in
-            let name = try call.string("name")
+            let name = try call[P.name]
             let all = try context.withStore { store throws(StoreError) in try store.versions(model: name) }
             var rows: [Value] = []
             for v in all { rows.append(try record(v, context: context)) }
             return .list(rows)
         }
-        registry.function("rollback", [NativeParameter("name")],
+        registry.function("rollback", NativeParameters.list(P.name),
                           doc: "Retires the champion; the previous promoted version (returned, or nil) becomes champion.") { call throws(LoopError) in
-            let name = try call.string("name")
+            let name = try call[P.name]
             guard let v = try context.withStore({ store throws(StoreError) in try store.rollback(model: name) }) else { return .nil }
             return try record(v, context: context)
         }

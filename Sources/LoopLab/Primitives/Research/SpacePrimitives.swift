@@ -29,11 +29,11 @@ enum SpacePrimitives {
                                 return box.distribution.description + (box.condition.map { " when \($0)" } ?? "")
                             })
         type.addMember("when", .method(NativeFunction(
-            "when", [NativeParameter("condition")],
+            "when", NativeParameters.list(P.condition),
             doc: "The same range, active only when the condition holds: `uniform(0, 0.5).when(\"layers > 1\")`."
         ) { call throws(LoopError) in
             guard case .handle(let h) = call.receiver, let box = h.object as? DistributionBox else { return .nil }
-            let condition = try parseCondition(try call.string("condition"))
+            let condition = try parseCondition(try call[P.condition])
             return .handle(Handle(distributionType, DistributionBox(box.distribution, condition: condition)))
         }))
         return type
@@ -52,24 +52,34 @@ enum SpacePrimitives {
             },
         ])
 
+    private enum P {
+        static let condition = Param.string("condition", doc: "when the range is active, e.g. \"layers > 1\" or \"optimizer == 'sgd'\"")
+        static let low = Param.number("low", doc: "the smallest value")
+        static let high = Param.number("high", doc: "the largest value")
+        static let lowInt = Param.int("low", doc: "the smallest value")
+        static let highInt = Param.int("high", doc: "the largest value (included)")
+        static let step = Param.int("step", default: 1, doc: "the distance between values")
+        static let parameters = Param.value("parameters", doc: "a record of ranges: {lr: loguniform(1e-4, 0.1), hidden: choice(32, 64)}")
+    }
+
     static func register(into registry: Registry) {
         registry.register(distributionType)
         registry.register(spaceType)
-        registry.function("uniform", [NativeParameter("low"), NativeParameter("high")],
+        registry.function("uniform", NativeParameters.list(P.low, P.high),
                           doc: "A real parameter drawn uniformly from [low, high].") { call throws(LoopError) in
-            let (a, b) = (try call.double("low"), try call.double("high"))
+            let (a, b) = (try call[P.low], try call[P.high])
             try check(.uniform(low: a, high: b), "uniform")
             return distribution(.uniform(low: a, high: b))
         }
-        registry.function("loguniform", [NativeParameter("low"), NativeParameter("high")],
+        registry.function("loguniform", NativeParameters.list(P.low, P.high),
                           doc: "A real parameter uniform in log scale over [low, high], low > 0 (learning rates, decay).") { call throws(LoopError) in
-            let (a, b) = (try call.double("low"), try call.double("high"))
+            let (a, b) = (try call[P.low], try call[P.high])
             try check(.logUniform(low: a, high: b), "loguniform")
             return distribution(.logUniform(low: a, high: b))
         }
-        registry.function("integers", [NativeParameter("low"), NativeParameter("high"), NativeParameter("step", default: .int(1))],
+        registry.function("integers", NativeParameters.list(P.lowInt, P.highInt, P.step),
                           doc: "An integer parameter: low, low + step, ... up to high (inclusive).") { call throws(LoopError) in
-            let d = Distribution.integers(low: try call.int("low"), high: try call.int("high"), step: try call.int("step"))
+            let d = Distribution.integers(low: try call[P.lowInt], high: try call[P.highInt], step: try call[P.step])
             try check(d, "integers")
             return distribution(d)
         }
@@ -87,10 +97,11 @@ enum SpacePrimitives {
             try check(.choice(values), "choice")
             return distribution(.choice(values))
         }
-        registry.function("space", [NativeParameter("parameters")],
+        registry.function("space", NativeParameters.list(P.parameters),
                           doc: "A search space from a record of ranges: `space {lr: loguniform(1e-4, 0.1), hidden: choice(32, 64)}`.") { call throws(LoopError) in
-            guard case .record(let r) = call.value("parameters") else {
-                throw researchError("space: expected a record of ranges like {lr: loguniform(1e-4, 0.1)}, got \(call.value("parameters").typeName)")
+            let parameters = try call[P.parameters]
+            guard case .record(let r) = parameters else {
+                throw researchError("space: expected a record of ranges like {lr: loguniform(1e-4, 0.1)}, got \(parameters.typeName)")
             }
             return .handle(Handle(spaceType, SpaceBox(try makeSpace(r))))
         }

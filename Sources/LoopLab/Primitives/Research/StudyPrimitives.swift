@@ -25,11 +25,12 @@ enum StudyPrimitives {
     static func register(into registry: Registry, context: ResearchContext) {
         registry.register(goalType)
         registry.register(studyType)
-        registry.function("maximize", [NativeParameter("metric")], doc: "A study goal: make `metric` as large as possible.") { call throws(LoopError) in
-            .handle(Handle(goalType, GoalBox(.maximize(try call.string("metric")))))
+        let metric = Param.string("metric", doc: "a metric's name, as remember(t, {...}) records it (\"val_acc\")")
+        registry.function("maximize", NativeParameters.list(metric), doc: "A study goal: make `metric` as large as possible.") { call throws(LoopError) in
+            .handle(Handle(goalType, GoalBox(.maximize(try call[metric]))))
         }
-        registry.function("minimize", [NativeParameter("metric")], doc: "A study goal: make `metric` as small as possible.") { call throws(LoopError) in
-            .handle(Handle(goalType, GoalBox(.minimize(try call.string("metric")))))
+        registry.function("minimize", NativeParameters.list(metric), doc: "A study goal: make `metric` as small as possible.") { call throws(LoopError) in
+            .handle(Handle(goalType, GoalBox(.minimize(try call[metric]))))
         }
         registry.function(
             "study",

@@ -62,9 +62,9 @@ enum TrialPrimitives {
             "repeat_of": .property(doc: "The number of the trial a repeat runs again, else nil.") {
                 box($0).trial.repeatOf.map { .int($0) } ?? .nil
             },
-            "get": .method(NativeFunction("get", [NativeParameter("name")], doc: "The value of parameter `name` (nil if inactive).") { call throws(LoopError) in
+            "get": .method(NativeFunction("get", NativeParameters.list(P.name), doc: "The value of parameter `name` (nil if inactive).") { call throws(LoopError) in
                 let b = try receiver(call)
-                return b.trial.config[try call.string("name")].map(ResearchValues.value) ?? .nil
+                return b.trial.config[try call[P.name]].map(ResearchValues.value) ?? .nil
             }),
             "should_prune": .method(NativeFunction("should_prune", [], doc: "Whether the last report is worse than the median of other trials at that step.") { call throws(LoopError) in
                 let b = try receiver(call)
@@ -80,20 +80,18 @@ enum TrialPrimitives {
         return box
     }
 
-    static func trial(_ call: NativeCall, _ name: String) throws(LoopError) -> TrialBox {
-        let v = call.value(name)
-        guard case .handle(let h) = v, let box = h.object as? TrialBox else {
-            throw researchError("\(call.function.name): expected a Trial (the loop variable of `for t in study`), got \(v.typeName)")
-        }
-        return box
+    private enum P {
+        static let name = Param.string("name", doc: "a parameter of the study's space")
+        static let trial = Param.trial()
+        static let error = Param.optional("error", doc: "why: a caught error record (catch e) or a String")
     }
 
     static func register(into registry: Registry) {
-        registry.function("fail", [NativeParameter("trial"), .optional("error")],
+        registry.function("fail", NativeParameters.list(P.trial, P.error),
                           doc: "Ends a running trial as failed, recording the error (a caught error record or a String).") { call throws(LoopError) in
-            let box = try trial(call, "trial")
+            let box = try call[P.trial]
             let message: String?
-            switch call.value("error") {
+            switch try call[P.error] {
             case .nil: message = nil
             case .string(let s): message = s
             case .record(let r):
@@ -103,9 +101,9 @@ enum TrialPrimitives {
             }
             return try finish(box) { study throws(StudyError) in try study.fail(box.id, error: message) }
         }
-        registry.function("prune", [NativeParameter("trial")],
+        registry.function("prune", NativeParameters.list(P.trial),
                           doc: "Ends a running trial as pruned (stopped early because it looked worse than its peers).") { call throws(LoopError) in
-            let box = try trial(call, "trial")
+            let box = try call[P.trial]
             return try finish(box) { study throws(StudyError) in try study.fail(box.id, error: nil, status: .pruned) }
         }
     }
@@ -113,10 +111,10 @@ enum TrialPrimitives {
     /// `report(t, step, value)`: records an intermediate value of a running trial (for
     /// `t.should_prune()`) and renews its heartbeat. `report` itself is registered by
     /// `ReportPrimitives`, which also writes study reports.
-    static func reportValue(_ box: TrialBox, _ call: NativeCall) throws(LoopError) -> Value {
-        guard case .int(let step) = call.value("step") else { throw call.wrongType("step", expected: "an Int", got: call.value("step")) }
-        if case .nil = call.value("value") { throw researchError("report: give the trial's intermediate value, e.g. report(t, \(step), val_loss)") }
-        let value = try call.double("value")
+    static func reportValue(_ box: TrialBox, step stepValue: Value, value valueValue: Value, _ call: NativeCall) throws(LoopError) -> Value {
+        guard case .int(let step) = stepValue else { throw call.wrongType("step", expected: "an Int", got: stepValue) }
+        if case .nil = valueValue { throw researchError("report: give the trial's intermediate value, e.g. report(t, \(step), val_loss)") }
+        guard let value = valueValue.number else { throw call.wrongType("value", expected: "a number", got: valueValue) }
         do throws(StudyError) { try box.study.study.report(box.id, step: step, value: value) } catch {
             throw ResearchMessages.error(error)
         }

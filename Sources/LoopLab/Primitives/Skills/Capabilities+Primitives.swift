@@ -20,6 +20,14 @@ extension Capabilities {
         /// Checks inside, where it knows more: `exec` (the program), `save_skill` (the library
         /// path), `policy` (packs may only add confirmations).
         case itself
+
+        /// The parameter whose argument names what the primitive reaches.
+        var parameter: String? {
+            switch self {
+            case .read(let p), .write(let p), .environment(let p): p
+            case .none, .store, .itself: nil
+            }
+        }
     }
 
     static let gates: [String: Gate] = {
@@ -49,6 +57,10 @@ extension Capabilities {
         for (name, value) in registry.globals where core.globals[name] == nil {
             guard case .function(let function) = value, let native = function as? NativeFunction else { continue }
             let gate = gates[name]
+            if let parameter = gate?.parameter {
+                // Checked here, once, so a renamed parameter cannot turn its gate into a silent no-op.
+                precondition(native.parameters.contains { $0.name == parameter }, "the gate of \(name) reads '\(parameter)', which \(name) does not declare")
+            }
             if case .none? = gate { continue }
             if case .itself? = gate { continue }
             registry.register(native.guarded { call throws(LoopError) in

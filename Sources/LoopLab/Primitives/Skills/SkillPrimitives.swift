@@ -7,6 +7,14 @@ import LoopStore
 /// The skill library in the language: `save_skill`, `skills`, `skill_info`, `find_skills`,
 /// `policy`; and, per interpreter, `use` by name and version, pack permissions and evidence.
 enum SkillPrimitives {
+    private enum P {
+        static let skill = Param.value("skill", doc: "the skill itself, or its name in this session")
+        static let version = Param.optionalString("version", doc: "a semantic version like \"2.0.0\" (default: the next one by what changed)").keywordOnly()
+        static let name = Param.string("name", doc: "a skill's name, optionally with a requirement: \"sweep@^1\"")
+        static let query = Param.string("query", doc: "words to look for in skills' names, docs and sources")
+        static let rules = Param.value("rules", doc: "a record like {confirm: [\"exec\", \"promote\"]}")
+    }
+
     /// Register after the research primitives: skills record their evidence in the research store.
     static func register(into registry: Registry, stdlibDirectory: String?,
                          projectDirectory: String, userLibrary: String, confirmer: any Confirmer) {
@@ -20,7 +28,7 @@ enum SkillPrimitives {
         }
 
         registry.function(
-            "save_skill", [NativeParameter("skill"), NativeParameter("version", default: .nil, keywordOnly: true)],
+            "save_skill", NativeParameters.list(P.skill, P.version),
             doc: """
             Stores a skill in your library ($XDG_DATA_HOME/looplab/skills) with its source, doc, \
             signature, version, sha256, author, date and evidence (the trials it ran in). `skill` is \
@@ -39,18 +47,18 @@ enum SkillPrimitives {
             let context = try context(call)
             return .list(try context.entries().map { listingRecord($0, doc: context.doc(of: $0)) })
         }
-        registry.function("skill_info", [NativeParameter("name")], doc: """
+        registry.function("skill_info", NativeParameters.list(P.name), doc: """
             What the library knows about a skill: {name, version, library, pack, path, doc, signature, \
             versions: [{version, sha256, author, date}], evidence: [{study, trial, status, metrics}]}. \
             `name` may carry a requirement: skill_info("sweep@^1").
             """) { call throws(LoopError) in
             try info(call)
         }
-        registry.function("find_skills", [NativeParameter("query")], doc: """
+        registry.function("find_skills", NativeParameters.list(P.query), doc: """
             Skills whose name, doc or source match the words of `query`, best first: records \
             {name, version, library, doc}.
             """) { call throws(LoopError) in
-            let query = try call.string("query")
+            let query = try call[P.query]
             let chain = try context(call).chain
             let hits: [SkillSearchHit]
             do throws(SkillError) { hits = try chain.search(query, describe: SkillSource.describe) } catch {
@@ -62,13 +70,14 @@ enum SkillPrimitives {
                                        ("doc", .string(hit.doc)), ("signature", .string(hit.signature))])
             })
         }
-        registry.function("policy", [NativeParameter("rules")], doc: """
+        registry.function("policy", NativeParameters.list(P.rules), doc: """
             Sets the loop's policy: policy {confirm: ["exec", "promote"]} asks at the terminal before \
             those actions (refused without a terminal unless run with --yes). Replaces the rules of \
             .looplab/policy.toml for this run; code from a pack may only add confirmations. Returns nil.
             """) { call throws(LoopError) in
-            guard case .record(let rules) = call.value("rules") else {
-                throw call.wrongType("rules", expected: "a record like {confirm: [\"exec\"]}", got: call.value("rules"))
+            let given = try call[P.rules]
+            guard case .record(let rules) = given else {
+                throw call.wrongType(P.rules.name, expected: "a record like {confirm: [\"exec\"]}", got: given)
             }
             var confirm: Set<String> = []
             for (key, value) in rules.fields {
@@ -101,20 +110,20 @@ enum SkillPrimitives {
     private static func save(_ call: NativeCall) throws(LoopError) -> Value {
         let context = try context(call)
         let function: Function
-        switch call.value("skill") {
+        switch try call[P.skill] {
         case .function(let f): function = f
         case .string(let name):
             guard case .function(let f)? = call.interpreter.lookup(name) else {
                 throw skillError("save_skill: no skill named '\(name)' in this session; in a script pass the skill itself: save_skill(\(name))")
             }
             function = f
-        case let other: throw call.wrongType("skill", expected: "a skill or its name", got: other)
+        case let other: throw call.wrongType(P.skill.name, expected: "a skill or its name", got: other)
         }
         guard let skill = function.skillDescription else {
             throw skillError("save_skill: '\(function.name)' is a fn, not a skill; declare it with `skill \(function.name)(...) \"doc\" { ... }`")
         }
         var explicit: SemanticVersion?
-        if case .string(let text) = call.value("version") {
+        if let text = try call[P.version] {
             guard let version = SemanticVersion(text) else { throw skillError("save_skill: version '\(text)' is not a semantic version like 1.2.0") }
             explicit = version
         }
@@ -146,7 +155,7 @@ enum SkillPrimitives {
 
     private static func info(_ call: NativeCall) throws(LoopError) -> Value {
         let context = try context(call)
-        let name = try call.string("name")
+        let name = try call[P.name]
         let found: ResolvedSkill
         do throws(SkillError) { found = try context.chain.resolve(try SkillRequest(parsing: name)) } catch {
             throw SkillsContext.error(error)

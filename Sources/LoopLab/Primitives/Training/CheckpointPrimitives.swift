@@ -8,13 +8,19 @@ enum CheckpointPrimitives {
     static let vocabularyKey = "vocabulary"
     static let standardizerKey = "standardizer"
 
+    private enum P {
+        static let model = Param.model()
+        static let file = Param.string("path", doc: "the safetensors file to write")
+        static let source = Param.string("path", doc: "a safetensors file written by save, or a registered model: \"name@champion\", \"name@3\"")
+    }
+
     static func register(into registry: Registry) {
         registry.function(
-            "save", [NativeParameter("model"), NativeParameter("path")],
+            "save", NativeParameters.list(P.model, P.file),
             doc: "Writes a model to a safetensors file (weights, architecture, vocabulary); returns the path."
         ) { call throws(LoopError) in
-            let box = try call.model()
-            let path = try call.string("path")
+            let box = try call[P.model]
+            let path = try call[P.file]
             do { try Checkpoint.save(box.layer, to: path, metadata: metadata(of: box)) } catch {
                 throw trainError("save", "cannot write '\(path)': \(error)")
             }
@@ -22,10 +28,10 @@ enum CheckpointPrimitives {
         }
 
         registry.function(
-            "load_model", [NativeParameter("path")],
+            "load_model", NativeParameters.list(P.source),
             doc: "A model read from a safetensors file written by save, or from the registry: load_model(\"name@champion\"), load_model(\"name@3\")."
         ) { call throws(LoopError) in
-            var path = try call.string("path")
+            var path = try call[P.source]
             if !POSIXFiles.exists(path), let checkpoint = try ModelReference.checkpointPath(path, call: call) { path = checkpoint }
             do {
                 let (layer, metadata) = try Checkpoint.load(from: path)

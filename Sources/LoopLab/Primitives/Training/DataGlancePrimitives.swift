@@ -5,11 +5,18 @@ import LoopTrain
 /// Data at a glance: `head`, `describe`, `value_counts` and `data.columns`; a model's view of
 /// it: `predict` and `confusion`. Tables come back as Table values, shown as aligned columns.
 enum DataGlancePrimitives {
+    private enum P {
+        static let data = Param.dataset()
+        static let n = Param.int("n", default: 5, doc: "how many rows (or lines of a text)")
+        static let counted = Param.value("data", doc: "a classification Dataset, or a List of values")
+        static let model = Param.model()
+    }
+
     static func register(into registry: Registry) {
-        registry.function("head", [NativeParameter("data"), NativeParameter("n", default: .int(5))],
+        registry.function("head", NativeParameters.list(P.data, P.n),
                           doc: "The first n rows of a table (features and target) or lines of a text, as a Table.") { call throws(LoopError) in
-            let box = try call.dataset()
-            let n = try call.int("n")
+            let box = try call[P.data]
+            let n = try call[P.n]
             guard n >= 0 else { throw trainError("head", "n must not be negative, got \(n)") }
             switch box.content {
             case .table(let d):
@@ -23,9 +30,9 @@ enum DataGlancePrimitives {
                 return table(["text"], lines.map { [.string(String($0))] })
             }
         }
-        registry.function("describe", [NativeParameter("data")],
+        registry.function("describe", NativeParameters.list(P.data),
                           doc: "Per column: count, mean, std, min, quartiles and max; the class counts are in its title.") { call throws(LoopError) in
-            let box = try call.dataset()
+            let box = try call[P.data]
             guard case .table(let d) = box.content else { throw trainError("describe", "\(box.summary) is text; describe summarises tables") }
             var rows: [[Value]] = []
             for c in 0..<d.featureCount {
@@ -38,18 +45,18 @@ enum DataGlancePrimitives {
             return .handle(Handle(TableBox.type, TableBox(columns: ["column", "count", "mean", "std", "min", "25%", "50%", "75%", "max"],
                                                           rows: rows, title: title)))
         }
-        registry.function("value_counts", [NativeParameter("data")],
+        registry.function("value_counts", NativeParameters.list(P.counted),
                           doc: "How often each class of a Dataset (or each value of a List) occurs, most frequent first, as a Table {value, count, share}.") { call throws(LoopError) in
             var pairs: [(Value, Int)]
-            switch call.value("data") {
+            switch try call[P.counted] {
             case .list(let items):
                 var seen: [(Value, Int)] = []
                 for item in items {
                     if let i = seen.firstIndex(where: { Value.equal($0.0, item) }) { seen[i].1 += 1 } else { seen.append((item, 1)) }
                 }
                 pairs = seen
-            default:
-                let box = try call.dataset()
+            case let other:
+                let box = try TrainingArguments.dataset(other, function: "value_counts", parameter: P.counted.name, variable: call.argumentName(P.counted.name))
                 guard case .table(let d) = box.content, d.task != .regression else {
                     throw trainError("value_counts", "\(box.summary) has no classes to count (give a classification table or a List)")
                 }
@@ -59,14 +66,14 @@ enum DataGlancePrimitives {
             let total = Double(pairs.reduce(0) { $0 + $1.1 })
             return table(["value", "count", "share"], pairs.map { [$0.0, .int($0.1), .float(total > 0 ? Double($0.1) / total : 0)] })
         }
-        registry.function("predict", [NativeParameter("model"), NativeParameter("data")],
+        registry.function("predict", NativeParameters.list(P.model, P.data),
                           doc: "The model's prediction for each row: a class (its label) for classification, a number for regression.") { call throws(LoopError) in
             let (d, outputs, width) = try forward(call)
             return .list((0..<d.count).map { r in
                 d.task == .regression ? .float(Double(outputs[r * width])) : label(d, predictedClass(outputs, row: r, width: width))
             })
         }
-        registry.function("confusion", [NativeParameter("model"), NativeParameter("data")],
+        registry.function("confusion", NativeParameters.list(P.model, P.data),
                           doc: "The confusion matrix of a classifier on a dataset, as a Table: a row per true class, a column per predicted class.") { call throws(LoopError) in
             let (d, outputs, width) = try forward(call)
             guard case .classification(let names) = d.task else { throw trainError("confusion", "the data is a regression; confusion needs classes") }
@@ -128,8 +135,8 @@ enum DataGlancePrimitives {
 
     /// The model's outputs on a table it fits (not the held-out test split), row by row.
     private static func forward(_ call: NativeCall) throws(LoopError) -> (Dataset, [Float], Int) {
-        let model = try call.model()
-        let box = try call.dataset()
+        let model = try call[P.model]
+        let box = try call[P.data]
         let name = call.function.name
         guard case .table(let d) = box.content else { throw trainError(name, "\(box.summary) is text; \(name) works on tables") }
         guard !box.isHoldout else {

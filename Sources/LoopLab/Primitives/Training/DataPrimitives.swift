@@ -5,13 +5,19 @@ import LoopTrain
 
 /// `load_csv`, `load_text`, `dataset` and `split`: getting data into Dataset handles.
 enum DataPrimitives {
+    private enum P {
+        static let path = Param.string("path", doc: "the file to read")
+        static let target = Param.string("target", default: "label", doc: "the label column's name")
+        static let text = Param.string("text", doc: "the text to learn from")
+    }
+
     static func register(into registry: Registry) {
         registry.function(
-            "load_csv", [NativeParameter("path"), NativeParameter("target", default: .string("label"))],
+            "load_csv", NativeParameters.list(P.path, P.target),
             doc: "A table from a CSV file with a header; `target` names the label column (integers or strings: classification; fractions: regression)."
         ) { call throws(LoopError) in
-            let path = try call.string("path")
-            let target = try call.string("target")
+            let path = try call[P.path]
+            let target = try call[P.target]
             let text: String
             do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
                 throw FilePrimitives.ioError("load_csv: cannot read '\(path)': \(error.reason)")
@@ -29,10 +35,10 @@ enum DataPrimitives {
         }
 
         registry.function(
-            "load_text", [NativeParameter("path")],
+            "load_text", NativeParameters.list(P.path),
             doc: "A text file as character tokens (the vocabulary is its distinct characters), for gpt models."
         ) { call throws(LoopError) in
-            let path = try call.string("path")
+            let path = try call[P.path]
             let text: String
             do throws(POSIXFiles.Failure) { text = try POSIXFiles.readText(path) } catch {
                 throw FilePrimitives.ioError("load_text: cannot read '\(path)': \(error.reason)")
@@ -42,10 +48,10 @@ enum DataPrimitives {
         }
 
         registry.function(
-            "text_data", [NativeParameter("text")],
+            "text_data", NativeParameters.list(P.text),
             doc: "A String as character tokens, like load_text without a file."
         ) { call throws(LoopError) in
-            let text = try call.string("text")
+            let text = try call[P.text]
             guard !text.isEmpty else { throw trainError("text_data", "the text is empty") }
             return TrainingTypes.handle(textData(text, origin: "text"))
         }
@@ -95,7 +101,7 @@ enum DataPrimitives {
 
     /// `split`'s parameters, each declared once (see `Param`).
     enum SplitParameters {
-        static let data = Param.value("data", doc: "the Dataset to split")
+        static let data = Param.dataset(doc: "the Dataset to split")
         static let train = Param.number("train", default: 0.8, doc: "the fraction for training (> 0)")
         static let val = Param.number("val", default: 0.1, doc: "the fraction for validation")
         static let test = Param.number("test", default: 0.1, doc: "the fraction held out for final_eval")
@@ -156,7 +162,7 @@ enum DataPrimitives {
 
     static func split(_ call: NativeCall) throws(LoopError) -> Value {
         typealias P = SplitParameters
-        let box = try call.dataset(P.data.name)
+        let box = try call[P.data]
         let fractions = (train: try call[P.train], val: try call[P.val], test: try call[P.test])
         guard fractions.train > 0, fractions.val >= 0, fractions.test >= 0 else {
             throw trainError("split", "fractions must be non-negative with train > 0, got train \(fractions.train), val \(fractions.val), test \(fractions.test)")

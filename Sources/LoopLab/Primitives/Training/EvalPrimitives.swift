@@ -3,13 +3,18 @@ import LoopTrain
 
 /// `eval(model, data)`: the metrics of the data's task, as a record.
 enum EvalPrimitives {
+    private enum P {
+        static let model = Param.model()
+        static let data = Param.dataset()
+    }
+
     static func register(into registry: Registry) {
         registry.function(
-            "eval", [NativeParameter("model"), NativeParameter("data")],
+            "eval", NativeParameters.list(P.model, P.data),
             doc: "Metrics of a model on a dataset: {accuracy, loss} (classification), {mse, r2, loss} (regression), {loss, bpc} (text)."
         ) { call throws(LoopError) in
-            let model = try call.model()
-            let data = try call.dataset()
+            let model = try call[P.model]
+            let data = try call[P.data]
             guard !data.isHoldout else {
                 throw trainError("eval", "\(data.summary) is the held-out test split; evaluate it once, at the end, with final_eval(model, data.test) (looking at the test set while tuning makes it a second validation set)")
             }
@@ -18,11 +23,11 @@ enum EvalPrimitives {
         }
 
         registry.function(
-            "final_eval", [NativeParameter("model"), NativeParameter("data")],
+            "final_eval", NativeParameters.list(P.model, P.data),
             doc: "The one evaluation of the held-out test split (eval refuses it): the same metrics as eval, recorded as a note in the project store that counts the looks at this split; a second look still runs but warns."
         ) { call throws(LoopError) in
-            let model = try call.model()
-            let data = try call.dataset()
+            let model = try call[P.model]
+            let data = try call[P.data]
             try checkFits(model, data, function: "final_eval")
             let result = Value.record(pairs: metrics(model, data).map { ($0.0, .float($0.1)) })
             _ = try FinalEvalLog.record(model: model, data: data, result: result, call: call)

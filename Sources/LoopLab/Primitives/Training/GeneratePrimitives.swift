@@ -9,7 +9,7 @@ enum GeneratePrimitives {
 
     /// `generate`'s parameters, each declared once (see `Param`).
     enum Parameters {
-        static let model = Param.value("model", doc: "a gpt trained on text (its characters are the vocabulary)")
+        static let model = Param.model(doc: "a gpt trained on text (its characters are the vocabulary)")
         static let prompt = Param.string("prompt", default: "", doc: "the text the sample continues; every character must be in the vocabulary")
         static let n = Param.int("n", default: 1, doc: "how many samples; more than 1 returns a List")
         static let maxLength = Param.int("max_len", default: 200, doc: "characters to sample after the prompt (at most 1,000,000)")
@@ -33,7 +33,7 @@ enum GeneratePrimitives {
 
     static func generate(_ call: NativeCall) throws(LoopError) -> Value {
         typealias P = Parameters
-        let box = try call.model(P.model.name)
+        let box = try call[P.model]
         guard let gpt = box.gpt else { throw trainError("generate", "\(box.summary) is not a gpt; only language models generate text") }
         guard let vocabulary = box.vocabulary else {
             throw trainError("generate", "the model has no character vocabulary yet: train it on text first (or build it with gpt(vocab: data))")

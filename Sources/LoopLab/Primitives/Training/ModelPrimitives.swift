@@ -27,6 +27,16 @@ enum ModelPrimitives {
         static let list = NativeParameters.list(vocab, ctx, dim, layers, heads, seed)
     }
 
+    private enum P {
+        static let seed = Param.int("seed", default: 0, doc: "fixes the initial weights").keywordOnly()
+        static let inputs = Param.int("inputs", doc: "features in")
+        static let outputs = Param.int("outputs", doc: "features out")
+        static let bias = Param.bool("bias", default: true, doc: "add a learned bias")
+        static let rate = Param.number("rate", doc: "the fraction of activations zeroed while training, in [0, 1)")
+        static let features = Param.int("features", doc: "the width it normalises over")
+        static let model = Param.model()
+    }
+
     static func register(into registry: Registry) {
         registry.function(
             "mlp", MLPParameters.list,
@@ -36,7 +46,7 @@ enum ModelPrimitives {
         }
 
         registry.function(
-            "seq", [NativeParameter("seed", default: .int(0), keywordOnly: true)], variadic: true,
+            "seq", NativeParameters.list(P.seed), variadic: true,
             doc: "A model of layers applied in order (seed: Int fixes the initial weights): linear(...), relu(), gelu(), tanh_layer(), sigmoid_layer(), dropout(...), layer_norm(...), or activation names as Strings."
         ) { call throws(LoopError) in
             guard !call.rest.isEmpty else { throw trainError("seq", "needs at least one layer, e.g. seq(linear(2, 16), relu(), linear(16, 3))") }
@@ -44,29 +54,29 @@ enum ModelPrimitives {
             for (i, v) in call.rest.enumerated() { configs.append(try layerConfig(v, position: i + 1)) }
             try checkWidths(configs)
             try checkMemory(.sequential(configs), "seq")
-            let seed = UInt64(truncatingIfNeeded: try call.int("seed"))
+            let seed = UInt64(truncatingIfNeeded: try call[P.seed])
             return TrainingTypes.handle(ModelBox(makeLayer(.sequential(configs), seed: seed)))
         }
 
         registry.function(
-            "linear", [NativeParameter("inputs"), NativeParameter("outputs"), NativeParameter("bias", default: .bool(true))],
+            "linear", NativeParameters.list(P.inputs, P.outputs, P.bias),
             doc: "A fully connected layer from `inputs` to `outputs` features, for seq(...)."
         ) { call throws(LoopError) in
-            let i = try call.int("inputs"), o = try call.int("outputs")
+            let i = try call[P.inputs], o = try call[P.outputs]
             guard i > 0, o > 0 else { throw trainError("linear", "widths must be positive, got \(i) and \(o)") }
-            return spec(.linear(inputs: i, outputs: o, bias: try call.bool("bias")))
+            return spec(.linear(inputs: i, outputs: o, bias: try call[P.bias]))
         }
         for (name, config, what) in [("relu", LayerConfig.relu, "ReLU"), ("gelu", .gelu(.erf), "GELU (exact, erf form)"),
                                      ("tanh_layer", .tanh, "tanh"), ("sigmoid_layer", .sigmoid, "logistic sigmoid")] {
             registry.function(name, [], doc: "A \(what) activation layer, for seq(...).") { _ in spec(config) }
         }
-        registry.function("dropout", [NativeParameter("rate")], doc: "A dropout layer (active only while training), for seq(...).") { call throws(LoopError) in
-            let rate = try call.double("rate")
+        registry.function("dropout", NativeParameters.list(P.rate), doc: "A dropout layer (active only while training), for seq(...).") { call throws(LoopError) in
+            let rate = try call[P.rate]
             guard rate >= 0, rate < 1 else { throw trainError("dropout", "rate must be in [0, 1), got \(rate)") }
             return spec(.dropout(rate: Float(rate)))
         }
-        registry.function("layer_norm", [NativeParameter("features")], doc: "Layer normalisation over `features`, for seq(...).") { call throws(LoopError) in
-            let n = try call.int("features")
+        registry.function("layer_norm", NativeParameters.list(P.features), doc: "Layer normalisation over `features`, for seq(...).") { call throws(LoopError) in
+            let n = try call[P.features]
             guard n > 0 else { throw trainError("layer_norm", "features must be positive, got \(n)") }
             return spec(.layerNorm(features: n, eps: 1e-5, bias: true))
         }
@@ -78,8 +88,8 @@ enum ModelPrimitives {
             try gpt(call)
         }
 
-        registry.function("params", [NativeParameter("model")], doc: "The number of trainable scalars in a model.") { call throws(LoopError) in
-            .int(try call.model().layer.parameterCount)
+        registry.function("params", NativeParameters.list(P.model), doc: "The number of trainable scalars in a model.") { call throws(LoopError) in
+            .int(try call[P.model].layer.parameterCount)
         }
     }
 
@@ -165,7 +175,9 @@ enum ModelPrimitives {
         var vocabulary: CharVocabulary?
         let size: Int
         switch try call[P.vocab] {
-        case .int, .float: size = try call.int(P.vocab.name)
+        case let number where number.number != nil:
+            guard let whole = number.wholeNumber else { throw call.wrongType(P.vocab.name, expected: "an Int", got: number) }
+            size = whole
         case var v:
             if case .record(let r) = v, let train = r.fields["train"] { v = train }
             let box = try TrainingArguments.dataset(v, function: "gpt", parameter: P.vocab.name)

@@ -5,9 +5,15 @@ import LoopTrain
 /// `relabel(data, model, soft: false)`: the same rows with the model's predictions as targets —
 /// the transfer set of distillation, or pseudo-labels for self-training.
 enum RelabelPrimitives {
+    private enum P {
+        static let data = Param.dataset(doc: "a table Dataset (not the held-out test split)")
+        static let model = Param.model(doc: "the teacher: a Model that fits the table")
+        static let soft = Param.bool("soft", default: false, doc: "targets are the raw outputs (logits, as regression) instead of classes")
+    }
+
     static func register(into registry: Registry) {
         registry.function(
-            "relabel", [NativeParameter("data"), NativeParameter("model"), NativeParameter("soft", default: .bool(false))],
+            "relabel", NativeParameters.list(P.data, P.model, P.soft),
             doc: "The rows of a table Dataset with the model's predictions as targets: its predicted classes, or with soft: true its raw outputs (logits) as regression targets, to distill a teacher into a student."
         ) { call throws(LoopError) in
             try relabel(call)
@@ -15,9 +21,9 @@ enum RelabelPrimitives {
     }
 
     static func relabel(_ call: NativeCall) throws(LoopError) -> Value {
-        let box = try call.dataset()
-        let model = try call.model()
-        let soft = try call.bool("soft")
+        let box = try call[P.data]
+        let model = try call[P.model]
+        let soft = try call[P.soft]
         guard case .table(let data) = box.content else {
             throw trainError("relabel", "\(box.summary) is text; relabel works on tables (features and targets)")
         }

@@ -32,7 +32,7 @@ struct TrainOptions {
         static let val = Param.optional("val", doc: "validation data for the curve, early stopping and pruning")
         static let epochs = Param.optionalInt("epochs", doc: "passes over the data (default 10 for tables, 1 for text)")
         static let steps = Param.optionalInt("steps", doc: "optimiser steps; with epochs, whichever ends first")
-        static let budget = Param.value("budget", default: .duration(30), doc: "wall-clock limit (a Duration or seconds; nil for none); LOOPLAB_TRAIN_BUDGET changes the default")
+        static let budget = Param.optionalSeconds("budget", default: 30, doc: "wall-clock limit (a Duration or seconds; nil for none); LOOPLAB_TRAIN_BUDGET changes the default")
         static let batch = Param.optionalInt("batch", doc: "rows (or text windows) per step (default 64 for tables, 32 for text)")
         static let lr = Param.optionalNumber("lr", doc: "base learning rate (default 1e-3 for Adam/AdamW, 0.01 for SGD)")
         static let optimizer = Param.string("optimizer", default: "adamw", doc: "adamw, adam, sgd, momentum or nesterov")
@@ -73,13 +73,7 @@ struct TrainOptions {
         epochs = try call[P.epochs]
         steps = try call[P.steps]
         budgetIsDefault = !call.isGiven(P.budget)
-        if budgetIsDefault {
-            budget = TrainOptions.defaultBudget
-        } else if case .nil = try call[P.budget] {
-            budget = nil
-        } else {
-            budget = try call.seconds(P.budget.name)
-        }
+        budget = budgetIsDefault ? TrainOptions.defaultBudget : try call[P.budget]
         batch = try call[P.batch]
         learningRate = try call[P.lr]
         optimizer = try call[P.optimizer]

@@ -26,7 +26,7 @@ enum TrainPrimitives {
     static func train(_ call: NativeCall) throws(LoopError) -> Value {
         typealias P = TrainOptions.Parameters
         let modelValue = try call[P.model]
-        let model = try call.model(P.model.name)
+        let model = try TrainingArguments.model(modelValue, function: "train", parameter: P.model.name)
         var trainValue = try call[P.data]
         var valValue = try call[P.val]
         if case .record(let r) = trainValue {

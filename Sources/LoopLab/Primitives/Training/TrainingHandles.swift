@@ -262,50 +262,12 @@ func dataError(_ function: String, _ message: String) -> LoopError {
     LoopError(.host(kind: "data", message: "\(function): \(message)"))
 }
 
-extension NativeCall {
-    /// The model behind the argument `name`, or an error naming the primitive and what was given.
-    func model(_ name: String = "model") throws(LoopError) -> ModelBox {
-        let v = value(name)
-        if case .handle(let h) = v, let box = h.object as? ModelBox { return box }
-        throw trainError(function.name, "\(name) must be a Model (from mlp, seq, gpt or load_model), got \(v.typeName)")
-    }
-
-    /// The dataset behind the argument `name`.
-    func dataset(_ name: String = "data") throws(LoopError) -> DataBox {
-        try TrainingArguments.dataset(value(name), function: function.name, parameter: name, variable: argumentName(name))
-    }
-
-    /// An optional Int (nil when the argument is nil).
-    func optionalInt(_ name: String) throws(LoopError) -> Int? {
-        if case .nil = value(name) { return nil }
-        return try int(name)
-    }
-
-    /// An optional number (nil when the argument is nil).
-    func optionalDouble(_ name: String) throws(LoopError) -> Double? {
-        if case .nil = value(name) { return nil }
-        return try double(name)
-    }
-
-    /// An optional String (nil when the argument is nil).
-    func optionalString(_ name: String) throws(LoopError) -> String? {
-        if case .nil = value(name) { return nil }
-        return try string(name)
-    }
-
-    /// An optional List of Strings (nil when the argument is nil).
-    func optionalStrings(_ name: String) throws(LoopError) -> [String]? {
-        if case .nil = value(name) { return nil }
-        var strings: [String] = []
-        for item in try list(name) {
-            guard case .string(let s) = item else { throw wrongType(name, expected: "a List of Strings", got: item) }
-            strings.append(s)
-        }
-        return strings
-    }
-}
-
 enum TrainingArguments {
+    static func model(_ v: Value, function: String, parameter: String) throws(LoopError) -> ModelBox {
+        if case .handle(let h) = v, let box = h.object as? ModelBox { return box }
+        throw trainError(function, "\(parameter) must be a Model (from mlp, seq, gpt or load_model), got \(v.typeName)")
+    }
+
     /// `variable`: the caller's name for the argument, so the hint shows their code (`s.train`).
     static func dataset(_ v: Value, function: String, parameter: String, variable: String? = nil) throws(LoopError) -> DataBox {
         if case .handle(let h) = v, let box = h.object as? DataBox { return box }
