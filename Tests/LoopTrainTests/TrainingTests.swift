@@ -45,8 +45,8 @@ import Testing
         var calls = 0
         let fresh = mlp(inputs: 1, hidden: [8], outputs: 1, seed: 2)
         let stopped = train(fresh, on: data, loss: .meanSquaredError, optimizer: SGD(parameters: fresh.parameters, learningRate: 0),
-                            epochs: 5, batchSize: 8, seed: 3) { _ in calls += 1; return calls < 3 }
-        #expect(stopped.status == .stopped && stopped.steps.count == 3)
+                            epochs: 5, batchSize: 8, seed: 3) { _ in calls += 1; return calls < 3 ? nil : .interrupted }
+        #expect(stopped.status == .interrupted && stopped.steps.count == 3)
         let capped = train(fresh, on: data, loss: .meanSquaredError, optimizer: SGD(parameters: fresh.parameters, learningRate: 0.01),
                            epochs: 5, batchSize: 8, maxSteps: 11, seed: 3)
         #expect(capped.status == .completed && capped.steps.count == 11 && capped.steps.last!.epoch == 1)

@@ -1,12 +1,18 @@
 import LoopSupport
 
-/// How a training run ended.
+/// How a training run ended; its raw value is what the language's `run.status` says.
 public enum TrainingStatus: String, Sendable {
     case completed
     /// The loss became NaN or infinite; the model holds the last parameters (a result, not a crash).
     case diverged
-    /// The `onStep` callback asked to stop (a budget, an interrupt, early stopping).
-    case stopped
+    /// The time budget ran out.
+    case budget
+    /// No improvement for `patience` curve points; the best weights were restored.
+    case earlyStopped = "early_stopped"
+    /// A pruner (a study's) stopped the run.
+    case pruned
+    /// The user (Ctrl-C, SIGTERM) or a deadline stopped it.
+    case interrupted
 }
 
 /// One optimisation step's record.
@@ -16,6 +22,13 @@ public struct StepRecord: Sendable {
     /// The batch loss (NaN or infinite for the step that diverged).
     public var loss: Double
     public var learningRate: Float
+
+    public init(step: Int, epoch: Int, loss: Double, learningRate: Float) {
+        self.step = step
+        self.epoch = epoch
+        self.loss = loss
+        self.learningRate = learningRate
+    }
 }
 
 /// The outcome of `train`.
@@ -50,12 +63,12 @@ public func trainingStep(_ model: any Layer, inputs: Tensor, targets: Tensor, lo
 ///
 /// - Parameters:
 ///   - maxSteps: stop (as `.completed`) after this many steps even if epochs remain.
-///   - onStep: called after every step; return `false` to stop (status `.stopped`).
+///   - onStep: called after every step; return nil to go on, or the status to stop with.
 /// - Returns: per-step losses and the run's status. Same seed ⇒ identical run, for any thread count.
 public func train(
     _ model: any Layer, on data: Dataset, loss: Loss, optimizer: any Optimizer, epochs: Int, batchSize: Int,
     maxSteps: Int? = nil, schedule: LearningRateSchedule = .constant, clipNorm: Float? = nil, seed: UInt64,
-    onStep: (StepRecord) -> Bool = { _ in true }
+    onStep: (StepRecord) -> TrainingStatus? = { _ in nil }
 ) -> TrainingHistory {
     var rng: SeededRandom? = SeededRandom(seed: seed)
     var pending: [(features: Tensor, targets: Tensor)] = []
@@ -78,7 +91,7 @@ public func train(
 public func train(
     _ model: GPT, on text: TextData, optimizer: any Optimizer, steps: Int, batchSize: Int,
     schedule: LearningRateSchedule = .constant, clipNorm: Float? = nil, seed: UInt64,
-    onStep: (StepRecord) -> Bool = { _ in true }
+    onStep: (StepRecord) -> TrainingStatus? = { _ in nil }
 ) -> TrainingHistory {
     var rng = SeededRandom(seed: seed)
     let perEpoch = max(1, text.train.count / (batchSize * model.settings.context))
@@ -94,7 +107,7 @@ public func train(
 /// The shared loop: `steps` calls of `nextBatch`, each followed by one scheduled `trainingStep`.
 func runSteps(
     _ model: any Layer, loss: Loss, optimizer: any Optimizer, steps: Int, schedule: LearningRateSchedule,
-    clipNorm: Float?, onStep: (StepRecord) -> Bool, nextBatch: () -> (Tensor, Tensor, Int)
+    clipNorm: Float?, onStep: (StepRecord) -> TrainingStatus?, nextBatch: () -> (Tensor, Tensor, Int)
 ) -> TrainingHistory {
     let start = Monotonic.seconds()
     let baseRate = optimizer.learningRate
@@ -111,7 +124,7 @@ func runSteps(
         records.append(record)
         if !value.isFinite { status = .diverged; break }
         examples += y.rows
-        if !onStep(record) { status = .stopped; break }
+        if let stop = onStep(record) { status = stop; break }
     }
     return TrainingHistory(status: status, steps: records, examples: examples,
                            seconds: Monotonic.seconds() - start)

@@ -1,6 +1,7 @@
 import LoopLang
 import LoopResearch
 import LoopSupport
+import LoopTrain
 
 /// `train(model, data, ..., trial: t)`: Optuna's pruning callbacks inside one training run. The
 /// study's goal is reported at every curve point as an intermediate value of `t` (its step is the
@@ -41,7 +42,7 @@ final class TrialReporter: TrainObserver {
         return TrialReporter(box: box, field: field)
     }
 
-    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> RunStatus? {
+    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> TrainingStatus? {
         guard let value = point.first(where: { $0.0 == field })?.1.number else { return nil }
         let study = box.study.study
         do throws(StudyError) { try study.report(box.id, step: index, value: value) } catch { throw ResearchMessages.error(error) }
@@ -50,7 +51,7 @@ final class TrialReporter: TrainObserver {
         return !final && study.shouldPrune(box.id) ? .pruned : nil
     }
 
-    func ended(status: RunStatus, steps: Int) throws(LoopError) {
+    func ended(status: TrainingStatus, steps: Int) throws(LoopError) {
         switch status {
         case .pruned:
             let at = last.map { " at evaluation \($0.index) (\(field) \(NumberFormat.short($0.value)), step \(steps))" } ?? ""

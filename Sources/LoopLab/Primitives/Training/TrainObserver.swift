@@ -1,4 +1,5 @@
 import LoopLang
+import LoopTrain
 
 /// Something outside `train` that follows a run: it sees every curve point and may stop the run
 /// (a study's pruner, through `train(..., trial: t)`), and it hears how the run ended. Training
@@ -7,9 +8,9 @@ protocol TrainObserver: AnyObject {
     /// After the `index`-th curve point (1, 2, ...); returns a status to stop the run with
     /// (`.pruned`), or nil to go on. `final` is true for the point that ends the run, which
     /// there is no sense in stopping.
-    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> RunStatus?
+    func observe(point: [(String, Value)], index: Int, final: Bool) throws(LoopError) -> TrainingStatus?
     /// Once the run has ended, with its status and the steps it took.
-    func ended(status: RunStatus, steps: Int) throws(LoopError)
+    func ended(status: TrainingStatus, steps: Int) throws(LoopError)
 }
 
 extension TrainingLoop {

@@ -102,15 +102,6 @@ struct TrainOptions {
         if let warmup, warmup < 0 { throw trainError("train", "warmup must not be negative, got \(warmup)") }
     }
 
-    /// The number of steps a run takes: `steps`, or `epochs` × `perEpoch`, whichever is fewer.
-    /// Saturates at Int.max (`epochs: Int.max` with a budget runs until the budget ends).
-    func totalSteps(perEpoch: Int, defaultEpochs: Int) -> Int {
-        let (byEpochs, overflow) = (epochs ?? defaultEpochs).multipliedReportingOverflow(by: perEpoch)
-        let fromEpochs = overflow ? Int.max : byEpochs
-        guard let steps else { return fromEpochs }
-        return epochs == nil ? steps : min(steps, fromEpochs)
-    }
-
     /// The optimiser over `parameters`; `forText` picks the GPT recipe's defaults (AdamW β₂ 0.99,
     /// weight decay 0.1) as nanoGPT and the anchors use.
     func makeOptimizer(_ parameters: [ModelParameter], forText: Bool) -> any Optimizer {

@@ -61,27 +61,18 @@ enum TrainPrimitives {
     }
 }
 
-/// One call of `train`: the per-step bookkeeping shared by table and text training.
+/// One call of `train`: LoopTrain's `TrainingMonitor` keeps the run's policy (plan, budget,
+/// early stopping, throughput); this adds what the language needs around it — the curve as
+/// records, validation metrics, progress lines, Ctrl-C, a study's trial — and makes the Run.
 final class TrainingLoop {
     let model: ModelBox
     let validation: DataBox?
     let options: TrainOptions
     let observer: (any TrainObserver)?
     private var curve: [Value] = []
-    private var lossSum = 0.0
-    private var lossCount = 0
-    private var done = 0
-    private var examples = 0
-    private var evalSeconds = 0.0
-    private var bestLoss = Double.infinity
-    private var bestParameters: [Tensor]?
-    private var sinceBest = 0
-    private var stopReason: RunStatus?
-    private var lastPoint = 0
-    private var start = 0.0
-    private var total = 0
-    /// The first step's loss, against which the end of the run is judged (`run.warnings`).
-    private var initialLoss: Double?
+    private var monitor: TrainingMonitor!
+    /// Why the run was stopped from `afterStep` (nil: LoopTrain ended it).
+    private var stopReason: TrainingStatus?
     /// An error the observer raised inside LoopTrain's step callback, thrown once the run ends.
     private var observerError: LoopError?
 
@@ -92,24 +83,27 @@ final class TrainingLoop {
         self.observer = observer
     }
 
+    private func makeMonitor(stepsPerEpoch: Int, defaultEpochs: Int, defaultPoints: Int?) -> TrainingMonitor {
+        let plan = TrainingPlan(stepsPerEpoch: stepsPerEpoch, epochs: options.epochs, steps: options.steps, defaultEpochs: defaultEpochs,
+                                pointEvery: options.evalEvery, defaultPoints: defaultPoints)
+        let monitor = TrainingMonitor(plan: plan, budget: options.budget, patience: options.patience, parameters: model.layer.parameters)
+        self.monitor = monitor
+        return monitor
+    }
+
     func runTable(_ data: Dataset, modelValue: Value) throws(LoopError) -> RunBox {
         guard data.count > 0 else { throw trainError("train", "the training data has no rows") }
         let batch = min(options.batch ?? 64, data.count)
         let perEpoch = (data.count + batch - 1) / batch
-        let total = options.totalSteps(perEpoch: perEpoch, defaultEpochs: 10)
-        self.total = total
-        let epochs = total / perEpoch + (total % perEpoch == 0 ? 0 : 1)
+        let plan = makeMonitor(stepsPerEpoch: perEpoch, defaultEpochs: 10, defaultPoints: nil).plan
         let optimizer = options.makeOptimizer(model.layer.parameters, forText: false)
-        let schedule = try options.makeSchedule(total: total)
-        let every = options.evalEvery ?? perEpoch
-        let progress = TrainProgress(enabled: options.progress, total: total, budget: options.budget, unit: "examples/s")
-        start = Monotonic.seconds()
+        let schedule = try options.makeSchedule(total: plan.totalSteps)
+        let progress = TrainProgress(enabled: options.progress, total: plan.totalSteps, budget: options.budget, unit: "examples/s")
         let history = LoopTrain.train(
-            model.layer, on: data, loss: EvalPrimitives.loss(for: model.layer, data), optimizer: optimizer, epochs: epochs,
-            batchSize: batch, maxSteps: total, schedule: schedule, clipNorm: options.clip.map(Float.init), seed: options.seed
+            model.layer, on: data, loss: EvalPrimitives.loss(for: model.layer, data), optimizer: optimizer, epochs: plan.epochs,
+            batchSize: batch, maxSteps: plan.totalSteps, schedule: schedule, clipNorm: options.clip.map(Float.init), seed: options.seed
         ) { record in
-            self.afterStep(record, batchRows: min(batch, data.count - (record.step % perEpoch) * batch), total: total,
-                           every: every, progress: progress)
+            self.afterStep(record, batchRows: min(batch, data.count - (record.step % perEpoch) * batch), progress: progress)
         }
         return try finish(history, modelValue: modelValue, unit: "examples/s", progress: progress)
     }
@@ -129,74 +123,49 @@ final class TrainingLoop {
         if let exceeded = MemoryBudget.check(bytes: activations) {
             throw trainError("train", "a batch of \(batch) windows of \(ctx) characters \(exceeded.explanation); lower batch:")
         }
-        let perEpoch = max(1, tokens.count / windows)
-        let total = options.totalSteps(perEpoch: perEpoch, defaultEpochs: 1)
-        self.total = total
+        let plan = makeMonitor(stepsPerEpoch: max(1, tokens.count / windows), defaultEpochs: 1, defaultPoints: 10).plan
         let optimizer = options.makeOptimizer(gpt.parameters, forText: true)
-        let schedule = try options.makeSchedule(total: total)
-        let every = options.evalEvery ?? max(1, total / 10)
-        let progress = TrainProgress(enabled: options.progress, total: total, budget: options.budget, unit: "tokens/s")
+        let schedule = try options.makeSchedule(total: plan.totalSteps)
+        let progress = TrainProgress(enabled: options.progress, total: plan.totalSteps, budget: options.budget, unit: "tokens/s")
         let text = TextData(vocabulary: vocabulary, train: tokens, validation: [])
-        start = Monotonic.seconds()
-        let history = LoopTrain.train(gpt, on: text, optimizer: optimizer, steps: total, batchSize: batch, schedule: schedule,
+        let history = LoopTrain.train(gpt, on: text, optimizer: optimizer, steps: plan.totalSteps, batchSize: batch, schedule: schedule,
                                       clipNorm: options.clip.map(Float.init), seed: options.seed) { record in
-            self.afterStep(record, batchRows: batch * ctx, total: total, every: every, progress: progress)
+            self.afterStep(record, batchRows: windows, progress: progress)
         }
         return try finish(history, modelValue: modelValue, unit: "tokens/s", progress: progress)
     }
 
-    /// Called by LoopTrain after every step; returns false to stop the run.
-    private func afterStep(_ record: StepRecord, batchRows: Int, total: Int, every: Int, progress: TrainProgress) -> Bool {
-        done = record.step + 1
-        if initialLoss == nil { initialLoss = record.loss }
-        examples += batchRows
-        lossSum += record.loss
-        lossCount += 1
-        progress.step(done, loss: record.loss, throughput: throughput)
-        if done % every == 0 || done == total {
-            if let stop = addPoint(record, progress: progress) { stopReason = stop; return false }
-        }
-        if Interrupt.isRequested {
-            // Left pending: the run ends here, and the code that called `train` stops at its
-            // next step (a budget's deadline keeps raising until it is lifted).
-            stopReason = .interrupted
-            return false
-        }
-        if let budget = options.budget, Monotonic.seconds() - start >= budget {
-            stopReason = .budget
-            return false
-        }
-        return true
+    /// Called by LoopTrain after every step; returns the status to stop with, or nil to go on.
+    private func afterStep(_ record: StepRecord, batchRows: Int, progress: TrainProgress) -> TrainingStatus? {
+        let pointDue = monitor.recordStep(record, examples: batchRows)
+        progress.step(monitor.stepsDone, loss: record.loss, throughput: monitor.throughput)
+        if pointDue, let stop = addPoint(record, progress: progress) { stopReason = stop }
+        // Ctrl-C is left pending: the run ends here, and the code that called `train` stops at
+        // its next step (a budget's deadline keeps raising until it is lifted).
+        else if Interrupt.isRequested { stopReason = .interrupted }
+        else if monitor.budgetExhausted { stopReason = .budget }
+        return stopReason
     }
 
     /// A Float32 rate as the decimal it was written as (0.001, not 0.0010000000474974513).
     static func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
 
-    private var throughput: Double {
-        let seconds = Monotonic.seconds() - start - evalSeconds
-        return seconds > 0 ? Double(examples) / seconds : 0
-    }
-
     /// Records a curve point (train loss since the last one, validation metrics); returns the
     /// status to stop with when patience has run out or the observer prunes the run.
-    private func addPoint(_ record: StepRecord, progress: TrainProgress) -> RunStatus? {
-        let t0 = Monotonic.seconds()
+    private func addPoint(_ record: StepRecord, progress: TrainProgress) -> TrainingStatus? {
+        let trainingLoss = monitor.takeTrainingLoss(fallback: record.loss)
         var fields: [(String, Value)] = [
-            ("step", .int(done)), ("epoch", .int(record.epoch + 1)),
-            ("loss", .float(lossCount > 0 ? lossSum / Double(lossCount) : record.loss)), ("lr", .float(Self.decimal(record.learningRate))),
+            ("step", .int(monitor.stepsDone)), ("epoch", .int(record.epoch + 1)),
+            ("loss", .float(trainingLoss)), ("lr", .float(Self.decimal(record.learningRate))),
         ]
-        var monitored = lossCount > 0 ? lossSum / Double(lossCount) : record.loss
+        var monitored = trainingLoss
         if let validation {
-            let metrics = EvalPrimitives.metrics(model, validation)
+            let metrics = monitor.evaluating { EvalPrimitives.metrics(model, validation) }
             for (name, value) in metrics { fields.append(("val_\(name)", .float(value))) }
             monitored = metrics.first { $0.0 == "loss" }?.1 ?? monitored
         }
-        evalSeconds += Monotonic.seconds() - t0
-        fields.append(("time", .duration(Monotonic.seconds() - start)))
+        fields.append(("time", .duration(monitor.elapsed)))
         curve.append(.record(pairs: fields))
-        lossSum = 0
-        lossCount = 0
-        lastPoint = done
         progress.evaluation(fields.compactMap { name, value in
             if name == "lr" || name == "time" { return nil }
             return switch value {
@@ -207,44 +176,30 @@ final class TrainingLoop {
         })
         if let observer {
             do throws(LoopError) {
-                if let stop = try observer.observe(point: fields, index: curve.count, final: done >= total) { return stop }
+                let final = monitor.stepsDone >= monitor.plan.totalSteps
+                if let stop = try observer.observe(point: fields, index: curve.count, final: final) { return stop }
             } catch {
                 observerError = error
                 return .interrupted
             }
         }
-        guard let patience = options.patience else { return nil }
-        if monitored < bestLoss {
-            bestLoss = monitored
-            bestParameters = model.layer.parameters.map(\.value)
-            sinceBest = 0
-            return nil
-        }
-        sinceBest += 1
-        return sinceBest < patience ? nil : .earlyStopped
+        return monitor.judge(monitored: monitored)
     }
 
     private func finish(_ history: TrainingHistory, modelValue: Value, unit: String, progress: TrainProgress) throws(LoopError) -> RunBox {
-        let status: RunStatus
-        switch history.status {
-        case .completed: status = .completed
-        case .diverged: status = .diverged
-        case .stopped: status = stopReason ?? .completed
-        }
+        let status = history.status
+        var steps = monitor.stepsDone
         if status == .diverged, let last = history.steps.last {
-            done = last.step + 1
-            curve.append(.record(pairs: [("step", .int(done)), ("epoch", .int(last.epoch + 1)), ("loss", .float(last.loss)),
+            // The diverged step never reached `afterStep`: its loss is the curve's last point.
+            steps = last.step + 1
+            curve.append(.record(pairs: [("step", .int(steps)), ("epoch", .int(last.epoch + 1)), ("loss", .float(last.loss)),
                                          ("lr", .float(Self.decimal(last.learningRate)))]))
-        } else if lastPoint < done, let last = history.steps.last {
+        } else if monitor.pointIsPending, let last = history.steps.last {
             _ = addPoint(last, progress: progress)
         }
-        if status == .earlyStopped, let best = bestParameters {
-            for (p, value) in zip(model.layer.parameters, best) { p.value = value }
-        }
-        let seconds = Monotonic.seconds() - start
-        let rate = throughput
-        let run = RunBox(model: modelValue, status: status, curve: curve, steps: done, seconds: seconds, throughput: rate, unit: unit,
-                         warnings: warnings(status: status))
+        monitor.finish(status)
+        let run = RunBox(model: modelValue, status: status, curve: curve, steps: steps, seconds: monitor.elapsed,
+                         throughput: monitor.throughput, unit: unit, warnings: warnings(status: status))
         progress.finish(run.summary)
         // With progress off the caller reads run.warnings itself (a range test blows the loss up
         // on purpose); the default budget is always said, since the caller may not know of it.
@@ -252,17 +207,17 @@ final class TrainingLoop {
         if status == .budget, options.budgetIsDefault, let budget = options.budget {
             // A default that changes results must be visible: the run did not do what was asked.
             let source = getenv("LOOPLAB_TRAIN_BUDGET") == nil ? "" : " (LOOPLAB_TRAIN_BUDGET)"
-            StandardError.line("train: stopped by the default budget of \(NumberFormat.seconds(budget))\(source) after \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) steps; pass budget: 10m (or budget: nil) to train longer")
+            StandardError.line("train: stopped by the default budget of \(NumberFormat.seconds(budget))\(source) after \(NumberFormat.grouped(steps)) of \(NumberFormat.grouped(monitor.plan.totalSteps)) steps; pass budget: 10m (or budget: nil) to train longer")
         }
         if let observerError { throw observerError }
-        try observer?.ended(status: status, steps: done)
+        try observer?.ended(status: status, steps: steps)
         return run
     }
 
     /// What looks wrong although the run ended normally: a final training loss far above the
     /// first step's (a learning rate too high, a schedule that blew up).
-    private func warnings(status: RunStatus) -> [String] {
-        guard status != .diverged, let first = initialLoss, first.isFinite, let last = curve.last,
+    private func warnings(status: TrainingStatus) -> [String] {
+        guard status != .diverged, let first = monitor.initialLoss, first.isFinite, let last = curve.last,
               case .record(let r) = last, let final = r.fields["loss"]?.number, final.isFinite else { return [] }
         guard final > 2 * first, final - first > 0.1 else { return [] }
         let rate = options.learningRate.map { " (\($0))" } ?? ""

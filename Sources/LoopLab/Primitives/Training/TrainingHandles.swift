@@ -119,26 +119,10 @@ final class LayerSpecBox {
     init(_ config: LayerConfig) { self.config = config }
 }
 
-/// How a `train` run ended. A value of this type until the language reads `run.status`, where
-/// it becomes the string of its raw value.
-enum RunStatus: String, Sendable {
-    case completed
-    /// The time budget ran out.
-    case budget
-    /// No validation improvement for `patience` evaluations; the best weights were restored.
-    case earlyStopped = "early_stopped"
-    /// The loss became NaN or infinite.
-    case diverged
-    /// With `trial: t`, the study's pruner stopped the run.
-    case pruned
-    /// Ctrl-C (or SIGTERM, or a trial's budget) stopped it.
-    case interrupted
-}
-
 /// The result of `train`: the model, how the run ended, and its learning curve.
 final class RunBox {
     let model: Value
-    let status: RunStatus
+    let status: TrainingStatus
     /// One record per evaluation point.
     let curve: [Value]
     let steps: Int
@@ -150,7 +134,7 @@ final class RunBox {
     /// where it started), one sentence each.
     let warnings: [String]
 
-    init(model: Value, status: RunStatus, curve: [Value], steps: Int, seconds: Double, throughput: Double, unit: String,
+    init(model: Value, status: TrainingStatus, curve: [Value], steps: Int, seconds: Double, throughput: Double, unit: String,
          warnings: [String] = []) {
         self.model = model
         self.status = status
