@@ -17,6 +17,17 @@ struct REPLPasteTests {
         #expect(seconds < 30, "took \(seconds) s")
     }
 
+    @Test func aTenThousandLineStringIsReadInLinearTime() {
+        let lines = ["let s = \"\"\""] + (0..<10_000).map { "line \($0) ( [ {" } + ["\"\"\"", "s.count"]
+        let started = Date()
+        let s = runSession(lines)
+        let seconds = Date().timeIntervalSince(started)
+        let characters = lines[1...10_000].map(\.count).reduce(0, +) + 9_999  // the lines and the newlines between them
+        #expect(s.transcript.contains("[2] \(characters)\n"), "\(s.transcript.suffix(200))")
+        #expect(s.editor.prompts.filter { $0 == "...> " }.count == 10_001)
+        #expect(seconds < 30, "took \(seconds) s")
+    }
+
     @Test func openStringsAndBracketsStillContinueAndUnterminatedStringsStillEnd() {
         let s = runSession(["let s = \"\"\"", "a ( [ {", "\"\"\"", "print(s.count)", "print(\"oops", "1 + 1"])
         #expect(s.transcript.contains("[2]> print(s.count)\n7\n"), "\(s.transcript)")

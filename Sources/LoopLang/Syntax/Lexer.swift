@@ -1,5 +1,9 @@
 /// Turns source bytes into tokens. Newlines become `.newline` tokens only where they end a
 /// statement: not inside `( )` or `[ ]`, and not after a token that continues the line.
+///
+/// In tolerant mode (`SourceScan`, the REPL's view of half-typed text) it never throws: a bad
+/// character or number is skipped, a one-line string ends at its newline, and text that ends
+/// inside a string or an interpolation is reported in `open` instead of being an error.
 struct Lexer {
     static let maxNesting = 200
 
@@ -7,10 +11,35 @@ struct Lexer {
     private let b: [UInt8]
     private var i = 0
 
+    /// What unfinished text ends inside (tolerant mode).
+    enum Open {
+        /// A string; `contentStart` is the offset just after its opening quote(s). A multi-line
+        /// string at top level can be resumed at `resumeLine` (the start of its last, unfinished
+        /// line), without lexing it again from its opening quotes.
+        case string(start: Int, contentStart: Int, resumeLine: Int?)
+        /// The code of a `\( )` interpolation.
+        case interpolation
+    }
+    private let tolerant: Bool
+    private(set) var open: Open?
+    private(set) var sawBrokenString = false
+    /// Brackets still open at the end of top-level code.
+    private(set) var openBrackets: [UInt8] = []
+
     init(file: SourceFile) {
         self.file = file
         self.b = file.bytes
+        self.tolerant = false
     }
+
+    /// A tolerant lexer over `bytes` (errors are never reported, so no file is needed).
+    init(tolerantOver bytes: [UInt8], from offset: Int) {
+        self.file = Lexer.noFile
+        self.b = bytes
+        self.i = offset
+        self.tolerant = true
+    }
+    private static let noFile = SourceFile(name: "<scan>", text: "")
 
     static func tokenize(_ file: SourceFile) throws(LoopError) -> [Token] {
         var lexer = Lexer(file: file)
@@ -30,15 +59,41 @@ struct Lexer {
         while i < b.count, b[i] != UInt8(ascii: "\n") { i += 1 }
     }
 
-    /// Lexes to end of input, or (inside `\( )` of a string) to the `)` that closes the interpolation.
-    private mutating func lex(untilCloseParen: Bool, depth: Int) throws(LoopError) -> [Token] {
+    /// Tolerant mode: lexes from the lexer's offset to the end with `brackets` already open,
+    /// first finishing a multi-line string opened at `stringStart` when resuming inside one.
+    mutating func scan(brackets: [UInt8], insideMultilineStringOpenedAt stringStart: Int?) -> [Token] {
+        precondition(tolerant)
+        if i == 0 {
+            if b.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+            if b[i...].starts(with: [UInt8(ascii: "#"), UInt8(ascii: "!")]) { skipToEndOfLine() }
+        }
         var tokens: [Token] = []
-        var brackets: [UInt8] = []
+        if let stringStart {
+            // Tolerant lexing never throws.
+            guard let token = try? multilineStringBody(start: stringStart, depth: 0) else { return tokens }
+            tokens.append(token)
+            if open != nil {
+                openBrackets = brackets
+                return tokens
+            }
+        }
+        tokens += (try? lex(untilCloseParen: false, depth: 0, brackets: brackets)) ?? []
+        return tokens
+    }
+
+    /// Lexes to end of input, or (inside `\( )` of a string) to the `)` that closes the interpolation.
+    private mutating func lex(untilCloseParen: Bool, depth: Int, brackets initial: [UInt8] = []) throws(LoopError) -> [Token] {
+        var tokens: [Token] = []
+        var brackets = initial
         func lastContinues() -> Bool { tokens.last.map { $0.continuesLine } ?? true }
         while true {
             let c = peek()
             if i >= b.count {
-                if untilCloseParen { throw error(.unterminatedString, i, i) }
+                if untilCloseParen {
+                    guard tolerant else { throw error(.unterminatedString, i, i) }
+                    if open == nil { open = .interpolation }
+                }
+                if !untilCloseParen { openBrackets = brackets }
                 tokens.append(Token(kind: .eof, start: i, end: i))
                 return tokens
             }
@@ -56,7 +111,11 @@ struct Lexer {
                 }
                 i += 1
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                tokens.append(try lexNumber())
+                if tolerant {
+                    if let number = try? lexNumber() { tokens.append(number) }  // a bad one is skipped
+                } else {
+                    tokens.append(try lexNumber())
+                }
             case UInt8(ascii: "\""):
                 tokens.append(try lexString(depth: depth))
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
@@ -69,11 +128,12 @@ struct Lexer {
                 let start = i
                 guard let p = lexPunct() else {
                     let scalarEnd = utf8ScalarEnd(from: i)
+                    if tolerant { i = scalarEnd; continue }
                     throw error(.unexpectedCharacter(String(decoding: b[i..<scalarEnd], as: UTF8.self)), i, scalarEnd)
                 }
                 switch p {
                 case .lparen, .lbracket, .lbrace:
-                    if brackets.count >= Lexer.maxNesting { throw error(.nestingTooDeep, start, i) }
+                    if brackets.count >= Lexer.maxNesting, !tolerant { throw error(.nestingTooDeep, start, i) }
                     brackets.append(c)
                 case .rparen, .rbracket, .rbrace:
                     if p == .rparen, untilCloseParen, brackets.isEmpty {
@@ -173,7 +233,12 @@ struct Lexer {
         var parts: [StringPart] = []
         var text: [UInt8] = []
         while true {
-            guard i < b.count, b[i] != UInt8(ascii: "\n") else { throw error(.unterminatedString, start, i) }
+            guard i < b.count, b[i] != UInt8(ascii: "\n") else {
+                guard tolerant else { throw error(.unterminatedString, start, i) }
+                // A one-line string ends at its line; at the end of the text it is still open.
+                if i < b.count { sawBrokenString = true } else if open == nil { open = .string(start: start, contentStart: start + 1, resumeLine: nil) }
+                break
+            }
             let c = b[i]
             if c == UInt8(ascii: "\"") { i += 1; break }
             if c == UInt8(ascii: "\\") {
@@ -199,7 +264,10 @@ struct Lexer {
         case UInt8(ascii: "\\"): text.append(UInt8(ascii: "\\"))
         case UInt8(ascii: "\""): text.append(UInt8(ascii: "\""))
         case UInt8(ascii: "("):
-            if depth >= 16 { throw error(.nestingTooDeep, escStart, i) }
+            if depth >= 16 {
+                guard tolerant else { throw error(.nestingTooDeep, escStart, i) }
+                return  // read on as text
+            }
             if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))); text = [] }
             i += 1
             let codeStart = i
@@ -208,9 +276,14 @@ struct Lexer {
             parts.append(.code(tokens, start: codeStart, end: codeEnd))
             return
         default:
-            if i >= b.count || e == UInt8(ascii: "\n") { throw error(.unterminatedString, escStart, i) }
+            if i >= b.count || e == UInt8(ascii: "\n") {
+                guard tolerant else { throw error(.unterminatedString, escStart, i) }
+                return  // the string's own loop sees the end of the line or text
+            }
             let end = utf8ScalarEnd(from: i)
-            throw error(.invalidEscape(String(decoding: b[i..<end], as: UTF8.self)), escStart, end)
+            guard tolerant else { throw error(.invalidEscape(String(decoding: b[i..<end], as: UTF8.self)), escStart, end) }
+            i = end
+            return
         }
         i += 1
     }
@@ -221,11 +294,26 @@ struct Lexer {
         let start = i
         i += 3
         while i < b.count, b[i] == UInt8(ascii: " ") || b[i] == UInt8(ascii: "\t") || b[i] == UInt8(ascii: "\r") { i += 1 }
-        guard i < b.count else { throw error(.incompleteInput(expected: "the closing '\"\"\"'"), start, i) }
+        guard i < b.count else {
+            guard tolerant else { throw error(.incompleteInput(expected: "the closing '\"\"\"'"), start, i) }
+            if open == nil { open = .string(start: start, contentStart: start + 3, resumeLine: nil) }
+            return Token(kind: .string([]), start: start, end: i)
+        }
         guard b[i] == UInt8(ascii: "\n") else {
-            throw error(.unexpectedToken(found: "text after '\"\"\"'", expected: "a newline after '\"\"\"'"), i, i + 1)
+            guard tolerant else {
+                throw error(.unexpectedToken(found: "text after '\"\"\"'", expected: "a newline after '\"\"\"'"), i, i + 1)
+            }
+            skipToEndOfLine()
+            if i < b.count { i += 1 }
+            return try multilineStringBody(start: start, depth: depth)
         }
         i += 1
+        return try multilineStringBody(start: start, depth: depth)
+    }
+
+    /// The lines of a `"""` string from the lexer's offset (the start of a line inside it) to
+    /// its closing delimiter.
+    private mutating func multilineStringBody(start: Int, depth: Int) throws(LoopError) -> Token {
         // Lines of parts; find the closing delimiter to learn the indentation to strip.
         var lines: [[StringPart]] = []
         var indents: [Int] = []  // leading whitespace count in bytes of each line
@@ -244,7 +332,11 @@ struct Lexer {
             }
             indents.append(j - lineStart)
             while true {
-                guard i < b.count else { throw error(.incompleteInput(expected: "the closing '\"\"\"'"), start, i) }
+                guard i < b.count else {
+                    guard tolerant else { throw error(.incompleteInput(expected: "the closing '\"\"\"'"), start, i) }
+                    if open == nil { open = .string(start: start, contentStart: start + 3, resumeLine: depth == 0 ? lineStart : nil) }
+                    return Token(kind: .string([]), start: start, end: i)
+                }
                 let c = b[i]
                 if c == UInt8(ascii: "\n") { i += 1; break }
                 if c == UInt8(ascii: "\\") {
