@@ -90,6 +90,7 @@ let package = Package(
         // A child process for LoopStore's kill -9 and two-writer tests (see docs/store.md).
         .executableTarget(name: "looplab-store-stress", dependencies: ["LoopStore"], swiftSettings: hostFlags),
         .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
+        .testTarget(name: "LoopSupportTests", dependencies: ["LoopSupport"]),
         .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain", "LoopSupport"]),
         .testTarget(name: "LoopPlotTests", dependencies: ["LoopPlot"]),
         .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch", "LoopSupport"]),
