@@ -25,14 +25,16 @@ extension Store {
         /// with ``StoreError/diskFull(path:operation:)`` like a full disk. `nil`: no cap.
         public var maxPageCount: Int? = nil
         /// A `running` trial whose heartbeat is older than this (seconds) is stale even if its
-        /// process cannot be checked (another host, or a reused pid).
-        public var trialLease: Double = 30 * 60
+        /// process cannot be checked (another host, or a reused pid). The store renews the
+        /// heartbeats of its own running trials every quarter lease (at most every 10 s), so
+        /// only a worker that stopped (killed, suspended, cut off) misses it.
+        public var trialLease: Double = 120
         /// Open for reading only: nothing is created, migrated or written, so a store on read-only
         /// media (a mounted backup, a CD of results) can still be listed and exported.
         public var readOnly = false
 
         public init(busyTimeout: Double = 30, durability: Durability = .normal,
-                    maxPageCount: Int? = nil, trialLease: Double = 30 * 60, readOnly: Bool = false) {
+                    maxPageCount: Int? = nil, trialLease: Double = 120, readOnly: Bool = false) {
             self.busyTimeout = busyTimeout
             self.durability = durability
             self.maxPageCount = maxPageCount

@@ -28,6 +28,8 @@ public final class Store: Sendable {
     let pool: any DatabaseWriter
     /// This process, as recorded on the trials it starts.
     public let owner: ProcessOwner
+    /// Renews the heartbeats of the trials this process is running.
+    let heartbeats: Heartbeats
 
     /// The default database path for a project: `PROJECT/.looplab/looplab.db`.
     ///
@@ -66,31 +68,37 @@ public final class Store: Sendable {
         self.owner = ProcessOwner.current
         self.artifactFiles = ArtifactFiles(storeDirectory: directory)
 
-        if options.readOnly {
-            try FileCheck.inspect(path: self.path)
-            // A read-only pool sees what writers commit while it is open (the dashboard follows a
-            // running study this way) and never writes.
-            if let live = try? DatabasePool(path: self.path, configuration: options.configuration()) {
-                self.pool = live
-                return
-            }
-            // `immutable=1`: on read-only media SQLite can neither lock nor create the WAL's shared
-            // memory, and plain read-only mode refuses to open. The database is read as it was last
-            // checkpointed (closing a store folds its log in).
-            let escaped = self.path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
-                .replacingOccurrences(of: "#", with: "%23")
-            do { self.pool = try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: options.configuration()) } catch {
-                throw StoreError.from(error, path: self.path, operation: "open the database for reading", busyTimeout: options.busyTimeout)
-            }
-            return
+        let writer = options.readOnly ? try Store.openForReading(path: self.path, options: options)
+            : try Store.openForWriting(path: self.path, directory: directory, options: options)
+        self.pool = writer
+        self.heartbeats = Heartbeats(writer: writer, lease: options.trialLease)
+    }
+
+    deinit { heartbeats.stop() }
+
+    private static func openForReading(path: String, options: Options) throws(StoreError) -> any DatabaseWriter {
+        try FileCheck.inspect(path: path)
+        // A read-only pool sees what writers commit while it is open (the dashboard follows a
+        // running study this way) and never writes.
+        if let live = try? DatabasePool(path: path, configuration: options.configuration()) { return live }
+        // `immutable=1`: on read-only media SQLite can neither lock nor create the WAL's shared
+        // memory, and plain read-only mode refuses to open. The database is read as it was last
+        // checkpointed (closing a store folds its log in).
+        let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
+            .replacingOccurrences(of: "#", with: "%23")
+        do { return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: options.configuration()) } catch {
+            throw StoreError.from(error, path: path, operation: "open the database for reading", busyTimeout: options.busyTimeout)
         }
+    }
+
+    private static func openForWriting(path: String, directory: URL, options: Options) throws(StoreError) -> any DatabaseWriter {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw .cannotCreateDirectory(path: directory.path, reason: error.localizedDescription)
         }
-        try FileCheck.inspect(path: self.path)
-        try Store.preflight(path: self.path, options: options)
+        try FileCheck.inspect(path: path)
+        try Store.preflight(path: path, options: options)
 
         // Processes that open a brand-new store at the same moment race to switch it to WAL and
         // migrate it; SQLite can answer the loser "busy" at once, without waiting in the busy
@@ -99,13 +107,12 @@ public final class Store: Sendable {
         var attempt = 0
         while true {
             do {
-                self.pool = try Store.openPool(path: self.path, options: options)
-                return
+                return try Store.openPool(path: path, options: options)
             } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && Date() < giveUp {
                 attempt += 1
                 usleep(UInt32(min(20_000 * attempt, 250_000)))
             } catch {
-                throw StoreError.from(error, path: self.path, operation: "open the database", busyTimeout: options.busyTimeout)
+                throw StoreError.from(error, path: path, operation: "open the database", busyTimeout: options.busyTimeout)
             }
         }
     }
@@ -154,6 +161,7 @@ public final class Store: Sendable {
     /// The WAL is folded into the database first, so a closed store is one self-contained file
     /// (GRDB closes its read-only connections last, and those cannot checkpoint).
     public func close() throws(StoreError) {
+        heartbeats.stop()
         try? pool.writeWithoutTransaction { db in
             // Best effort and brief: another process may be reading, and closing must not wait
             // the full busy timeout for it; its last connection will checkpoint instead.

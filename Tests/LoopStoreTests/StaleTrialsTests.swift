@@ -34,6 +34,34 @@ import Testing
         #expect(try store.trial(id: orphanID)?.state == .complete)
     }
 
+    /// A trial whose body runs longer than the lease without reporting keeps it: the store
+    /// renews the heartbeats of its running trials in the background. Once its owner stops
+    /// (here: closes the store, as a killed worker stops beating), the next claim by any worker
+    /// finds it stale, and it no longer counts against max_trials.
+    @Test func heartbeatsKeepALongTrialAliveAndASilentOneGoesStaleAtTheNextClaim() throws {
+        let directory = TemporaryDirectory("heartbeats")
+        let options = Store.Options(trialLease: 0.4)
+        let owner = try Store(projectDirectory: directory.url, options: options)
+        let other = try Store(projectDirectory: directory.url, options: options)
+        let study = try owner.openStudy(StudySpec(name: "long"))
+        let long = try owner.startTrial(studyID: study.id, params: ["x": 1])
+        usleep(1_200_000)  // three leases without a report
+        #expect(try other.recoverStaleTrials(studyID: study.id).isEmpty)
+        #expect(try other.trial(id: long.id)?.state == .running)
+        #expect(try #require(try other.trial(id: long.id)).heartbeatAt > long.heartbeatAt)
+
+        try owner.close()
+        usleep(800_000)
+        guard case .started = try other.claimTrial(studyID: study.id, params: ["x": 2], maxTrials: 1, allowRepeat: false) else {
+            Issue.record("the silent trial still held the study's only place")
+            return
+        }
+        let silent = try #require(try other.trial(id: long.id))
+        #expect(silent.state == .stale)
+        #expect(silent.error?.contains("no heartbeat") == true)
+        try other.close()
+    }
+
     @Test func anExpiredLeaseMakesEvenALiveOwnersTrialStale() throws {
         let directory = TemporaryDirectory("lease")
         let store = try Store(projectDirectory: directory.url, options: Store.Options(trialLease: 60))

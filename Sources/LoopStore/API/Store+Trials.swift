@@ -12,12 +12,14 @@ extension Store {
                            repeatOf: Int? = nil, repeatIndex: Int = 0,
                            now: Date = Date()) throws(StoreError) -> Trial {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
-        return try write("start a trial") { db in
+        let trial = try write("start a trial") { db in
             try Store.requireStudy(db, studyID)
             try Store.insertRunningTrial(db, studyID: studyID, paramsJSON: paramsJSON, seed: seed, repeatOf: repeatOf,
                                          repeatIndex: repeatIndex, now: now, owner: owner)
             return try Store.fetchTrial(db, db.lastInsertedRowID)
         }
+        heartbeats.keep(trial.id)
+        return trial
     }
 
     static func insertRunningTrial(_ db: Database, studyID: Int64, paramsJSON: String, seed: Int?, repeatOf: Int?,
@@ -33,7 +35,9 @@ extension Store {
 
     /// Starts a trial only if the study has room for it and nobody has its parameters yet: one
     /// write transaction that counts, checks and inserts, so processes sharing a study never
-    /// overshoot `maxTrials` and never run one configuration twice.
+    /// overshoot `maxTrials` and never run one configuration twice. The same transaction first
+    /// marks the study's orphaned trials `stale` (a worker that died mid-trial), so they free
+    /// their place and their configurations are proposed again.
     ///
     /// - `maxTrials`: the limit on trials that are neither stale nor repeats; running trials of
     ///   other processes count (they will finish). `nil`: no limit.
@@ -42,8 +46,10 @@ extension Store {
     public func claimTrial(studyID: Int64, params: [String: JSONValue], maxTrials: Int?, allowRepeat: Bool,
                            now: Date = Date()) throws(StoreError) -> TrialClaim {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
-        return try write("claim a trial") { db in
+        let (lease, host) = (options.trialLease, owner.host)
+        let claim = try write("claim a trial") { db -> TrialClaim in
             try Store.requireStudy(db, studyID)
+            _ = try Store.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
             if let maxTrials {
                 let count = try Int.fetchOne(db, sql: """
                     SELECT count(*) FROM trials WHERE study_id = ? AND state != 'stale' AND repeat_of IS NULL
@@ -59,6 +65,8 @@ extension Store {
                                          repeatIndex: 0, now: now, owner: owner)
             return .started(try Store.fetchTrial(db, db.lastInsertedRowID))
         }
+        if case .started(let trial) = claim { heartbeats.keep(trial.id) }
+        return claim
     }
 
     /// Finishes a `running` (or `stale`) trial with its outcome. `state` must be final
@@ -71,6 +79,7 @@ extension Store {
                             value: Double? = nil, error: String? = nil, now: Date = Date()) throws(StoreError) -> Trial {
         precondition(state.isFinished, "finishTrial needs a final state, not \(state)")
         let metricsJSON = MetricsJSON.encode(metrics, integers: integerMetrics)
+        heartbeats.release(id)
         return try write("finish the trial with id \(id)") { db in
             try db.execute(sql: """
                 UPDATE trials SET state = ?, metrics = ?, value = ?, error = ?, finished_at = ?, heartbeat_at = ?

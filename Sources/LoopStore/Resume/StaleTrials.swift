@@ -10,24 +10,28 @@ extension Store {
     /// can be proposed again.
     @discardableResult
     public func recoverStaleTrials(studyID: Int64? = nil, now: Date = Date()) throws(StoreError) -> [Trial] {
-        let lease = options.trialLease
-        let here = owner.host
+        let (lease, host) = (options.trialLease, owner.host)
         return try write("recover stale trials") { db in
-            let running = try Trial.fetchAll(db, sql: """
-                SELECT * FROM trials WHERE state = 'running' AND (?1 IS NULL OR study_id = ?1) ORDER BY id
-                """, arguments: [studyID])
-            var marked: [Trial] = []
-            for trial in running {
-                guard let reason = Store.orphanReason(trial, now: now, lease: lease, host: here) else { continue }
-                try db.execute(sql: "UPDATE trials SET state = 'stale', error = ? WHERE id = ? AND state = 'running'",
-                               arguments: [reason, trial.id])
-                var updated = trial
-                updated.state = .stale
-                updated.error = reason
-                marked.append(updated)
-            }
-            return marked
+            try Store.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
         }
+    }
+
+    /// Inside a write transaction: marks the orphaned `running` trials of a study (or all) `stale`.
+    static func markOrphansStale(_ db: Database, studyID: Int64?, now: Date, lease: Double, host: String) throws -> [Trial] {
+        let running = try Trial.fetchAll(db, sql: """
+            SELECT * FROM trials WHERE state = 'running' AND (?1 IS NULL OR study_id = ?1) ORDER BY id
+            """, arguments: [studyID])
+        var marked: [Trial] = []
+        for trial in running {
+            guard let reason = Store.orphanReason(trial, now: now, lease: lease, host: host) else { continue }
+            try db.execute(sql: "UPDATE trials SET state = 'stale', error = ? WHERE id = ? AND state = 'running'",
+                           arguments: [reason, trial.id])
+            var updated = trial
+            updated.state = .stale
+            updated.error = reason
+            marked.append(updated)
+        }
+        return marked
     }
 
     /// Why a running trial counts as orphaned, or `nil` if its owner may still be working on it.

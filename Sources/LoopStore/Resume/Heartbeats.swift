@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Keeps the heartbeat of every trial this process is running. A background thread renews them
+/// every quarter lease (at most every 10 s), so a trial whose body runs for an hour without
+/// reporting (one long `train`) is never taken for an orphan by another worker, while the trials
+/// of a worker that was killed or lost its machine fall silent and go stale after the lease.
+final class Heartbeats: Sendable {
+    private struct State {
+        var trials: Set<Int64> = []
+        var threadStarted = false
+        var stopped = false
+    }
+    private let state = Mutex(State())
+    /// Wakes the thread early when the store closes.
+    private let wake = NSCondition()
+    private let writer: any DatabaseWriter
+    let interval: Double
+
+    init(writer: any DatabaseWriter, lease: Double) {
+        self.writer = writer
+        self.interval = max(0.05, min(10, lease / 4))
+    }
+
+    /// Starts renewing `trialID` (a trial this process just started).
+    func keep(_ trialID: Int64) {
+        let start = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.trials.insert(trialID)
+            defer { state.threadStarted = true }
+            return !state.threadStarted
+        }
+        guard start else { return }
+        let thread = Thread { [self] in run() }
+        thread.name = "looplab heartbeats"
+        thread.start()
+    }
+
+    /// Stops renewing `trialID` (it finished).
+    func release(_ trialID: Int64) {
+        _ = state.withLock { $0.trials.remove(trialID) }
+    }
+
+    /// Stops the thread for good (the store is closing).
+    func stop() {
+        state.withLock { $0.stopped = true }
+        wake.lock()
+        wake.broadcast()
+        wake.unlock()
+    }
+
+    private func run() {
+        while true {
+            wake.lock()
+            _ = wake.wait(until: Date().addingTimeInterval(interval))
+            wake.unlock()
+            let (trials, stopped) = state.withLock { ($0.trials, $0.stopped) }
+            if stopped { return }
+            guard !trials.isEmpty else { continue }
+            // Best effort: a write that waits out a busy store is retried at the next beat, and
+            // one missed beat is far inside the lease.
+            let ids = trials.sorted().map(String.init).joined(separator: ",")
+            try? writer.write { db in
+                try db.execute(sql: "UPDATE trials SET heartbeat_at = ? WHERE id IN (\(ids)) AND state = 'running'",
+                               arguments: [Date()])
+            }
+        }
+    }
+}
