@@ -15,15 +15,15 @@ public enum LoopLab {
     /// `projectDirectory`'s `skills/` and packs, `userLibrary`, then `stdlibDirectory`;
     /// `confirmer` answers the policy's questions.
     public static func makeRegistry(
-        arguments: [String], clock: any WallClock = SystemClock(), storePath: String? = nil,
+        arguments: [String], clock: any WallClock = SystemClock(), storePath: String? = nil, worker: WorkerRole? = nil,
         stdlibDirectory: String? = StdlibLocator.locate(), projectDirectory: String = POSIXFiles.currentDirectory(),
         userLibrary: String = defaultUserLibrary(), confirmer: any Confirmer = TerminalConfirmer(assumeYes: false)
     ) -> Registry {
         let registry = Registry.core()
         ClockPrimitives.register(into: registry, clock: clock)
-        EnvironmentPrimitives.register(into: registry, arguments: arguments)
+        EnvironmentPrimitives.register(into: registry, arguments: arguments, worker: worker)
         FilePrimitives.register(into: registry)
-        ResearchPrimitives.register(into: registry, storePath: storePath, clock: clock)
+        ResearchPrimitives.register(into: registry, storePath: storePath, clock: clock, worker: worker)
         TrainingPrimitives.register(into: registry)
         PlotPrimitives.register(into: registry)
         ImportancePrimitives.register(into: registry)
@@ -49,7 +49,7 @@ public enum LoopLab {
         projectDirectory: String = POSIXFiles.currentDirectory()
     ) -> Interpreter {
         Interpreter(
-            registry: makeRegistry(arguments: arguments, storePath: settings.storePath, stdlibDirectory: stdlibDirectory,
+            registry: makeRegistry(arguments: arguments, storePath: settings.storePath, worker: settings.worker, stdlibDirectory: stdlibDirectory,
                                    projectDirectory: projectDirectory, confirmer: TerminalConfirmer(assumeYes: settings.assumeYes)),
             output: output,
             stdlibDirectory: stdlibDirectory,

@@ -30,6 +30,9 @@ public final class Study {
     private var startedHere: Set<Int64> = []
     /// Intermediate values reported in this process, by trial id then step (for the pruner).
     private var reports: [Int64: [Int: Double]] = [:]
+    /// Called while the study is full but other processes still run some of its trials: pauses
+    /// briefly and says whether to go on waiting (false: a Ctrl-C). Nil: do not wait.
+    public var waitForOtherProcesses: (() -> Bool)?
 
     /// Opens (or reopens) the study in `store`. `now` is the clock for `maxTime`, in seconds;
     /// `sampler` replaces the declaration's strategy (tests use it to force behaviours).
@@ -88,6 +91,13 @@ public final class Study {
                 return trial
             case .limitReached:
                 try catchUp()
+                // Other workers' trials still running: wait for them, so this loop ends on the
+                // study's final state; if one of them dies, its trial goes stale at a later claim
+                // and frees its place, and this process runs that configuration instead.
+                if trials.contains(where: { $0.status == .running && !startedHere.contains($0.id) }),
+                   let wait = waitForOtherProcesses, wait() {
+                    continue
+                }
                 return try stop(.maxTrials)
             case .taken:
                 // Another process claimed this configuration between our read and our claim; what

@@ -1,5 +1,7 @@
 import ArgumentParser
 import LoopLab
+import enum LoopLang.CallHints
+import class LoopLang.SourceFile
 
 /// `looplab run FILE [ARGS...]`
 struct RunCommand: ParsableCommand {
@@ -16,6 +18,12 @@ struct RunCommand: ParsableCommand {
               cat job.loop | looplab run - fast
               looplab run --store /data/runs.db study.loop
               looplab run --write-back -p lr=0.1 notebook.loop
+              looplab run --workers 4 study.loop
+
+            With --workers N (or `study(..., workers: N)` in the script), N worker processes run \
+            the script and share its studies through the store: each trial runs once, max_trials \
+            holds, and one combined status line replaces the per-worker progress. Ctrl-C stops \
+            every worker; the exit status is the worst any worker had.
             """
     )
 
@@ -30,6 +38,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customShort("p"), help: ArgumentHelp("With --write-back: override a `let` of the `# %% parameters` cell (repeatable).", valueName: "NAME=VALUE"))
     var parameters: [String] = []
 
+    @Option(help: ArgumentHelp("Run the script in N worker processes that share its studies (1...\(WorkerRole.maxCount)); default: the script's `study(..., workers: N)`, else 1.", valueName: "N"))
+    var workers: Int?
+
     @Argument(help: ArgumentHelp("The script to run (`-` reads stdin).", valueName: "FILE"))
     var file: String
 
@@ -38,6 +49,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let settings = HostSettings.fromEnvironment().overridden(storePath: store.store, assumeYes: yes)
+        if writeBack, workers != nil {
+            Diagnostics.printError("looplab run: --workers and --write-back do not go together (a notebook runs in one process)")
+            throw ExitCode(ExitStatus.usage)
+        }
         if writeBack {
             let status = try NotebookCommandSupport.runWriteBack(file, parameters: parameters, arguments: arguments, settings: settings)
             if status != 0 { throw ExitCode(status) }
@@ -47,8 +62,33 @@ struct RunCommand: ParsableCommand {
             Diagnostics.printError("looplab run: -p sets a notebook's parameters and needs --write-back")
             throw ExitCode(ExitStatus.usage)
         }
+        if let count = try workerCount(settings: settings), count > 1 {
+            let status = WorkerLauncher.run(file: file, arguments: arguments, settings: settings, workers: count)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let source: ScriptRunner.Source = file == "-" ? .standardInput : .file(file)
         let status = ScriptRunner.run(source: source, arguments: arguments, settings: settings)
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// How many workers to start: --workers, else the script's `study(..., workers: N)`; nil in
+    /// a worker itself (a worker never launches more).
+    private func workerCount(settings: HostSettings) throws -> Int? {
+        guard settings.worker == nil else { return nil }
+        if let workers {
+            guard (1...WorkerRole.maxCount).contains(workers) else {
+                Diagnostics.printError("looplab run: --workers must be in 1...\(WorkerRole.maxCount), got \(workers)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            guard file != "-" else {
+                Diagnostics.printError("looplab run: --workers needs a script file (each worker reads it), not stdin")
+                throw ExitCode(ExitStatus.usage)
+            }
+            return workers
+        }
+        guard file != "-", !writeBack, let text = try? POSIXFiles.readText(file) else { return nil }
+        let hinted = CallHints.intArguments(named: "workers", inCallsTo: "study", in: SourceFile(name: file, text: text))
+        return hinted.filter { (1...WorkerRole.maxCount).contains($0) }.max()
     }
 }

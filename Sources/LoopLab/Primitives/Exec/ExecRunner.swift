@@ -126,51 +126,18 @@ struct ExecRunner {
                        deadline: deadline, processGroup: pid)
     }
 
-    /// glibc's `posix_spawn_file_actions_addchdir_np`, which the Glibc module does not import.
-    private static let addChdir: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
-    }()
-
-    /// Starts the command in a new process group, stdin from /dev/null, stdout and stderr into
-    /// `writeEnd`, signal mask and dispositions reset (Looplab ignores SIGPIPE and handles SIGINT).
+    /// Starts the command in a new process group (`ChildProcess`), its stdout and stderr into
+    /// `writeEnd`.
     private func spawn(writing writeEnd: Int32) throws(LoopError) -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var reset = sigset_t()
-        sigemptyset(&reset)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD] { sigaddset(&reset, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &reset)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
-        if let cwd {
-            guard let addChdir = ExecRunner.addChdir else {
-                throw execError("exec: cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
-            }
-            _ = addChdir(&actions, cwd)
-        }
-
         var variables = ProcessInfo.processInfo.environment
         for (key, value) in environment { variables[key] = value }
-        let argv = ([executablePath] + command.arguments).map { strdup($0) } + [nil]
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for p in argv + envp { free(p) } }
-        var pid = pid_t()
-        let rc = posix_spawn(&pid, executablePath, &actions, &attributes, argv, envp)
-        guard rc == 0 else {
-            throw execError("exec: cannot run '\(command.display)': \(String(cString: strerror(rc)))")
+        do throws(ChildProcess.Failure) {
+            return try ChildProcess.spawn(executablePath, arguments: command.arguments, environment: variables,
+                                          stdout: writeEnd, stderr: writeEnd, directory: cwd)
+        } catch .noChdir {
+            throw execError("exec: cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
+        } catch {
+            throw execError("exec: cannot run '\(command.display)': \(error.reason)")
         }
-        return pid
     }
 }

@@ -16,10 +16,18 @@ final class ResearchContext {
     /// settle the trials the old handle left running.
     var openStudies: [String: StudyBox] = [:]
 
-    init(storePath: String?, clock: any WallClock) {
+    /// Set in a worker of `looplab run --workers N`.
+    let worker: WorkerRole?
+
+    init(storePath: String?, clock: any WallClock, worker: WorkerRole?) {
         self.storePath = storePath
         self.clock = clock
+        self.worker = worker
     }
+
+    /// Whether progress lines are shown when the program does not say: not in a worker, whose
+    /// launcher draws one combined status line instead.
+    var showsProgressByDefault: Bool { worker == nil }
 
     /// The database file the store lives in (see docs/store.md for the precedence).
     var resolvedStorePath: String {

@@ -4,8 +4,8 @@ import LoopLang
 /// export, and `exec` (whose output is kept as an artifact), all sharing one lazily opened
 /// project store.
 enum ResearchPrimitives {
-    static func register(into registry: Registry, storePath: String?, clock: any WallClock) {
-        let context = ResearchContext(storePath: storePath, clock: clock)
+    static func register(into registry: Registry, storePath: String?, clock: any WallClock, worker: WorkerRole?) {
+        let context = ResearchContext(storePath: storePath, clock: clock, worker: worker)
         SpacePrimitives.register(into: registry)
         ProposePrimitives.register(into: registry)
         StudyPrimitives.register(into: registry, context: context)

@@ -21,9 +21,10 @@ enum StudyParameters {
     static let repeats = Param.optionalInt("repeats", doc: "re-run the best finalists this many times with new seeds; st.best is then decided by the mean")
     static let finalists = Param.optionalInt("finalists", doc: "how many of the best configurations repeats re-runs (default: repeats)")
     static let allowRepeat = Param.optionalBool("allow_repeat", doc: "let the strategy propose configurations already tried")
-    static let progress = Param.bool("progress", default: true, doc: "false keeps stderr to failed trials (no live status line)")
+    static let progress = Param.bool("progress", default: true, doc: "false keeps stderr to failed trials (no live status line; the default in a worker)")
+    static let workers = Param.optionalInt("workers", doc: "a hint for `looplab run`: run the script in this many worker processes sharing the study (as --workers; 1...256)")
 
     static let list = NativeParameters.list(name, space, goal, strategy, seed, maxTrials, maxTime, patience, minDelta, maxFailures,
                                             maxRepeatedError, maxNearDuplicates, pruner, trialBudget, repeats, finalists,
-                                            allowRepeat, progress)
+                                            allowRepeat, progress, workers)
 }

@@ -1,3 +1,4 @@
+import Glibc
 import LoopLang
 import LoopResearch
 import LoopStore
@@ -113,6 +114,8 @@ enum StudyPrimitives {
                 // A pending Ctrl-C (e.g. one that stopped an `exec`) ends the loop before a new trial starts.
                 try Interrupt.check()
                 guard let trial = try box.next() else {
+                    // One that stopped the wait for other workers' trials ends it too.
+                    try Interrupt.check()
                     box.progress.finish()
                     if let failure = box.failureError() { throw failure }
                     return nil
@@ -164,6 +167,9 @@ enum StudyPrimitives {
         var stored: [String: JSONValue] = [:]
         if let existing, case .object(let settings) = existing.settings { stored = settings }
         let seed = try call[P.seed] ?? existing?.seed ?? 0
+        if let workers = try call[P.workers], !(1...WorkerRole.maxCount).contains(workers) {
+            throw researchError("study: workers must be in 1...\(WorkerRole.maxCount), got \(workers)")
+        }
         var declaration = StudyDeclaration(name: name, space: space, goal: goal, strategy: strategy,
                                            seed: UInt64(bitPattern: Int64(seed)),
                                            guardrails: try guardrails(call, stored: stored))
@@ -184,7 +190,13 @@ enum StudyPrimitives {
         case "asha": study.pruner = SuccessiveHalvingPruner()
         case let other: throw researchError("study: pruner must be \"median\" or \"asha\", got \"\(other)\"")
         }
-        let box = StudyBox(study: study, context: context, progress: StudyProgress(enabled: try call[P.progress]))
+        // A full study whose last trials other workers are running: look again every 0.2 s
+        // until they end (or die, and this process reruns them); Ctrl-C stops the wait.
+        study.waitForOtherProcesses = {
+            usleep(200_000)
+            return !Interrupt.isRequested
+        }
+        let box = StudyBox(study: study, context: context, progress: StudyProgress(enabled: call.isGiven(P.progress) ? try call[P.progress] : context.showsProgressByDefault))
         context.openStudies[name] = box
         return .handle(Handle(studyType, box))
     }

@@ -85,7 +85,8 @@ struct TrainOptions {
         evalEvery = try call[P.evalEvery]
         patience = try call[P.patience]
         seed = UInt64(truncatingIfNeeded: try call[P.seed])
-        progress = try call[P.progress]
+        progress = call.isGiven(P.progress) ? try call[P.progress]
+            : call.interpreter.attachment(ResearchContext.self)?.showsProgressByDefault ?? true
 
         guard Self.optimizers.contains(optimizer) else {
             throw trainError("train", "unknown optimizer '\(optimizer)' (known: \(Self.optimizers.joined(separator: ", ")))")

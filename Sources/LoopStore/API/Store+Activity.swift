@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// How far a study has got, in one cheap read: what a launcher of several workers shows as its
+/// combined status line.
+public struct StudyActivity: Sendable, Equatable {
+    public var name: String
+    public var goalMetric: String?
+    public var goalDirection: GoalDirection
+    /// Trials of the study by state (every trial, whichever process ran it).
+    public var counts: [TrialState: Int]
+    /// The best value among complete trials, in the goal's direction.
+    public var best: Double?
+    /// The distinct processes (host and pid) with a trial still running.
+    public var runningOwners: Int
+
+    public var total: Int { counts.values.reduce(0, +) }
+}
+
+extension Store {
+    /// The studies that have a trial started at or after `since`, by name.
+    public func studyActivity(since: Date) throws(StoreError) -> [StudyActivity] {
+        try read("read the studies' progress") { db in
+            let studies = try Study.fetchAll(db, sql: """
+                SELECT * FROM studies WHERE id IN (SELECT DISTINCT study_id FROM trials WHERE started_at >= ?) ORDER BY name
+                """, arguments: [since])
+            return try studies.map { study in
+                var counts: [TrialState: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state",
+                                            arguments: [study.id]) {
+                    if let state = TrialState(rawValue: row["state"]) { counts[state] = row["n"] }
+                }
+                let aggregate = study.goalDirection == .maximize ? "max" : "min"
+                let best = try Double.fetchOne(db, sql: "SELECT \(aggregate)(value) FROM trials WHERE study_id = ? AND state = 'complete'",
+                                               arguments: [study.id])
+                let owners = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM (SELECT DISTINCT host, pid FROM trials WHERE study_id = ? AND state = 'running')
+                    """, arguments: [study.id]) ?? 0
+                return StudyActivity(name: study.name, goalMetric: study.goalMetric, goalDirection: study.goalDirection,
+                                     counts: counts, best: best, runningOwners: owners)
+            }
+        }
+    }
+}
