@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import struct LoopLab.WorkerRole
 
 /// `looplab bench ...`: benchmarks that report ratios against references measured in the same run.
 struct BenchCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct BenchCommand: ParsableCommand {
               looplab bench interp --json
             """,
         subcommands: [InterpBenchCommand.self, ProposeBenchCommand.self, GEMMBenchCommand.self, MLPBenchCommand.self, GPTBenchCommand.self,
-                      ReportBenchCommand.self]
+                      ReportBenchCommand.self, WorkersBenchCommand.self]
     )
 }
 
@@ -85,5 +86,31 @@ struct ReportBenchCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         try ReportBench.report(trials: trials, rounds: rounds).print(json: options.json)
+    }
+}
+
+struct WorkersBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workers",
+        abstract: "Trials/s of one study run by 1, 2, 4 and 8 worker processes vs Optuna's RDB storage (same run).",
+        discussion: """
+            A trivial objective with the random strategy, so the store and the claiming protocol \
+            are measured. With optuna importable (LOOPLAB_PYTHON, else python3), \
+            scripts/compare/workers_optuna.py runs the same protocol with Optuna's RDBStorage on \
+            SQLite in the same invocation.
+            """
+    )
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Trials per study.") var trials = 2000
+    @Option(help: "Worker counts, comma-separated.") var workers = "1,2,4,8"
+
+    func run() throws {
+        let counts = workers.split(separator: ",").compactMap { Int($0) }
+        guard (2...1_000_000).contains(trials), !counts.isEmpty, counts.allSatisfy({ (1...WorkerRole.maxCount).contains($0) }) else {
+            Diagnostics.printError("bench workers: --trials must be in 2...1000000 and --workers a list like 1,2,4,8 (each 1...\(WorkerRole.maxCount))")
+            throw ExitCode(ExitStatus.usage)
+        }
+        try WorkersBench.report(trials: trials, workerCounts: counts).print(json: options.json)
     }
 }
