@@ -18,7 +18,7 @@ struct CirclingSampler: Sampler {
 
 private func oneDimensional() throws -> Space { try Space([Parameter("x", .uniform(low: 0, high: 1))]) }
 
-private func makeStudy(_ rails: Guardrails, store: InMemoryStudyStore = InMemoryStudyStore(), clock: ManualClock = ManualClock(),
+private func makeStudy(_ rails: Guardrails, store: any StudyStore = InMemoryStudyStore(), clock: ManualClock = ManualClock(),
                        goal: Goal = .minimize("loss"), strategy: Strategy = .random,
                        sampler: (any Sampler)? = nil) throws -> Study {
     let declaration = StudyDeclaration(name: "s", space: try oneDimensional(), goal: goal, strategy: strategy, seed: 7, guardrails: rails)
@@ -226,4 +226,52 @@ private func drive(_ study: Study, limit: Int = 1000, score: (Int, Config) -> Do
         #expect(finished == 20 || finished == 21)  // the other runner may have one in flight at the limit
         #expect(a.stopReason == .maxTrials && b.stopReason == .maxTrials)
     }
+
+    /// A trial claimed here can be numbered past a trial the other process claimed between this
+    /// one's last look and its claim; that trial must still be read, or this process proposes
+    /// and ranks from a partial history and leaves its loop with another `best` than the other.
+    @Test func eachProcessSeesEveryTrialTheOtherRan() throws {
+        let shared = InMemoryStudyStore()
+        let racing = RacingStore(shared)
+        // Different seeds, so the two do not propose the same configurations (the race would then
+        // be lost by `a` every time, and `a` would claim nothing).
+        let declaration = StudyDeclaration(name: "s", space: try oneDimensional(), goal: .minimize("loss"), strategy: .random, seed: 8,
+                                           guardrails: Guardrails(maxTrials: 30))
+        let a = try Study(declaration, store: racing, now: { 0 })
+        let b = try makeStudy(Guardrails(maxTrials: 30), store: shared)
+        // Every claim of `a` loses the race to one claim of `b`, made after `a` last looked.
+        racing.beforeClaim = {
+            if let t = try b.next() { try b.complete(t.id, metrics: ["loss": t.config["x"]!.number!]) }
+        }
+        while let t = try a.next() { try a.complete(t.id, metrics: ["loss": t.config["x"]!.number!]) }
+        racing.beforeClaim = nil
+        while let t = try b.next() { try b.complete(t.id, metrics: ["loss": t.config["x"]!.number!]) }
+        _ = try a.next()
+        for study in [a, b] {
+            #expect(study.trials.map(\.number) == Array(0..<30), "\(study.trials.map(\.number))")
+            #expect(study.observations().count == 30)
+        }
+        #expect(a.best?.id == b.best?.id)
+    }
+}
+
+/// A store shared with another process that claims a trial just before each of ours.
+final class RacingStore: StudyStore {
+    let inner: InMemoryStudyStore
+    var beforeClaim: (() throws -> Void)?
+    init(_ inner: InMemoryStudyStore) { self.inner = inner }
+
+    func openStudy(_ declaration: StudyDeclaration) throws -> (id: Int64, trials: [StudyTrial]) { try inner.openStudy(declaration) }
+    func trials(studyID: Int64, fromNumber number: Int) throws -> [StudyTrial] { try inner.trials(studyID: studyID, fromNumber: number) }
+    func claimTrial(studyID: Int64, config: Config, maxTrials: Int?, allowRepeat: Bool) throws -> TrialClaim {
+        try beforeClaim?()
+        return try inner.claimTrial(studyID: studyID, config: config, maxTrials: maxTrials, allowRepeat: allowRepeat)
+    }
+    func startRepeat(studyID: Int64, config: Config, repeatOf: Int, repeatIndex: Int) throws -> StudyTrial {
+        try inner.startRepeat(studyID: studyID, config: config, repeatOf: repeatOf, repeatIndex: repeatIndex)
+    }
+    func finishTrial(_ trial: StudyTrial) throws { try inner.finishTrial(trial) }
+    func report(trialID: Int64, step: Int, value: Double) throws { try inner.report(trialID: trialID, step: step, value: value) }
+    func reports(trialIDs: [Int64]) throws -> [Int64: [Int: Double]] { try inner.reports(trialIDs: trialIDs) }
+    func setStopReason(studyID: Int64, _ reason: String?) throws { try inner.setStopReason(studyID: studyID, reason) }
 }

@@ -35,14 +35,14 @@ public struct BenchmarkObjective: Sendable {
         return a * (inner * inner) + s * (1.0 - t) * cos(x1) + s
     }
 
-    static let hartmannAlpha = [1.0, 1.2, 3.0, 3.2]
-    static let hartmannA: [[Double]] = [
+    public static let hartmannAlpha = [1.0, 1.2, 3.0, 3.2]
+    public static let hartmannA: [[Double]] = [
         [10, 3, 17, 3.5, 1.7, 8],
         [0.05, 10, 17, 0.1, 8, 14],
         [3, 3.5, 1.7, 10, 17, 8],
         [17, 8, 0.05, 10, 0.1, 14],
     ]
-    static let hartmannP: [[Double]] = [
+    public static let hartmannP: [[Double]] = [
         [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886],
         [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
         [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.665],

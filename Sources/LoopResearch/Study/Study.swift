@@ -146,7 +146,15 @@ public final class Study {
     /// In the common single-process case this is one empty indexed read.
     private func catchUp() throws(StudyError) {
         let foreignRunning = trials.lazy.filter { $0.status == .running && !self.startedHere.contains($0.id) }.map(\.number).min()
-        let from = foreignRunning ?? ((trials.last?.number ?? -1) + 1)
+        // Trial numbers are dense from 0, so the first gap is the first trial not seen yet: a
+        // trial this process claimed can be numbered past trials others started in between,
+        // and reading on from the last known number would lose those for good.
+        var firstUnseen = trials.count
+        for (i, t) in trials.enumerated() where t.number != i {
+            firstUnseen = i
+            break
+        }
+        let from = min(foreignRunning ?? .max, firstUnseen)
         let fresh = try Study.storing { try store.trials(studyID: id, fromNumber: from) }
         guard !fresh.isEmpty else { return }
         var byID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })

@@ -56,15 +56,18 @@ struct BenchReport {
     }
 
     func table() -> [String] {
-        let unit = rows.first?.unit ?? ""
-        var header = ["case", "looplab \(unit)"]
-        for name in referenceNames { header += ["\(name) \(unit)", "ratio"] }
+        // One unit for the whole table goes in the header; mixed units go beside each value.
+        let mixed = Set(rows.map(\.unit)).count > 1
+        let unit = mixed ? "" : " " + (rows.first?.unit ?? "")
+        var header = ["case", "looplab\(unit)"]
+        for name in referenceNames { header += ["\(name)\(unit)", "ratio"] }
         var cells: [[String]] = [header]
         for row in rows {
-            var line = [row.caseName, NumberFormat.short(row.value)]
+            func shown(_ value: Double) -> String { NumberFormat.short(value) + (mixed ? " " + row.unit : "") }
+            var line = [row.caseName, shown(row.value)]
             for name in referenceNames {
                 if let reference = row.references[name] {
-                    line.append(NumberFormat.short(reference))
+                    line.append(shown(reference))
                     line.append(Self.ratio(row.value, reference).map { NumberFormat.ratio($0) } ?? "-")
                 } else {
                     line += ["-", "-"]

@@ -1,5 +1,6 @@
 import Foundation
 import LoopLab
+import LoopResearch
 import LoopStore
 import LoopSupport
 
@@ -10,9 +11,9 @@ import LoopSupport
 /// same invocation. Both sides' throughput is read from their stores (first trial's start to last
 /// trial's end), so process and import start-up are left out.
 enum WorkersBench {
-    static func report(trials: Int, workerCounts: [Int]) throws -> BenchReport {
+    static func report(trials: Int, workerCounts: [Int], regretSeeds: Int) throws -> BenchReport {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        var report = BenchReport(bench: "workers", referenceNames: ["optuna-rdb-sqlite"])
+        var report = BenchReport(bench: "workers", referenceNames: ["optuna-rdb-sqlite", "1 worker"])
         var skipped: String?
         for workers in workerCounts {
             let directory = try POSIXFiles.makeTemporaryDirectory(prefix: "looplab-bench-workers")
@@ -37,9 +38,65 @@ enum WorkersBench {
             }
             report.rows.append(row)
         }
-        report.note = "trivial objective, random strategy, one study; trials/s from the first trial's start to the last one's end (higher is better)."
+        if regretSeeds > 0 { report.rows.append(try regretRow(executable: executable, seeds: regretSeeds, workers: 4, trials: 60)) }
+        report.note = "throughput: trivial objective, random strategy, one study; trials/s from the first trial's start to the last one's end (higher is better)."
             + (skipped.map { " Optuna not measured: \($0)." } ?? " Optuna (RDBStorage, RandomSampler, N processes) ran in this invocation.")
+            + (regretSeeds > 0 ? " Regret: median over \(regretSeeds) seeds of the best Hartmann-6 value found minus its minimum, default strategy, the same total trials with 4 workers and with 1 (target: ratio <= 1.5)." : "")
         return report
+    }
+
+    /// Proposal quality with several workers: each proposes while the others' trials run, so
+    /// its GP sees them only as pending (kriging believer). Median regret with `workers` workers
+    /// beside one worker, at the same total trial count.
+    private static func regretRow(executable: String, seeds: Int, workers: Int, trials: Int) throws -> BenchRow {
+        func regrets(_ count: Int) throws -> [Double] {
+            try (0..<seeds).map { seed in
+                let directory = try POSIXFiles.makeTemporaryDirectory(prefix: "looplab-bench-regret")
+                defer { POSIXFiles.removeTree(directory) }
+                try POSIXFiles.writeText(directory + "/h6.loop", hartmannScript(seed: seed, trials: trials))
+                Diagnostics.printError("bench workers: Hartmann-6 regret, \(count) worker(s), seed \(seed)...")
+                let status = try run(executable, ["run", "--workers", "\(count)", "--store", directory + "/looplab.db", directory + "/h6.loop"])
+                guard status == 0 else { throw ReportBench.BenchFailure("the Hartmann-6 study exited with status \(status)") }
+                let store = try Store(path: directory + "/looplab.db", options: Store.Options(readOnly: true))
+                defer { try? store.close() }
+                guard let study = try store.study(named: "h6"), let best = try store.bestTrial(studyID: study.id)?.value else {
+                    throw ReportBench.BenchFailure("the Hartmann-6 study has no complete trial")
+                }
+                return best - BenchmarkObjective.hartmann6.knownMin
+            }
+        }
+        let single = median(try regrets(1)), several = median(try regrets(workers))
+        var row = BenchRow(caseName: "Hartmann-6 regret@\(trials), \(workers) workers", value: several, unit: "regret")
+        row.references["1 worker"] = single
+        return row
+    }
+
+    /// A study of Hartmann-6 written in .loop, its constants taken from LoopResearch's definition.
+    private static func hartmannScript(seed: Int, trials: Int) -> String {
+        func list(_ xs: [Double]) -> String { "[" + xs.map { "\($0)" }.joined(separator: ", ") + "]" }
+        func matrix(_ rows: [[Double]]) -> String { "[" + rows.map(list).joined(separator: ", ") + "]" }
+        return """
+            let A = \(matrix(BenchmarkObjective.hartmannA))
+            let P = \(matrix(BenchmarkObjective.hartmannP))
+            let alpha = \(list(BenchmarkObjective.hartmannAlpha))
+            let st = study("h6", space: {x1: uniform(0, 1), x2: uniform(0, 1), x3: uniform(0, 1), x4: uniform(0, 1), x5: uniform(0, 1), x6: uniform(0, 1)},
+                           goal: minimize("value"), seed: \(seed), max_trials: \(trials), max_near_duplicates: 1000)
+            for t in st {
+              let x = [t.x1, t.x2, t.x3, t.x4, t.x5, t.x6]
+              var total = 0.0
+              for i in 0..<4 {
+                var inner = 0.0
+                for j in 0..<6 { inner += A[i][j] * (x[j] - P[i][j]) ** 2 }
+                total += alpha[i] * exp(-inner)
+              }
+              remember(t, {value: -total})
+            }
+            """
+    }
+
+    private static func median(_ xs: [Double]) -> Double {
+        let sorted = xs.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// Runs the command with its output discarded; its exit status.

@@ -104,13 +104,15 @@ struct WorkersBenchCommand: ParsableCommand {
     @OptionGroup var options: BenchOptions
     @Option(help: "Trials per study.") var trials = 2000
     @Option(help: "Worker counts, comma-separated.") var workers = "1,2,4,8"
+    @Option(help: "Seeds for the proposal-quality case (Hartmann-6, 60 trials, 4 workers vs 1); 0 skips it.") var regretSeeds = 5
 
     func run() throws {
         let counts = workers.split(separator: ",").compactMap { Int($0) }
-        guard (2...1_000_000).contains(trials), !counts.isEmpty, counts.allSatisfy({ (1...WorkerRole.maxCount).contains($0) }) else {
-            Diagnostics.printError("bench workers: --trials must be in 2...1000000 and --workers a list like 1,2,4,8 (each 1...\(WorkerRole.maxCount))")
+        guard (2...1_000_000).contains(trials), !counts.isEmpty, counts.allSatisfy({ (1...WorkerRole.maxCount).contains($0) }),
+              (0...100).contains(regretSeeds) else {
+            Diagnostics.printError("bench workers: --trials must be in 2...1000000, --workers a list like 1,2,4,8 (each 1...\(WorkerRole.maxCount)) and --regret-seeds in 0...100")
             throw ExitCode(ExitStatus.usage)
         }
-        try WorkersBench.report(trials: trials, workerCounts: counts).print(json: options.json)
+        try WorkersBench.report(trials: trials, workerCounts: counts, regretSeeds: regretSeeds).print(json: options.json)
     }
 }
