@@ -56,8 +56,11 @@ extension Store {
                     """, arguments: [studyID]) ?? 0
                 if count >= maxTrials { return .limitReached(count: count) }
             }
+            // By the (study_id, params) index: ordering by number would make SQLite walk the
+            // study's trials in number order instead, one scan per claim.
             if !allowRepeat, let holder = try Trial.fetchOne(db, sql: """
-                SELECT * FROM trials WHERE study_id = ? AND state != 'stale' AND params = ? ORDER BY number LIMIT 1
+                SELECT * FROM trials INDEXED BY trials_by_params WHERE study_id = ? AND params = ? AND state != 'stale'
+                ORDER BY number LIMIT 1
                 """, arguments: [studyID, paramsJSON]) {
                 return .taken(by: holder)
             }

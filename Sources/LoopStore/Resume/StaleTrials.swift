@@ -18,9 +18,11 @@ extension Store {
 
     /// Inside a write transaction: marks the orphaned `running` trials of a study (or all) `stale`.
     static func markOrphansStale(_ db: Database, studyID: Int64?, now: Date, lease: Double, host: String) throws -> [Trial] {
-        let running = try Trial.fetchAll(db, sql: """
-            SELECT * FROM trials WHERE state = 'running' AND (?1 IS NULL OR study_id = ?1) ORDER BY id
-            """, arguments: [studyID])
+        // Two statements rather than `?1 IS NULL OR study_id = ?1`, which keeps SQLite from using
+        // the (study_id, state) index: every claim runs this, so it must not scan the table.
+        let running = try studyID.map { id in
+            try Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE study_id = ? AND state = 'running' ORDER BY id", arguments: [id])
+        } ?? Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE state = 'running' ORDER BY id")
         var marked: [Trial] = []
         for trial in running {
             guard let reason = Store.orphanReason(trial, now: now, lease: lease, host: host) else { continue }
