@@ -31,7 +31,9 @@ struct WorkersTests {
         #expect(trials.count == 12)
         #expect(trials.allSatisfy { $0.state == .complete })
         #expect(Set(trials.map(\.params)).count == 12, "a configuration ran twice")
-        #expect(Set(trials.compactMap(\.pid)).count == 3, "every worker ran trials")
+        // Every worker usually runs trials; on a loaded machine one may start after the others
+        // have claimed them all, so only "shared" is asserted.
+        #expect(Set(trials.compactMap(\.pid)).count >= 2, "one worker ran every trial")
         // Every worker waited for the others' last trials, so all saw the same final study.
         let best = try #require(trials.filter { $0.state == .complete }.min { $0.value! < $1.value! })
         let lines = run.stdout.split(separator: "\n").map(String.init).sorted()
@@ -70,6 +72,19 @@ struct WorkersTests {
         #expect(hint.status == 1 && hint.stderr.contains("workers must be in 1...256"), "\(hint.stderr)")
     }
 
+    @Test func aScriptThatDoesNotCompileFailsOnceBeforeAnyWorkerStarts() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "let st = study(\"x\", space: {a: uniform(0, 1)})\nprint(undefined_name)\n".write(to: dir.appendingPathComponent("s.loop"), atomically: true, encoding: .utf8)
+        let run = try runLooplab(["run", "--workers", "3", "s.loop"], directory: dir)
+        #expect(run.status == 2)
+        #expect(run.stderr.components(separatedBy: "undefined_name").count - 1 >= 1)
+        #expect(!run.stderr.contains("[w"), "a worker started: \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".looplab").path), "nothing is written")
+        let missing = try runLooplab(["run", "--workers", "3", "nope.loop"], directory: dir)
+        #expect(missing.status == 2 && missing.stderr.contains("cannot read 'nope.loop'"), "\(missing.stderr)")
+    }
+
     /// A worker killed with -9 mid-trial: its trial goes stale (its process is gone), another
     /// worker runs that configuration again, the study still ends with max_trials complete
     /// trials, and the launcher reports the worst status, 137.
@@ -88,9 +103,15 @@ struct WorkersTests {
         var victim: (pid: Int32, params: String)?
         while victim == nil, Date() < deadline {
             usleep(100_000)
-            if let running = (try? storedTrials("shared", store: store))?.first(where: { $0.state == .running }), let pid = running.pid {
-                victim = (Int32(pid), running.params.description)
-            }
+            // Read-only and without #require: the store and the study appear only once a worker
+            // has started.
+            guard FileManager.default.fileExists(atPath: store),
+                  let reading = try? Store(path: store, options: Store.Options(readOnly: true)) else { continue }
+            defer { try? reading.close() }
+            guard let study = try? reading.study(named: "shared"),
+                  let running = (try? reading.trials(studyID: study.id))?.first(where: { $0.state == .running }),
+                  let pid = running.pid else { continue }
+            victim = (Int32(pid), running.params.description)
         }
         let (pid, params) = try #require(victim)
         kill(pid, SIGKILL)
@@ -109,14 +130,16 @@ struct WorkersTests {
     @Test func ctrlCReachesEveryWorkerOnceAndTheLauncherExits130() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Self.script(trials: 30, seconds: 2).write(to: dir.appendingPathComponent("s.loop"), atomically: true, encoding: .utf8)
+        // Trials of 4 s, Ctrl-C 2 s after the first one started: time for the other two workers
+        // to start theirs on a loaded machine, and none has finished.
+        try Self.script(trials: 30, seconds: 4).write(to: dir.appendingPathComponent("s.loop"), atomically: true, encoding: .utf8)
         let run = try runLooplab(["run", "--workers", "3", "s.loop"], directory: dir, signal: SIGINT,
-                                 whenExists: dir.appendingPathComponent("started"), after: 0.5)
+                                 whenExists: dir.appendingPathComponent("started"), after: 2)
         #expect(run.status == 130, "\(run.stderr)")
         let trials = try storedTrials("shared", store: dir.appendingPathComponent(".looplab/looplab.db").path)
         #expect(trials.filter { $0.state == .interrupted }.count == 3, "\(trials.map(\.state))")
         #expect(!trials.contains { $0.state == .running || $0.state == .complete })
-        #expect(Set(trials.compactMap(\.pid)).count == 3)
+        #expect(Set(trials.compactMap(\.pid)).count == 3, "each worker's running trial is interrupted")
     }
 
     private func bestNumber(_ dir: URL) throws -> Int {

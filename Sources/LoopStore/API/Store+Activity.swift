@@ -18,12 +18,19 @@ public struct StudyActivity: Sendable, Equatable {
 }
 
 extension Store {
-    /// The studies that have a trial started at or after `since`, by name.
-    public func studyActivity(since: Date) throws(StoreError) -> [StudyActivity] {
+    /// The id of the newest trial in the store (0 when there is none): what `studyActivity`
+    /// counts from.
+    public func lastTrialID() throws(StoreError) -> Int64 {
+        try read("read the newest trial id") { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM trials") ?? 0 }
+    }
+
+    /// The studies that have a trial newer than `afterTrialID`, by name. By id, not by time:
+    /// a range of the table's key, so a launcher can ask twice a second of a large store.
+    public func studyActivity(afterTrialID: Int64) throws(StoreError) -> [StudyActivity] {
         try read("read the studies' progress") { db in
             let studies = try Study.fetchAll(db, sql: """
-                SELECT * FROM studies WHERE id IN (SELECT DISTINCT study_id FROM trials WHERE started_at >= ?) ORDER BY name
-                """, arguments: [since])
+                SELECT * FROM studies WHERE id IN (SELECT DISTINCT study_id FROM trials WHERE id > ?) ORDER BY name
+                """, arguments: [afterTrialID])
             return try studies.map { study in
                 var counts: [TrialState: Int] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state",

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import LoopLab
-import enum LoopLang.FileDescriptor
+import LoopLang
 import LoopStore
 import LoopSupport
 import Synchronization
@@ -14,10 +14,17 @@ import Synchronization
 /// status any worker had.
 enum WorkerLauncher {
     static func run(file: String, arguments: [String], settings: HostSettings, workers: Int) -> Int32 {
+        // A script that cannot be read or does not compile fails once, here, not once per worker.
+        if let status = check(file, settings: settings) { return status }
         let storePath = Store.resolvePath(settings.storePath, projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory())).path
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var environment = ChildProcess.currentEnvironment()
-        let started = Date()
+        // What the status line counts from: trials newer than the store's newest now.
+        var before: Int64 = 0
+        if FileManager.default.fileExists(atPath: storePath), let store = try? Store(path: storePath, options: Store.Options(readOnly: true)) {
+            before = (try? store.lastTrialID()) ?? 0
+            try? store.close()
+        }
         var children: [Worker] = []
         for index in 0..<workers {
             environment[WorkerRole.variable] = WorkerRole(index: index, count: workers)!.environmentValue
@@ -32,7 +39,7 @@ enum WorkerLauncher {
             }
         }
         SignalForwarding.install()
-        let status = StatusLine(storePath: storePath, since: started, workers: workers)
+        let status = StatusLine(storePath: storePath, afterTrialID: before, workers: workers)
         var statuses: [Int32] = Array(repeating: 0, count: workers)
         while children.contains(where: { !$0.isDone }) {
             let pending = SignalForwarding.take()
@@ -58,6 +65,24 @@ enum WorkerLauncher {
         }
         status.finish()
         return statuses.max() ?? 0
+    }
+
+    /// The exit status when the script cannot be read or compiled (its error printed), else nil.
+    private static func check(_ file: String, settings: HostSettings) -> Int32? {
+        let source: SourceFile
+        do throws(POSIXFiles.Failure) { source = try ScriptRunner.Source.file(file).load() } catch {
+            Diagnostics.printError("error: cannot read '\(file)': \(error.reason)")
+            return ExitStatus.usage
+        }
+        return Interpreter.onLargeStack { () -> Int32? in
+            do throws(LoopError) {
+                try LoopLab.makeInterpreter(settings: settings).check(source)
+                return nil
+            } catch {
+                Diagnostics.printError(DiagnosticRenderer.render(error))
+                return ExitStatus.usage
+            }
+        }
     }
 
     /// One worker process and what is left of its output.
@@ -167,7 +192,7 @@ enum WorkerLauncher {
     /// and one at the end.
     final class StatusLine {
         let storePath: String
-        let since: Date
+        let afterTrialID: Int64
         let workers: Int
         private let interactive = isatty(2) != 0
         private var store: Store?
@@ -177,9 +202,9 @@ enum WorkerLauncher {
         private var lastText = ""
         private var lastFinished = -1
 
-        init(storePath: String, since: Date, workers: Int) {
+        init(storePath: String, afterTrialID: Int64, workers: Int) {
             self.storePath = storePath
-            self.since = since
+            self.afterTrialID = afterTrialID
             self.workers = workers
         }
 
@@ -221,7 +246,7 @@ enum WorkerLauncher {
             if store == nil, FileManager.default.fileExists(atPath: storePath) {
                 store = try? Store(path: storePath, options: Store.Options(readOnly: true))
             }
-            guard let store, let studies = try? store.studyActivity(since: since), !studies.isEmpty else {
+            guard let store, let studies = try? store.studyActivity(afterTrialID: afterTrialID), !studies.isEmpty else {
                 return ("workers \(running)/\(workers) running", 0)
             }
             var finished = 0
