@@ -25,6 +25,8 @@ enum WorkerLauncher {
             before = (try? store.lastTrialID()) ?? 0
             try? store.close()
         }
+        // Before the first worker starts, so a Ctrl-C while they start is forwarded, not fatal.
+        SignalForwarding.install()
         var children: [Worker] = []
         for index in 0..<workers {
             environment[WorkerRole.variable] = WorkerRole(index: index, count: workers)!.environmentValue
@@ -38,7 +40,6 @@ enum WorkerLauncher {
                 return ExitStatus.runtime
             }
         }
-        SignalForwarding.install()
         let status = StatusLine(storePath: storePath, afterTrialID: before, workers: workers)
         var statuses: [Int32] = Array(repeating: 0, count: workers)
         while children.contains(where: { !$0.isDone }) {

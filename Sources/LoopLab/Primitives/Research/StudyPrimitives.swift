@@ -192,7 +192,14 @@ enum StudyPrimitives {
         }
         // A full study whose last trials other workers are running: look again every 0.2 s
         // until they end (or die, and this process reruns them); Ctrl-C stops the wait.
+        // Said once outside a worker (whose launcher shows the study's state): a loop that does
+        // not end at once must say why.
+        var said = context.worker != nil
         study.waitForOtherProcesses = {
+            if !said {
+                StandardError.line("study \(name): max_trials reached; waiting for the trials other processes are still running (Ctrl-C stops waiting)")
+                said = true
+            }
             usleep(200_000)
             return !Interrupt.isRequested
         }
