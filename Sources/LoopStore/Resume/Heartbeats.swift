@@ -15,6 +15,9 @@ final class Heartbeats: Sendable {
     private let state = Mutex(State())
     /// Wakes the thread early when the store closes.
     private let wake = NSCondition()
+    /// Held while a beat writes, so `stop` returns only once no write is in progress (the store
+    /// closes its connections right after).
+    private let writing = NSLock()
     private let writer: any DatabaseWriter
     let interval: Double
 
@@ -48,6 +51,8 @@ final class Heartbeats: Sendable {
         wake.lock()
         wake.broadcast()
         wake.unlock()
+        writing.lock()
+        writing.unlock()
     }
 
     private func run() {
@@ -55,6 +60,8 @@ final class Heartbeats: Sendable {
             wake.lock()
             _ = wake.wait(until: Date().addingTimeInterval(interval))
             wake.unlock()
+            writing.lock()
+            defer { writing.unlock() }
             let (trials, stopped) = state.withLock { ($0.trials, $0.stopped) }
             if stopped { return }
             guard !trials.isEmpty else { continue }

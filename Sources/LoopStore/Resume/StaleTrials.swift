@@ -21,7 +21,8 @@ extension Store {
         // Two statements rather than `?1 IS NULL OR study_id = ?1`, which keeps SQLite from using
         // the (study_id, state) index: every claim runs this, so it must not scan the table.
         let running = try studyID.map { id in
-            try Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE study_id = ? AND state = 'running' ORDER BY id", arguments: [id])
+            try Trial.fetchAll(db.cachedStatement(sql: "SELECT * FROM trials WHERE study_id = ? AND state = 'running' ORDER BY id"),
+                               arguments: [id])
         } ?? Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE state = 'running' ORDER BY id")
         var marked: [Trial] = []
         for trial in running {
