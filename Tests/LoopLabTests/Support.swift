@@ -3,14 +3,25 @@ import LoopLab
 import LoopLang
 
 /// Runs `.loop` code through a fully registered interpreter and returns what it printed.
+/// The store every `runLoop` program shares (as they shared the working directory's before): a
+/// scratch directory of this test process, so the suite never writes `.looplab/` into the
+/// repository.
+let runLoopStorePath: String = {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("looplab-runloop-\(getpid())")
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("looplab.db").path
+}()
+
 func runLoop(_ code: String, arguments: [String] = [], clock: (any WallClock)? = nil) throws(LoopError) -> String {
     let result: Result<String, LoopError> = Interpreter.onLargeStack {
         let output = CapturedOutput()
         let interpreter: Interpreter
         if let clock {
-            interpreter = Interpreter(registry: LoopLab.makeRegistry(arguments: arguments, clock: clock), output: output, stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path)
+            interpreter = Interpreter(registry: LoopLab.makeRegistry(arguments: arguments, clock: clock, storePath: runLoopStorePath),
+                                      output: output, stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path)
         } else {
-            interpreter = LoopLab.makeInterpreter(arguments: arguments, output: output, stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path)
+            interpreter = LoopLab.makeInterpreter(arguments: arguments, output: output, stdlibDirectory: repositoryRoot.appendingPathComponent("stdlib").path,
+                                                  settings: HostSettings(storePath: runLoopStorePath))
         }
         do throws(LoopError) {
             _ = try interpreter.run(SourceFile(name: "test.loop", text: code))

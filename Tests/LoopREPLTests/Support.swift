@@ -9,11 +9,19 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 
 let stdlibDirectory = repositoryRoot.appendingPathComponent("stdlib").path
 
+/// The project store of every test session: a scratch directory of this test process (saving a
+/// skill reads its evidence from the store), never the repository's `.looplab/`.
+let sessionStorePath: String = {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("looplab-repl-store-\(getpid())")
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("looplab.db").path
+}()
+
 /// An interpreter with every host primitive, printing into `output`. `extra` registers test
 /// natives on top. Its user skill library is a fresh directory (never the real one).
 func makeInterpreter(output: CapturedOutput, userLibrary: String? = nil, extra: (Registry) -> Void = { _ in }) -> Interpreter {
     let library = userLibrary ?? FileManager.default.temporaryDirectory.appendingPathComponent("looplab-repl-skills-\(UUID().uuidString)").path
-    let registry = LoopLab.makeRegistry(arguments: [], stdlibDirectory: stdlibDirectory, userLibrary: library)
+    let registry = LoopLab.makeRegistry(arguments: [], storePath: sessionStorePath, stdlibDirectory: stdlibDirectory, userLibrary: library)
     extra(registry)
     return Interpreter(registry: registry, output: output, stdlibDirectory: stdlibDirectory)
 }
