@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Already built for Hummingbird; named so the dashboard can choose what its server logs.
         .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
+        // The PostgreSQL store (LoopStorePostgres only); NIOSSL is already built for it.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -73,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "looplab",
             dependencies: [
-                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore", "LoopSkills", "LoopDashboard",
+                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore", "LoopStorePostgres", "LoopSkills", "LoopDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostFlags
@@ -87,8 +90,20 @@ let package = Package(
             ],
             swiftSettings: hostFlags
         ),
+        // The store on a PostgreSQL server: postgres-nio (and SwiftNIO) stay in this target; the
+        // looplab executable registers it for postgresql:// locations (see docs/store.md).
+        .target(
+            name: "LoopStorePostgres",
+            dependencies: [
+                "LoopStore", "LoopSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: hostFlags
+        ),
         // A child process for LoopStore's kill -9 and two-writer tests (see docs/store.md).
-        .executableTarget(name: "looplab-store-stress", dependencies: ["LoopStore"], swiftSettings: hostFlags),
+        .executableTarget(name: "looplab-store-stress", dependencies: ["LoopStore", "LoopStorePostgres"], swiftSettings: hostFlags),
         .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
         .testTarget(name: "LoopSupportTests", dependencies: ["LoopSupport"]),
         .testTarget(name: "LoopTrainTests", dependencies: ["LoopTrain", "LoopSupport"]),
@@ -99,7 +114,7 @@ let package = Package(
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
         .testTarget(
             name: "LoopStoreTests",
-            dependencies: ["LoopStore", "LoopSupport", "looplab-store-stress", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LoopStore", "LoopStorePostgres", "LoopSupport", "looplab-store-stress", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

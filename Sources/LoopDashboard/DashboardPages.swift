@@ -39,7 +39,7 @@ enum DashboardPages {
 
     static func studiesBody(_ store: Store) throws -> String {
         let studies = try store.studies()
-        guard !studies.isEmpty else { return "<h1>Studies</h1><p class=\"empty\">No studies in \(Markup.escape(store.path)) yet.</p>" }
+        guard !studies.isEmpty else { return "<h1>Studies</h1><p class=\"empty\">No studies in \(Markup.escape(store.location)) yet.</p>" }
         var out = "<h1>Studies</h1><table class=\"sortable\"><thead><tr><th>study</th><th>goal</th><th>strategy</th><th>trials</th><th>complete</th><th>running</th><th>best</th><th>stop reason</th><th>updated</th></tr></thead><tbody>\n"
         let stamp = ISO8601DateFormatter()
         for s in studies {

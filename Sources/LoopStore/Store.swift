@@ -1,224 +1,348 @@
 import Foundation
-import GRDB
+import LoopSupport
+import Synchronization
 
 /// A project's durable memory: studies, trials, notes, the model registry, artifacts and installed
-/// skills, in one SQLite database (WAL mode) with content-addressed files beside it.
+/// skills. By default one SQLite database (WAL mode) with content-addressed files beside it
+/// (``SQLiteStore``); with a `postgresql://` location, a PostgreSQL database that any number of
+/// processes on any number of machines share (the `LoopStorePostgres` module registers it).
 ///
-/// Open one `Store` per process and share it; it is thread-safe. Several processes may open the
-/// same store at once: writes are serialised by SQLite and wait (up to
-/// ``Options/busyTimeout``) instead of failing with "database is locked".
-///
-/// Every throwing method throws ``StoreError``.
+/// Open one `Store` per process and share it; it is thread-safe. Every throwing method throws
+/// ``StoreError``. The methods are the backend's (see ``StoreBackend``), with defaults.
 public final class Store: Sendable {
     /// The file name of the database inside the store directory.
     public static let databaseFileName = "looplab.db"
     /// The store directory's name inside a project directory.
     public static let directoryName = ".looplab"
 
-    /// The path of the SQLite database file.
-    public let path: String
-    /// The directory holding the database and the `artifacts/` folder.
-    public let directory: URL
-    /// The options the store was opened with.
-    public let options: Options
-    /// The content-addressed files beside the database.
-    public let artifactFiles: ArtifactFiles
+    /// The database behind this store.
+    public let backend: any StoreBackend
 
-    /// A `DatabasePool` (WAL, concurrent readers); a `DatabaseQueue` when opened read-only.
-    let pool: any DatabaseWriter
+    /// Where the store is, for messages: a file path, or a URL without its password.
+    public var location: String { backend.location }
     /// This process, as recorded on the trials it starts.
-    public let owner: ProcessOwner
-    /// Renews the heartbeats of the trials this process is running.
-    let heartbeats: Heartbeats
+    public var owner: ProcessOwner { backend.owner }
+    /// The options the store was opened with.
+    public var options: Options { backend.options }
+
+    public init(backend: any StoreBackend) {
+        self.backend = backend
+    }
+
+    /// Opens (creating if needed) the SQLite store whose database file is `path`.
+    public convenience init(path: String, options: Options = Options()) throws(StoreError) {
+        self.init(backend: try SQLiteStore(path: path, options: options))
+    }
+
+    /// Opens the SQLite store of a project directory (`PROJECT/.looplab/looplab.db`), creating it if needed.
+    public convenience init(projectDirectory: URL, options: Options = Options()) throws(StoreError) {
+        try self.init(path: Store.defaultPath(projectDirectory: projectDirectory).path, options: options)
+    }
+
+    // MARK: - Locations
+
+    /// Opens a backend for a URL location (`postgresql://…`); registered by the module that
+    /// provides it, so that only the programs that want a server database link its driver.
+    public typealias Opener = @Sendable (_ url: String, _ options: Options) throws(StoreError) -> any StoreBackend
+
+    private static let openers = Mutex<[String: Opener]>([:])
+
+    /// Makes `scheme://…` locations open with `opener` (`postgresql` and `postgres`, by
+    /// `LoopStorePostgres.PostgresStore.register()`).
+    public static func register(scheme: String, opener: @escaping Opener) {
+        openers.withLock { $0[scheme.lowercased()] = opener }
+    }
+
+    /// The URL scheme of a location (`postgresql` for `postgresql://…`), or `nil` for a file path.
+    public static func scheme(of location: String) -> String? {
+        guard let range = location.range(of: "://") else { return nil }
+        let scheme = location[..<range.lowerBound]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) else { return nil }
+        return scheme.lowercased()
+    }
+
+    /// Opens the store at `location`: a `scheme://` URL a backend was registered for, else an
+    /// SQLite database path (relative paths from `projectDirectory`; `sqlite:PATH` also names one).
+    public static func open(_ location: String?, projectDirectory: URL, options: Options = Options()) throws(StoreError) -> Store {
+        if let location, let scheme = scheme(of: location) {
+            guard let opener = openers.withLock({ $0[scheme] }) else { throw .unsupportedLocation(location: location) }
+            return Store(backend: try opener(location, options))
+        }
+        return try Store(path: resolvePath(location, projectDirectory: projectDirectory).path, options: options)
+    }
+
+    /// Opens a store that must already exist (for commands that only read it): `nil` for a file
+    /// path with no database; a server database is opened (and must hold a store's schema).
+    public static func openExisting(_ location: String, options: Options = Options()) throws(StoreError) -> Store? {
+        if scheme(of: location) == nil, !FileManager.default.fileExists(atPath: resolvePath(location, projectDirectory: URL(fileURLWithPath: "/")).path) {
+            return nil
+        }
+        return try open(location, projectDirectory: URL(fileURLWithPath: "/"), options: options)
+    }
+
+    /// `chosen` made absolute: a URL as it is, a file path resolved like ``resolvePath(_:projectDirectory:)``.
+    /// What a launcher hands to its workers.
+    public static func resolveLocation(_ chosen: String?, projectDirectory: URL) -> String {
+        if let chosen, scheme(of: chosen) != nil { return chosen }
+        return resolvePath(chosen, projectDirectory: projectDirectory).path
+    }
+
+    /// A location fit to print: a URL's password replaced by `***`.
+    public static func displayLocation(_ location: String) -> String {
+        guard scheme(of: location) != nil, var parts = URLComponents(string: location), parts.password != nil else { return location }
+        parts.password = "***"
+        return parts.string ?? location
+    }
 
     /// The default database path for a project: `PROJECT/.looplab/looplab.db`.
-    ///
-    /// The caller resolves `--store` and `LOOPLAB_STORE` before falling back to this.
     public static func defaultPath(projectDirectory: URL) -> URL {
         projectDirectory.appendingPathComponent(directoryName, isDirectory: true)
             .appendingPathComponent(databaseFileName)
     }
 
-    /// The database path to use: `chosen` (the command line's `--store`, else `LOOPLAB_STORE`:
-    /// LoopLab's `HostSettings` decides) if given, else ``defaultPath(projectDirectory:)``.
-    /// Relative paths are taken from the project directory.
+    /// The SQLite database path to use: `chosen` (the command line's `--store`, else
+    /// `LOOPLAB_STORE`: LoopLab's `HostSettings` decides) if given, else
+    /// ``defaultPath(projectDirectory:)``. Relative paths are taken from the project directory;
+    /// an `sqlite:` prefix is allowed.
     public static func resolvePath(_ chosen: String?, projectDirectory: URL) -> URL {
-        guard let chosen, !chosen.isEmpty else { return defaultPath(projectDirectory: projectDirectory) }
+        guard var chosen, !chosen.isEmpty else { return defaultPath(projectDirectory: projectDirectory) }
+        if chosen.hasPrefix("sqlite:") { chosen.removeFirst("sqlite:".count) }
         let expanded = (chosen as NSString).expandingTildeInPath
         let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded)
             : projectDirectory.appendingPathComponent(expanded)
         return url.standardizedFileURL
     }
 
-    /// Opens the store of a project directory (`PROJECT/.looplab/looplab.db`), creating it if needed.
-    public convenience init(projectDirectory: URL, options: Options = Options()) throws(StoreError) {
-        try self.init(path: Store.defaultPath(projectDirectory: projectDirectory).path, options: options)
+    /// Every SQLite schema migration this version of Looplab knows, oldest first.
+    public static var knownSchemaVersions: [String] { SQLiteStore.knownSchemaVersions }
+
+    // MARK: - The backend's operations
+
+    public func close() throws(StoreError) { try backend.close() }
+
+    /// The backend's consistency check (SQLite's `PRAGMA integrity_check`); `["ok"]` when healthy.
+    public func integrityCheck() throws(StoreError) -> [String] { try backend.integrityCheck() }
+
+    /// The identifiers of the applied schema migrations, oldest first.
+    public func schemaVersions() throws(StoreError) -> [String] { try backend.schemaVersions() }
+
+    public func lastTrialID() throws(StoreError) -> Int64 {
+        try backend.lastTrialID()
     }
 
-    /// Opens (creating if needed) the store whose database file is `path`.
-    ///
-    /// Before anything is written the file is checked: a file that is not SQLite, a truncated file
-    /// and a file that fails `PRAGMA quick_check` are refused with ``StoreError``, never repaired
-    /// or overwritten. A database migrated by a newer Looplab is refused too.
-    public init(path: String, options: Options = Options()) throws(StoreError) {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        self.path = url.path
-        self.directory = url.deletingLastPathComponent()
-        self.options = options
-        self.owner = ProcessOwner.current
-        self.artifactFiles = ArtifactFiles(storeDirectory: directory)
-
-        let writer = options.readOnly ? try Store.openForReading(path: self.path, options: options)
-            : try Store.openForWriting(path: self.path, directory: directory, options: options)
-        self.pool = writer
-        self.heartbeats = Heartbeats(writer: writer, lease: options.trialLease)
+    public func studyActivity(afterTrialID: Int64) throws(StoreError) -> [StudyActivity] {
+        try backend.studyActivity(afterTrialID: afterTrialID)
     }
 
-    deinit { heartbeats.stop() }
-
-    private static func openForReading(path: String, options: Options) throws(StoreError) -> any DatabaseWriter {
-        try FileCheck.inspect(path: path)
-        // A read-only pool sees what writers commit while it is open (the dashboard follows a
-        // running study this way) and never writes.
-        if let live = try? DatabasePool(path: path, configuration: options.configuration()) { return live }
-        // `immutable=1`: on read-only media SQLite can neither lock nor create the WAL's shared
-        // memory, and plain read-only mode refuses to open. The database is read as it was last
-        // checkpointed (closing a store folds its log in).
-        let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
-            .replacingOccurrences(of: "#", with: "%23")
-        do { return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: options.configuration()) } catch {
-            throw StoreError.from(error, path: path, operation: "open the database for reading", busyTimeout: options.busyTimeout)
-        }
+    @discardableResult
+    public func putArtifact(_ data: Data, kind: String, name: String? = nil, now: Date = Date()) throws(StoreError) -> Artifact {
+        try backend.putArtifact(data, kind: kind, name: name, now: now)
     }
 
-    private static func openForWriting(path: String, directory: URL, options: Options) throws(StoreError) -> any DatabaseWriter {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotCreateDirectory(path: directory.path, reason: error.localizedDescription)
-        }
-        try FileCheck.inspect(path: path)
-        try Store.preflight(path: path, options: options)
-
-        // Processes that open a brand-new store at the same moment race to switch it to WAL and
-        // migrate it; SQLite can answer the loser "busy" at once, without waiting in the busy
-        // handler. Opening again shortly after finds the winner's work done.
-        let giveUp = Date().addingTimeInterval(options.busyTimeout)
-        var attempt = 0
-        while true {
-            do {
-                return try Store.openPool(path: path, options: options)
-            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && Date() < giveUp {
-                attempt += 1
-                usleep(UInt32(min(20_000 * attempt, 250_000)))
-            } catch {
-                throw StoreError.from(error, path: path, operation: "open the database", busyTimeout: options.busyTimeout)
-            }
-        }
+    @discardableResult
+    public func putArtifact(fileAt source: URL, kind: String, name: String? = nil, now: Date = Date()) throws(StoreError) -> Artifact {
+        try backend.putArtifact(fileAt: source, kind: kind, name: name, now: now)
     }
 
-    private static func openPool(path: String, options: Options) throws -> DatabasePool {
-        let pool = try DatabasePool(path: path, configuration: options.configuration())
-        // GRDB switches the writer to synchronous = NORMAL when it enables WAL, after
-        // `prepareDatabase` ran, so the chosen durability is applied here, on the writer.
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = \(options.durability == .full ? "FULL" : "NORMAL")")
-        }
-        try Schema.migrate(pool)
-        return pool
+    public func attachArtifact(trialID: Int64, role: String, sha256: String, now: Date = Date()) throws(StoreError) {
+        try backend.attachArtifact(trialID: trialID, role: role, sha256: sha256, now: now)
     }
 
-    /// Refuses a damaged or too-new database before anything may write to it.
-    ///
-    /// This runs on a plain connection before the pool exists, because opening a `DatabasePool`
-    /// already writes (it enables WAL and primes the WAL file), and a write into a damaged file
-    /// can spread the damage.
-    private static func preflight(path: String, options: Options) throws(StoreError) {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-        if size == 0 { return }  // a new store
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(options.busyTimeout)
-        do {
-            let connection = try DatabaseQueue(path: path, configuration: configuration)
-            defer { try? connection.close() }
-            try connection.inDatabase { db in
-                let findings = try String.fetchAll(db, sql: "PRAGMA quick_check")
-                if findings != ["ok"] { throw StoreError.corrupted(path: path, problems: findings) }
-                // Another process may have just created the file and not migrated it yet.
-                if try db.tableExists("grdb_migrations"), try Schema.migrator.hasBeenSuperseded(db) {
-                    let known = Set(Schema.migrator.migrations)
-                    let unknown = try Schema.migrator.appliedIdentifiers(db).subtracting(known).sorted()
-                    throw StoreError.schemaTooNew(path: path, unknownMigrations: unknown)
-                }
-            }
-        } catch {
-            throw StoreError.from(error, path: path, operation: "check the database", busyTimeout: options.busyTimeout)
-        }
+    public func trialArtifact(trialID: Int64, role: String) throws(StoreError) -> Artifact? {
+        try backend.trialArtifact(trialID: trialID, role: role)
     }
 
-    /// Closes the database connections. Later calls on this store fail.
-    ///
-    /// The WAL is folded into the database first, so a closed store is one self-contained file
-    /// (GRDB closes its read-only connections last, and those cannot checkpoint).
-    public func close() throws(StoreError) {
-        heartbeats.stop()
-        try? pool.writeWithoutTransaction { db in
-            // Best effort and brief: another process may be reading, and closing must not wait
-            // the full busy timeout for it; its last connection will checkpoint instead.
-            try db.execute(sql: "PRAGMA busy_timeout = 200")
-            try db.checkpoint(.truncate)
-        }
-        do { try pool.close() } catch {
-            throw StoreError.from(error, path: path, operation: "close", busyTimeout: options.busyTimeout)
-        }
+    public func artifact(sha256: String) throws(StoreError) -> Artifact? {
+        try backend.artifact(sha256: sha256)
     }
 
-    /// Runs SQLite's full `PRAGMA integrity_check`; returns `["ok"]` for a healthy database.
-    public func integrityCheck() throws(StoreError) -> [String] {
-        try read("check integrity") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    public func readArtifact(sha256: String) throws(StoreError) -> Data {
+        try backend.readArtifact(sha256: sha256)
     }
 
-    /// The durability the writer connection actually runs with (`PRAGMA synchronous`).
-    public func durabilityInEffect() throws(StoreError) -> Durability {
-        let level = try writeWithoutTransaction("read the durability") { db in
-            try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 0
-        }
-        return level >= 2 ? .full : .normal
+    public func verifiedArtifactURL(sha256: String) throws(StoreError) -> URL {
+        try backend.verifiedArtifactURL(sha256: sha256)
     }
 
-    /// Every schema migration this version of Looplab knows, oldest first.
-    public static var knownSchemaVersions: [String] { Schema.migrator.migrations }
-
-    /// The columns of one of the store's tables, in their order (for tests of the schema).
-    public func tableColumns(_ table: String) throws(StoreError) -> [String] {
-        try read("read the columns of \(table)") { db in try db.columns(in: table).map(\.name) }
+    public func artifactURL(_ artifact: Artifact) throws(StoreError) -> URL {
+        try backend.artifactURL(artifact)
     }
 
-    /// The identifiers of the applied schema migrations, oldest first (`["v1", ...]`).
-    public func schemaVersions() throws(StoreError) -> [String] {
-        try read("read the schema version") { db in try Schema.migrator.appliedMigrations(db) }
+    public func recordTrials(studyID: Int64, _ trials: [(params: [String: JSONValue], metrics: [String: Double], value: Double?)], state: TrialState = .complete, start: Date = Date(), spacing: Double = 1) throws(StoreError) {
+        try backend.recordTrials(studyID: studyID, trials, state: state, start: start, spacing: spacing)
     }
 
-    // MARK: - Access with error classification
-
-    /// One write transaction (BEGIN IMMEDIATE ... COMMIT); errors are mapped to ``StoreError``.
-    func write<T>(_ operation: String, _ updates: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.write(updates) } catch {
-            throw StoreError.from(error, path: path, operation: operation, busyTimeout: options.busyTimeout)
-        }
+    @discardableResult
+    public func remember(_ text: String, tags: [String] = [], studyID: Int64? = nil, trialID: Int64? = nil, now: Date = Date()) throws(StoreError) -> Note {
+        try backend.remember(text, tags: tags, studyID: studyID, trialID: trialID, now: now)
     }
 
-    /// Writer-connection access outside a transaction (pragmas, checkpoints).
-    func writeWithoutTransaction<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.writeWithoutTransaction(body) } catch {
-            throw StoreError.from(error, path: path, operation: operation, busyTimeout: options.busyTimeout)
-        }
+    @discardableResult
+    public func setMemory(_ key: String, to value: JSONValue, tags: [String] = [], now: Date = Date()) throws(StoreError) -> Note {
+        try backend.setMemory(key, to: value, tags: tags, now: now)
     }
 
-    /// One read on a snapshot; errors are mapped to ``StoreError``.
-    func read<T>(_ operation: String, _ value: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(value) } catch {
-            throw StoreError.from(error, path: path, operation: operation, busyTimeout: options.busyTimeout)
-        }
+    public func memory(_ key: String) throws(StoreError) -> JSONValue? {
+        try backend.memory(key)
+    }
+
+    public func notes(tag: String? = nil, limit: Int = 100) throws(StoreError) -> [Note] {
+        try backend.notes(tag: tag, limit: limit)
+    }
+
+    public func notes(studyID: Int64) throws(StoreError) -> [Note] {
+        try backend.notes(studyID: studyID)
+    }
+
+    public func note(id: Int64) throws(StoreError) -> Note? {
+        try backend.note(id: id)
+    }
+
+    public func countNotes(tag: String) throws(StoreError) -> Int {
+        try backend.countNotes(tag: tag)
+    }
+
+    @discardableResult
+    public func forget(noteID: Int64) throws(StoreError) -> Bool {
+        try backend.forget(noteID: noteID)
+    }
+
+    public func recall(_ query: String, limit: Int = 20) throws(StoreError) -> [RecallHit] {
+        try backend.recall(query, limit: limit)
+    }
+
+    @discardableResult
+    public func registerModel(_ name: String, passedGate: Bool, gate: JSONValue = [:], metrics: [String: Double] = [:], artifactSHA256: String? = nil, trialID: Int64? = nil, now: Date = Date()) throws(StoreError) -> ModelVersion {
+        try backend.registerModel(name, passedGate: passedGate, gate: gate, metrics: metrics, artifactSHA256: artifactSHA256, trialID: trialID, now: now)
+    }
+
+    public func champion(model name: String) throws(StoreError) -> ModelVersion? {
+        try backend.champion(model: name)
+    }
+
+    public func versions(model name: String) throws(StoreError) -> [ModelVersion] {
+        try backend.versions(model: name)
+    }
+
+    public func version(model name: String, _ version: Int) throws(StoreError) -> ModelVersion? {
+        try backend.version(model: name, version)
+    }
+
+    public func modelNames() throws(StoreError) -> [String] {
+        try backend.modelNames()
+    }
+
+    @discardableResult
+    public func rollback(model name: String) throws(StoreError) -> ModelVersion? {
+        try backend.rollback(model: name)
+    }
+
+    public func recordInstall(_ skill: InstalledSkill) throws(StoreError) {
+        try backend.recordInstall(skill)
+    }
+
+    public func installedSkills() throws(StoreError) -> [InstalledSkill] {
+        try backend.installedSkills()
+    }
+
+    @discardableResult
+    public func removeInstall(name: String, version: String? = nil) throws(StoreError) -> Int {
+        try backend.removeInstall(name: name, version: version)
+    }
+
+    public func recordSkillUse(skill: String, sha256: String, trialID: Int64, now: Date = Date()) throws(StoreError) {
+        try backend.recordSkillUse(skill: skill, sha256: sha256, trialID: trialID, now: now)
+    }
+
+    public func skillUses(skill: String, sha256: String? = nil) throws(StoreError) -> [SkillUse] {
+        try backend.skillUses(skill: skill, sha256: sha256)
+    }
+
+    @discardableResult
+    public func recoverStaleTrials(studyID: Int64? = nil, now: Date = Date()) throws(StoreError) -> [Trial] {
+        try backend.recoverStaleTrials(studyID: studyID, now: now)
+    }
+
+    @discardableResult
+    public func openStudy(_ spec: StudySpec, now: Date = Date()) throws(StoreError) -> Study {
+        try backend.openStudy(spec, now: now)
+    }
+
+    public func study(named name: String) throws(StoreError) -> Study? {
+        try backend.study(named: name)
+    }
+
+    public func study(id: Int64) throws(StoreError) -> Study? {
+        try backend.study(id: id)
+    }
+
+    public func studies() throws(StoreError) -> [Study] {
+        try backend.studies()
+    }
+
+    public func setStopReason(studyID: Int64, _ reason: String?, now: Date = Date()) throws(StoreError) {
+        try backend.setStopReason(studyID: studyID, reason, now: now)
+    }
+
+    public func changeStamp(studyID: Int64?) throws(StoreError) -> String {
+        try backend.changeStamp(studyID: studyID)
+    }
+
+    public func startTrial(studyID: Int64, params: [String: JSONValue], seed: Int? = nil, repeatOf: Int? = nil, repeatIndex: Int = 0, now: Date = Date()) throws(StoreError) -> Trial {
+        try backend.startTrial(studyID: studyID, params: params, seed: seed, repeatOf: repeatOf, repeatIndex: repeatIndex, now: now)
+    }
+
+    public func claimTrial(studyID: Int64, params: [String: JSONValue], maxTrials: Int?, allowRepeat: Bool, now: Date = Date()) throws(StoreError) -> TrialClaim {
+        try backend.claimTrial(studyID: studyID, params: params, maxTrials: maxTrials, allowRepeat: allowRepeat, now: now)
+    }
+
+    @discardableResult
+    public func finishTrial(id: Int64, state: TrialState, metrics: [String: Double] = [:], integerMetrics: Set<String> = [], value: Double? = nil, error: String? = nil, now: Date = Date()) throws(StoreError) -> Trial {
+        try backend.finishTrial(id: id, state: state, metrics: metrics, integerMetrics: integerMetrics, value: value, error: error, now: now)
+    }
+
+    @discardableResult
+    public func recordTrial(studyID: Int64, params: [String: JSONValue], state: TrialState, metrics: [String: Double] = [:], value: Double? = nil, error: String? = nil, seed: Int? = nil, now: Date = Date()) throws(StoreError) -> Trial {
+        try backend.recordTrial(studyID: studyID, params: params, state: state, metrics: metrics, value: value, error: error, seed: seed, now: now)
+    }
+
+    public func report(trialID: Int64, step: Int, value: Double, now: Date = Date()) throws(StoreError) {
+        try backend.report(trialID: trialID, step: step, value: value, now: now)
+    }
+
+    public func heartbeat(trialID: Int64, now: Date = Date()) throws(StoreError) {
+        try backend.heartbeat(trialID: trialID, now: now)
+    }
+
+    public func trial(id: Int64) throws(StoreError) -> Trial? {
+        try backend.trial(id: id)
+    }
+
+    public func trials(studyID: Int64, states: Set<TrialState>? = nil) throws(StoreError) -> [Trial] {
+        try backend.trials(studyID: studyID, states: states)
+    }
+
+    public func trials(studyID: Int64, fromNumber number: Int) throws(StoreError) -> [Trial] {
+        try backend.trials(studyID: studyID, fromNumber: number)
+    }
+
+    public func bestTrial(studyID: Int64) throws(StoreError) -> Trial? {
+        try backend.bestTrial(studyID: studyID)
+    }
+
+    public func bestConfiguration(studyID: Int64) throws(StoreError) -> (trial: Trial, mean: Double, runs: Int)? {
+        try backend.bestConfiguration(studyID: studyID)
+    }
+
+    public func reports(trialID: Int64) throws(StoreError) -> [TrialReport] {
+        try backend.reports(trialID: trialID)
+    }
+
+    public func reports(trialIDs: [Int64]) throws(StoreError) -> [TrialReport] {
+        try backend.reports(trialIDs: trialIDs)
+    }
+
+    public func reports(studyID: Int64) throws(StoreError) -> [TrialReport] {
+        try backend.reports(studyID: studyID)
     }
 }

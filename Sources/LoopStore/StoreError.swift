@@ -37,6 +37,33 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalidJSON(column: String, reason: String)
     /// Any other SQLite failure, with SQLite's extended result code and message.
     case sqlite(path: String, operation: String, code: Int32, message: String)
+    /// A `scheme://` location no backend was registered for (a typo, or a program without it).
+    case unsupportedLocation(location: String)
+    /// A location URL that cannot be understood (no host, a bad port, ...).
+    case invalidLocation(location: String, reason: String)
+    /// The database server could not be reached (after retrying for `waitedSeconds`).
+    case serverUnreachable(location: String, operation: String, reason: String, waitedSeconds: Double)
+    /// The server refused the connection: wrong user or password, a missing database, no permission.
+    case serverRefused(location: String, reason: String)
+    /// The database holds a schema older than this Looplab's: it is not upgraded behind other
+    /// workers' backs.
+    case schemaTooOld(location: String, found: String, expected: String)
+    /// Any other failure reported by a database server, with its SQLSTATE code.
+    case server(location: String, operation: String, code: String, message: String)
+}
+
+extension StoreError {
+    /// Whether the store could not be opened at all because of where it points or what it holds
+    /// (a wrong URL, password or database, an unknown schema): a usage error, not a failed run.
+    public var isOpeningError: Bool {
+        switch self {
+        case .unsupportedLocation, .invalidLocation, .serverUnreachable, .serverRefused, .schemaTooOld, .schemaTooNew,
+             .notADatabase, .isADirectory, .corrupted, .truncated:
+            return true
+        default:
+            return false
+        }
+    }
 }
 
 extension StoreError: CustomStringConvertible {
@@ -87,6 +114,23 @@ extension StoreError: CustomStringConvertible {
             return "invalid JSON in \(column): \(reason)"
         case .sqlite(let path, let operation, let code, let message):
             return "store \(path): \(operation) failed (SQLite \(code)): \(message)"
+        case .unsupportedLocation(let location):
+            let scheme = Store.scheme(of: location) ?? location
+            return "cannot open the store \(location): this looplab has no store for '\(scheme)://' "
+                + "(use a file path, sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE)"
+        case .invalidLocation(let location, let reason):
+            return "cannot open the store \(location): \(reason)"
+        case .serverUnreachable(let location, let operation, let reason, let waited):
+            let retried = waited > 0 ? " (retried for \(Int(waited.rounded())) s)" : ""
+            return "cannot reach the store \(location) to \(operation)\(retried): \(reason)"
+        case .serverRefused(let location, let reason):
+            return "the store \(location) refused the connection: \(reason). Nothing was written."
+        case .schemaTooOld(let location, let found, let expected):
+            return "the store \(location) has schema \(found), older than this Looplab's \(expected); it is not "
+                + "upgraded in place while other workers may use it. Copy it with `looplab store migrate` "
+                + "into a new database, or use the Looplab that created it."
+        case .server(let location, let operation, let code, let message):
+            return "store \(location): \(operation) failed (SQLSTATE \(code)): \(message)"
         }
     }
 }

@@ -1,6 +1,6 @@
 // looplab-store-stress: a child process for LoopStore's reliability tests (and a manual tool).
 //
-//   looplab-store-stress DB_PATH STUDY [--count N] [--tag TAG] [--hold]
+//   looplab-store-stress DB_PATH|URL STUDY [--count N] [--tag TAG] [--hold]
 //
 // Opens the store at DB_PATH, opens STUDY, and runs trials one after another (forever when N is
 // 0): start, two reports, complete with metrics {"score": number}. After each completion has
@@ -11,6 +11,7 @@
 // binary re-invoked) because `kill -9` must hit a real, independent process.
 import Foundation
 import LoopStore
+import LoopStorePostgres
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("looplab-store-stress: \(message)\n".utf8))
@@ -33,7 +34,8 @@ arguments.removeAll { $0 == "--hold" }
 guard arguments.count == 2 else { fail("usage: looplab-store-stress DB_PATH STUDY [--count N] [--tag TAG]") }
 
 do {
-    let store = try Store(path: arguments[0])
+    PostgresStore.register()
+    let store = try Store.open(arguments[0], projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     let study = try store.openStudy(StudySpec(name: arguments[1], space: ["x": ["uniform", 0, 1]],
                                               goalMetric: "score", goalDirection: .maximize))
     if hold {

@@ -3,6 +3,7 @@ import Glibc
 import LoopLab
 import LoopLang
 import LoopREPL
+import LoopStorePostgres
 
 /// `looplab`: runs `.loop` scripts, checks them, benchmarks the interpreter, and with no
 /// arguments opens the REPL (or, when stdin is not a terminal, runs what it reads).
@@ -40,6 +41,8 @@ struct Looplab: ParsableCommand {
 
     /// swift-argument-parser exits with 64 (EX_USAGE) on bad usage; looplab promises 2.
     static func main() {
+        // `--store postgresql://…` (and LOOPLAB_STORE) reach a PostgreSQL server.
+        PostgresStore.register()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -4,13 +4,16 @@ import Testing
 
 /// Two processes writing one store at the same time: nothing lost, nobody sees "database is locked".
 @Suite struct ConcurrencyTests {
-    @Test func twoProcessesWriteOneStudyConcurrently() throws {
+    @Test(arguments: Backend.allCases) func twoProcessesWriteOneStudyConcurrently(_ backend: Backend) throws {
         let tool = try StressTool()
-        let directory = TemporaryDirectory("concurrent")
+        let fixture = try TestStore(backend, "concurrent")
+        defer { fixture.close() }
+        // SQLite: both start on a store that does not exist yet (the fixture's file is elsewhere).
+        let location = backend == .sqlite ? fixture.directory.url.appendingPathComponent("shared.db").path : fixture.location
         let perWriter = 120
         // Both start on a store that does not exist yet, so they also race to create and migrate it.
         let writers = try ["A", "B"].map { tag in
-            try tool.start([directory.databasePath, "shared", "--count", "\(perWriter)", "--tag", tag])
+            try tool.start([location, "shared", "--count", "\(perWriter)", "--tag", tag])
         }
         let results = writers.map { $0.finish() }
         for (writer, result) in zip(writers, results) {
@@ -18,7 +21,7 @@ import Testing
             #expect(result.lines.count == perWriter)
         }
 
-        let store = try Store(path: directory.databasePath)
+        let store = try TestStore.open(location)
         let study = try #require(try store.study(named: "shared"))
         let trials = try store.trials(studyID: study.id)
         #expect(trials.count == 2 * perWriter)
@@ -31,9 +34,10 @@ import Testing
         #expect(try store.integrityCheck() == ["ok"])
     }
 
-    @Test func threadsOfOneProcessShareAStore() async throws {
-        let directory = TemporaryDirectory("threads")
-        let store = try Store(projectDirectory: directory.url)
+    @Test(arguments: Backend.allCases) func threadsOfOneProcessShareAStore(_ backend: Backend) async throws {
+        let fixture = try TestStore(backend, "threads")
+        defer { fixture.close() }
+        let store = fixture.store
         let study = try store.openStudy(StudySpec(name: "threads"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<4 {

@@ -33,7 +33,7 @@ import Testing
         let study = try store.openStudy(StudySpec(name: "capped"))
         let (written, error) = Self.fill(store, studyID: study.id)
         #expect(written > 10)
-        #expect(error == .diskFull(path: store.path, operation: "record a trial"))
+        #expect(error == .diskFull(path: store.location, operation: "record a trial"))
         #expect(error?.description.contains("earlier records are intact") == true)
         try Self.expectEarlierRecordsIntact(store, studyID: study.id, count: written)
         try store.close()

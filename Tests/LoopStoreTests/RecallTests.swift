@@ -2,13 +2,12 @@ import Foundation
 import LoopStore
 import Testing
 
-/// FTS5 recall over notes, studies and trials, ranked across kinds.
+/// Full-text recall over notes, studies and trials, ranked across kinds (FTS5 on SQLite,
+/// tsvector on PostgreSQL).
 @Suite struct RecallTests {
-    /// One per test (swift-testing makes a fresh suite value for each), removed after it.
-    let directory = TemporaryDirectory("recall")
-
-    func seeded() throws -> (Store, Study) {
-        let store = try Store(projectDirectory: directory.url)
+    func seeded(_ backend: Backend) throws -> (TestStore, Store, Study) {
+        let fixture = try TestStore(backend, "recall")
+        let store = fixture.store
         let study = try store.openStudy(StudySpec(name: "digits-mlp", description: "small MLP on the digits dataset",
                                                    goalMetric: "accuracy", goalDirection: .maximize))
         try store.openStudy(StudySpec(name: "words-rnn", description: "character RNN on dictionary words"))
@@ -17,11 +16,12 @@ import Testing
         try store.remember("diverged runs need a lower learning rate", tags: ["lr"])
         let trial = try store.startTrial(studyID: study.id, params: ["lr": 0.5, "optimizer": "sgd"])
         try store.finishTrial(id: trial.id, state: .diverged, error: "loss diverged to NaN at step 40")
-        return (store, study)
+        return (fixture, store, study)
     }
 
-    @Test func mixedKindsRankedByRelevance() throws {
-        let (store, _) = try seeded()
+    @Test(arguments: Backend.allCases) func mixedKindsRankedByRelevance(_ backend: Backend) throws {
+        let (fixture, store, _) = try seeded(backend)
+        defer { fixture.close() }
         let hits = try store.recall("diverged")
         #expect(Set(hits.map(\.kind)) == [.trial, .note])
         #expect(hits.count == 2)
@@ -34,7 +34,7 @@ import Testing
 
         // What a person wrote ranks first: notes, then studies, then trials.
         let digits = try store.recall("digits")
-        #expect(digits.map(\.kind) == [.note, .study, .trial])
+        try #require(digits.map(\.kind) == [.note, .study, .trial])
         #expect(digits[1].title == "digits-mlp")
         #expect(digits[2].title == "digits-mlp #0")
 
@@ -43,8 +43,9 @@ import Testing
         #expect(try store.recall("optimizer").isEmpty)
     }
 
-    @Test func stemmingPunctuationAndUpdates() throws {
-        let (store, study) = try seeded()
+    @Test(arguments: Backend.allCases) func stemmingPunctuationAndUpdates(_ backend: Backend) throws {
+        let (fixture, store, study) = try seeded(backend)
+        defer { fixture.close() }
         #expect(try store.recall("diverge").count == 2, "porter stemming")
         #expect(try store.recall("sgd \"lr\": 0.5 -- (OR) NEAR*").contains { $0.kind == .trial }, "no FTS syntax leaks")
         #expect(try store.recall("   ").isEmpty)

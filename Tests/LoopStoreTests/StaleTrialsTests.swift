@@ -5,16 +5,17 @@ import Testing
 /// Trials left `running` by a dead process become `stale` when the study is reopened; finished
 /// trials and live owners are never touched.
 @Suite struct StaleTrialsTests {
-    @Test func orphansOfADeadProcessBecomeStaleOnReopen() throws {
+    @Test(arguments: Backend.allCases) func orphansOfADeadProcessBecomeStaleOnReopen(_ backend: Backend) throws {
         let tool = try StressTool()
-        let directory = TemporaryDirectory("stale")
-        let store = try Store(projectDirectory: directory.url)
+        let fixture = try TestStore(backend, "stale")
+        defer { fixture.close() }
+        let store = fixture.store
         let spec = StudySpec(name: "held", space: ["x": ["uniform", 0, 1]], goalMetric: "score", goalDirection: .maximize)
         let study = try store.openStudy(spec)
         let finished = try store.recordTrial(studyID: study.id, params: ["x": 0.1], state: .complete, value: 1)
         let ours = try store.startTrial(studyID: study.id, params: ["x": 0.2])
 
-        let child = try tool.start([directory.databasePath, "held", "--hold"])
+        let child = try tool.start([fixture.location, "held", "--hold"])
         let handshake = try #require(child.readLine())
         let orphanID = try #require(Int64(handshake.split(separator: " ").last ?? ""))
         #expect(try store.trial(id: orphanID)?.state == .running)
@@ -38,11 +39,12 @@ import Testing
     /// renews the heartbeats of its running trials in the background. Once its owner stops
     /// (here: closes the store, as a killed worker stops beating), the next claim by any worker
     /// finds it stale, and it no longer counts against max_trials.
-    @Test func heartbeatsKeepALongTrialAliveAndASilentOneGoesStaleAtTheNextClaim() throws {
-        let directory = TemporaryDirectory("heartbeats")
+    @Test(arguments: Backend.allCases) func heartbeatsKeepALongTrialAliveAndASilentOneGoesStaleAtTheNextClaim(_ backend: Backend) throws {
         let options = Store.Options(trialLease: 0.4)
-        let owner = try Store(projectDirectory: directory.url, options: options)
-        let other = try Store(projectDirectory: directory.url, options: options)
+        let fixture = try TestStore(backend, "heartbeats", options: options)
+        let owner = fixture.store
+        let other = try fixture.reopen(options: options)
+        defer { withExtendedLifetime(fixture) {} }
         let study = try owner.openStudy(StudySpec(name: "long"))
         let long = try owner.startTrial(studyID: study.id, params: ["x": 1])
         usleep(1_200_000)  // three leases without a report
@@ -62,9 +64,10 @@ import Testing
         try other.close()
     }
 
-    @Test func anExpiredLeaseMakesEvenALiveOwnersTrialStale() throws {
-        let directory = TemporaryDirectory("lease")
-        let store = try Store(projectDirectory: directory.url, options: Store.Options(trialLease: 60))
+    @Test(arguments: Backend.allCases) func anExpiredLeaseMakesEvenALiveOwnersTrialStale(_ backend: Backend) throws {
+        let fixture = try TestStore(backend, "lease", options: Store.Options(trialLease: 60))
+        defer { fixture.close() }
+        let store = fixture.store
         let study = try store.openStudy(StudySpec(name: "lease"))
         let start = Date()
         let quiet = try store.startTrial(studyID: study.id, params: ["x": 1], now: start)

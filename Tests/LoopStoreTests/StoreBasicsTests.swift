@@ -7,14 +7,14 @@ import Testing
 @Suite struct StoreBasicsTests {
     @Test func opensUnderTheProjectDirectoryInWALModeAtV1() throws {
         let directory = TemporaryDirectory()
-        let store = try Store(projectDirectory: directory.url)
+        let store = try SQLiteStore(path: directory.databasePath)
         #expect(store.path == directory.databasePath)
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent(".looplab/looplab.db").path))
         #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4"])
         #expect(try store.integrityCheck() == ["ok"])
         #expect(try store.durabilityInEffect() == .normal)
         try store.close()
-        #expect(try Store(projectDirectory: directory.url, options: .init(durability: .full)).durabilityInEffect() == .full)
+        #expect(try SQLiteStore(path: directory.databasePath, options: .init(durability: .full)).durabilityInEffect() == .full)
 
         let queue = try DatabaseQueue(path: directory.databasePath)
         let mode = try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
@@ -31,9 +31,10 @@ import Testing
         #expect(Store.resolvePath("runs/y.db", projectDirectory: project).path == "/work/project/runs/y.db")
     }
 
-    @Test func studiesAndTrialsRoundTrip() throws {
-        let directory = TemporaryDirectory()
-        let store = try Store(projectDirectory: directory.url)
+    @Test(arguments: Backend.allCases) func studiesAndTrialsRoundTrip(_ backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        defer { fixture.close() }
+        let store = fixture.store
         let spec = StudySpec(name: "digits-mlp", description: "MLP on digits",
                              space: ["lr": ["loguniform", 1e-4, 0.1], "hidden": ["choice", 32, 64]],
                              goalMetric: "accuracy", goalDirection: .maximize, strategy: "tpe", seed: 1,
@@ -81,9 +82,10 @@ import Testing
         #expect(throws: StoreError.studyNotFound("id 999")) { try store.startTrial(studyID: 999, params: [:]) }
     }
 
-    @Test func notesAndKeyValueMemory() throws {
-        let directory = TemporaryDirectory()
-        let store = try Store(projectDirectory: directory.url)
+    @Test(arguments: Backend.allCases) func notesAndKeyValueMemory(_ backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        defer { fixture.close() }
+        let store = fixture.store
         try store.remember("warmup helps", tags: ["lr", "schedule"])
         try store.remember("batch 256 is too large", tags: ["batch"])
         try store.setMemory("best_lr", to: 0.003)
@@ -94,9 +96,10 @@ import Testing
         #expect(try store.notes().count == 3)
     }
 
-    @Test func registryPromotesRejectsAndRollsBack() throws {
-        let directory = TemporaryDirectory()
-        let store = try Store(projectDirectory: directory.url)
+    @Test(arguments: Backend.allCases) func registryPromotesRejectsAndRollsBack(_ backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        defer { fixture.close() }
+        let store = fixture.store
         let v1 = try store.registerModel("digits", passedGate: true, gate: ["reason": "first"], metrics: ["accuracy": 0.9])
         let v2 = try store.registerModel("digits", passedGate: false, gate: ["reason": "worse on val"], metrics: ["accuracy": 0.8])
         let v3 = try store.registerModel("digits", passedGate: true, metrics: ["accuracy": 0.93])
@@ -112,9 +115,10 @@ import Testing
         }
     }
 
-    @Test func installedSkillsAreRecorded() throws {
-        let directory = TemporaryDirectory()
-        let store = try Store(projectDirectory: directory.url)
+    @Test(arguments: Backend.allCases) func installedSkillsAreRecorded(_ backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        defer { fixture.close() }
+        let store = fixture.store
         try store.recordInstall(InstalledSkill(name: "sweep", version: "1.0.0", sha256: "ab", source: "stdlib",
                                                permissions: ["exec": false]))
         try store.recordInstall(InstalledSkill(name: "sweep", version: "1.1.0", sha256: "cd", source: "stdlib"))
@@ -123,9 +127,10 @@ import Testing
         #expect(try store.installedSkills().map(\.permissions) == [[:]])
     }
 
-    @Test func skillUsesAreEvidenceWithTheirTrialsOutcome() throws {
-        let directory = TemporaryDirectory()
-        let store = try Store(projectDirectory: directory.url)
+    @Test(arguments: Backend.allCases) func skillUsesAreEvidenceWithTheirTrialsOutcome(_ backend: Backend) throws {
+        let fixture = try TestStore(backend)
+        defer { fixture.close() }
+        let store = fixture.store
         let study = try store.openStudy(StudySpec(name: "digits"))
         let first = try store.startTrial(studyID: study.id, params: ["lr": .number(0.1)])
         let second = try store.startTrial(studyID: study.id, params: ["lr": .number(0.01)])
@@ -146,7 +151,7 @@ import Testing
     let directory = TemporaryDirectory("columns")
 
     @Test func theTrialsTableHasTheColumnsTrialReadsInTheirOrder() throws {
-        let store = try Store(projectDirectory: directory.url)
+        let store = try SQLiteStore(path: directory.databasePath)
         let names = try store.tableColumns("trials")
         #expect(names == Trial.columnOrder)
     }

@@ -45,14 +45,14 @@ public enum StudyReport {
     /// The page, or nil when the store has no such study.
     public static func html(study name: String, store: Store) throws(StoreError) -> String? {
         guard let data = try StudyReportData.load(name, from: store) else { return nil }
-        return StudyReportPage.html(data, storePath: store.path)
+        return StudyReportPage.html(data, storePath: store.location)
     }
 
     /// The report's content for a page of the dashboard: the latest `tableLimit` trials, and
     /// importances estimated on fewer trees and trials so a page is quick while a study runs.
     public static func dashboardBody(study name: String, store: Store, tableLimit: Int = 300) throws(StoreError) -> String? {
         guard let data = try StudyReportData.load(name, from: store, importanceTrees: 16, importanceLimit: 400) else { return nil }
-        return StudyReportPage.body(data, storePath: store.path, options: .init(tableLimit: tableLimit, chartLimit: 500))
+        return StudyReportPage.body(data, storePath: store.location, options: .init(tableLimit: tableLimit, chartLimit: 500))
     }
 
     /// The CSS and the table-sorting script of report pages, for pages that embed a report body.

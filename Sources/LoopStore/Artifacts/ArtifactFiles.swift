@@ -14,7 +14,7 @@ import Darwin
 public struct ArtifactFiles: Sendable {
     /// The store directory (the artifact paths are relative to it).
     public let storeDirectory: URL
-    static let chunkSize = 1 << 20
+    public static let chunkSize = 1 << 20
 
     public init(storeDirectory: URL) {
         self.storeDirectory = storeDirectory
@@ -31,7 +31,7 @@ public struct ArtifactFiles: Sendable {
     }
 
     /// Writes content (given as successive chunks) durably; returns its hash and size.
-    func write(chunks: (_ emit: (Data) throws -> Void) throws -> Void) throws(StoreError) -> (sha256: String, size: Int64) {
+    public func write(chunks: (_ emit: (Data) throws -> Void) throws -> Void) throws(StoreError) -> (sha256: String, size: Int64) {
         let staging = storeDirectory.appendingPathComponent("artifacts", isDirectory: true)
         let temporary = staging.appendingPathComponent(".incoming-\(UUID().uuidString)")
         do {
@@ -75,7 +75,7 @@ public struct ArtifactFiles: Sendable {
     }
 
     /// Reads an artifact and proves its content still hashes to its name.
-    func readVerified(sha256: String, relativePath: String) throws(StoreError) -> Data {
+    public func readVerified(sha256: String, relativePath: String) throws(StoreError) -> Data {
         let file = url(relativePath: relativePath)
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw .artifactMissing(sha256: sha256)
@@ -86,7 +86,7 @@ public struct ArtifactFiles: Sendable {
     }
 
     /// Hashes an artifact file in chunks (for large checkpoints) and checks it against its name.
-    func verify(sha256: String, relativePath: String) throws(StoreError) {
+    public func verify(sha256: String, relativePath: String) throws(StoreError) {
         let file = url(relativePath: relativePath)
         guard let handle = FileHandle(forReadingAtPath: file.path) else { throw .artifactMissing(sha256: sha256) }
         defer { try? handle.close() }

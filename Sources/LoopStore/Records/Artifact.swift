@@ -12,6 +12,15 @@ public struct Artifact: Sendable, Hashable {
     /// A human name (the original file name), if any.
     public var name: String?
     public var createdAt: Date
+
+    public init(sha256: String, kind: String, size: Int64, path: String, name: String? = nil, createdAt: Date) {
+        self.sha256 = sha256
+        self.kind = kind
+        self.size = size
+        self.path = path
+        self.name = name
+        self.createdAt = createdAt
+    }
 }
 
 extension Artifact: StoreRecord {

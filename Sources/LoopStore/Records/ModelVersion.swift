@@ -26,6 +26,18 @@ public struct ModelVersion: Sendable, Hashable, Identifiable {
     /// What the promotion gate decided and why, as JSON (`{"passed": true, "reason": ...}`).
     public var gate: JSONValue
     public var createdAt: Date
+
+    public init(id: Int64, name: String, version: Int, status: ModelStatus, metrics: [String: Double], artifactSHA256: String? = nil, trialID: Int64? = nil, gate: JSONValue, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.status = status
+        self.metrics = metrics
+        self.artifactSHA256 = artifactSHA256
+        self.trialID = trialID
+        self.gate = gate
+        self.createdAt = createdAt
+    }
 }
 
 extension ModelVersion: StoreRecord {

@@ -13,6 +13,18 @@ public struct Note: Sendable, Hashable, Identifiable {
     public var trialID: Int64?
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: Int64, text: String, tags: [String], key: String? = nil, value: JSONValue? = nil, studyID: Int64? = nil, trialID: Int64? = nil, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.text = text
+        self.tags = tags
+        self.key = key
+        self.value = value
+        self.studyID = studyID
+        self.trialID = trialID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 extension Note: StoreRecord {

@@ -15,17 +15,17 @@ extension StoreRecord {
 }
 
 /// JSON text for the store's JSON columns, with the same conventions as ``StoreRecord``.
-enum JSONText {
+public enum JSONText {
     /// One decoder for every JSON column: making one per column of every row was most of the
     /// cost of reading 10,000 trials. Decoding keeps no state in the decoder, so it is shared.
-    nonisolated(unsafe) static let decoder: JSONDecoder = {
+    nonisolated(unsafe) public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
     }()
 
-    static func encode<T: Encodable>(_ value: T, column: String) throws(StoreError) -> String {
+    public static func encode<T: Encodable>(_ value: T, column: String) throws(StoreError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
@@ -39,8 +39,8 @@ enum JSONText {
 /// A metrics column: integers written as JSON integers (`"epochs":5`) and every other number
 /// with a fraction or an exponent (`"acc":1.0`), so a metric reads back with the type it was
 /// given; non-finite values as `"NaN"`, `"Infinity"`, `"-Infinity"`. Keys sorted.
-enum MetricsJSON {
-    static func encode(_ metrics: [String: Double], integers: Set<String>) -> String {
+public enum MetricsJSON {
+    public static func encode(_ metrics: [String: Double], integers: Set<String>) -> String {
         var fields: [String: JSONValue] = [:]
         for (name, value) in metrics {
             if integers.contains(name), value == value.rounded(), abs(value) < 9e15 {

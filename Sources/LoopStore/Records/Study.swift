@@ -31,6 +31,21 @@ public struct Study: Sendable, Hashable, Identifiable {
     public var stopReason: String?
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: Int64, name: String, description: String, space: JSONValue, goalMetric: String? = nil, goalDirection: GoalDirection, strategy: String, seed: Int? = nil, settings: JSONValue, stopReason: String? = nil, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.space = space
+        self.goalMetric = goalMetric
+        self.goalDirection = goalDirection
+        self.strategy = strategy
+        self.seed = seed
+        self.settings = settings
+        self.stopReason = stopReason
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 extension Study: StoreRecord {

@@ -39,6 +39,26 @@ public struct Trial: Sendable, Hashable, Identifiable {
     public var repeatOf: Int?
     /// 0 for a proposed configuration, 1, 2, ... for its repeats.
     public var repeatIndex: Int = 0
+
+    public init(id: Int64, studyID: Int64, number: Int, params: [String: JSONValue], state: TrialState, metrics: [String: Double], integerMetrics: Set<String> = [], value: Double? = nil, error: String? = nil, seed: Int? = nil, startedAt: Date, finishedAt: Date? = nil, heartbeatAt: Date, pid: Int32? = nil, host: String? = nil, repeatOf: Int? = nil, repeatIndex: Int = 0) {
+        self.id = id
+        self.studyID = studyID
+        self.number = number
+        self.params = params
+        self.state = state
+        self.metrics = metrics
+        self.integerMetrics = integerMetrics
+        self.value = value
+        self.error = error
+        self.seed = seed
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.heartbeatAt = heartbeatAt
+        self.pid = pid
+        self.host = host
+        self.repeatOf = repeatOf
+        self.repeatIndex = repeatIndex
+    }
 }
 
 extension Trial: StoreRecord {
@@ -98,6 +118,13 @@ public struct TrialReport: Sendable, Hashable {
     public var step: Int
     public var value: Double?
     public var reportedAt: Date
+
+    public init(trialID: Int64, step: Int, value: Double? = nil, reportedAt: Date) {
+        self.trialID = trialID
+        self.step = step
+        self.value = value
+        self.reportedAt = reportedAt
+    }
 }
 
 extension TrialReport: StoreRecord {

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// Keeps the heartbeat of every trial this process is running. A background thread renews them
 /// every quarter lease (at most every 10 s), so a trial whose body runs for an hour without
 /// reporting (one long `train`) is never taken for an orphan by another worker, while the trials
 /// of a worker that was killed or lost its machine fall silent and go stale after the lease.
-final class Heartbeats: Sendable {
+public final class Heartbeats: Sendable {
     private struct State {
         var trials: Set<Int64> = []
         var threadStarted = false
@@ -18,16 +17,19 @@ final class Heartbeats: Sendable {
     /// Held while a beat writes, so `stop` returns only once no write is in progress (the store
     /// closes its connections right after).
     private let writing = NSLock()
-    private let writer: any DatabaseWriter
+    /// Renews the given running trials' heartbeats in the backend's database, best effort: a
+    /// beat that fails (a busy store, a server restarting) is retried at the next one, and one
+    /// missed beat is far inside the lease.
+    private let beat: @Sendable (_ trialIDs: [Int64], _ now: Date) -> Void
     let interval: Double
 
-    init(writer: any DatabaseWriter, lease: Double) {
-        self.writer = writer
+    public init(lease: Double, beat: @escaping @Sendable (_ trialIDs: [Int64], _ now: Date) -> Void) {
+        self.beat = beat
         self.interval = max(0.05, min(10, lease / 4))
     }
 
     /// Starts renewing `trialID` (a trial this process just started).
-    func keep(_ trialID: Int64) {
+    public func keep(_ trialID: Int64) {
         let start = state.withLock { state -> Bool in
             guard !state.stopped else { return false }
             state.trials.insert(trialID)
@@ -41,12 +43,12 @@ final class Heartbeats: Sendable {
     }
 
     /// Stops renewing `trialID` (it finished).
-    func release(_ trialID: Int64) {
+    public func release(_ trialID: Int64) {
         _ = state.withLock { $0.trials.remove(trialID) }
     }
 
     /// Stops the thread for good (the store is closing).
-    func stop() {
+    public func stop() {
         state.withLock { $0.stopped = true }
         wake.lock()
         wake.broadcast()
@@ -65,13 +67,7 @@ final class Heartbeats: Sendable {
             let (trials, stopped) = state.withLock { ($0.trials, $0.stopped) }
             if stopped { return }
             guard !trials.isEmpty else { continue }
-            // Best effort: a write that waits out a busy store is retried at the next beat, and
-            // one missed beat is far inside the lease.
-            let ids = trials.sorted().map(String.init).joined(separator: ",")
-            try? writer.write { db in
-                try db.execute(sql: "UPDATE trials SET heartbeat_at = ? WHERE id IN (\(ids)) AND state = 'running'",
-                               arguments: [Date()])
-            }
+            beat(trials.sorted(), Date())
         }
     }
 }

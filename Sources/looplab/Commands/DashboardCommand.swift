@@ -26,7 +26,7 @@ struct DashboardCommand: ParsableCommand {
         Task.detached {
             do {
                 try await Dashboard.run(store: db, port: port) { url in
-                    FileDescriptor.writeAll(1, "dashboard: \(url) (store \(db.path)); Ctrl-C stops it\n")
+                    FileDescriptor.writeAll(1, "dashboard: \(url) (store \(db.location)); Ctrl-C stops it\n")
                 }
             } catch { failure = error }
             done.signal()

@@ -16,12 +16,12 @@ enum WorkerLauncher {
     static func run(file: String, arguments: [String], settings: HostSettings, workers: Int) -> Int32 {
         // A script that cannot be read or does not compile fails once, here, not once per worker.
         if let status = check(file, settings: settings) { return status }
-        let storePath = Store.resolvePath(settings.storePath, projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory())).path
+        let storePath = Store.resolveLocation(settings.storePath, projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory()))
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var environment = ChildProcess.currentEnvironment()
         // What the status line counts from: trials newer than the store's newest now.
         var before: Int64 = 0
-        if FileManager.default.fileExists(atPath: storePath), let store = try? Store(path: storePath, options: Store.Options(readOnly: true)) {
+        if let store = try? Store.openExisting(storePath, options: Store.Options(readOnly: true)) {
             before = (try? store.lastTrialID()) ?? 0
             try? store.close()
         }
@@ -244,9 +244,7 @@ enum WorkerLauncher {
         }
 
         private func read(running: Int) -> (String, Int)? {
-            if store == nil, FileManager.default.fileExists(atPath: storePath) {
-                store = try? Store(path: storePath, options: Store.Options(readOnly: true))
-            }
+            if store == nil { store = try? Store.openExisting(storePath, options: Store.Options(readOnly: true)) }
             guard let store, let studies = try? store.studyActivity(afterTrialID: afterTrialID), !studies.isEmpty else {
                 return ("workers \(running)/\(workers) running", 0)
             }

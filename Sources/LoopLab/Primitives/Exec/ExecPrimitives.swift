@@ -65,11 +65,12 @@ enum ExecPrimitives {
         let runner = ExecRunner(command: command, executablePath: executablePath, environment: environment, cwd: cwd, timeout: timeout, grace: grace)
         let outcome = try runner.run(into: output, interpreter: call.interpreter)
         let name = "exec: " + String(command.display.prefix(120))
-        let artifact = try context.withStore { store throws(StoreError) in
-            try store.putArtifact(fileAt: output.file, kind: "log", name: name)
+        let (artifact, file) = try context.withStore { store throws(StoreError) in
+            let artifact = try store.putArtifact(fileAt: output.file, kind: "log", name: name)
+            return (artifact, try store.artifactURL(artifact))
         }
         if let deadline = outcome.deadline { throw deadline.error() }
-        return record(outcome, output: output, artifact: artifact, storeDirectory: try context.openStore().directory)
+        return record(outcome, output: output, artifact: artifact, file: file)
     }
 
     /// `env: {NAME: value}` on top of this process's environment; nil unsets a variable.
@@ -92,7 +93,7 @@ enum ExecPrimitives {
         }
     }
 
-    private static func record(_ outcome: ExecRunner.Outcome, output: ExecOutput, artifact: Artifact, storeDirectory: URL) -> Value {
+    private static func record(_ outcome: ExecRunner.Outcome, output: ExecOutput, artifact: Artifact, file: URL) -> Value {
         let exitCode: Int
         var status: String
         switch outcome.termination {
@@ -113,7 +114,7 @@ enum ExecPrimitives {
         var fields: [(String, Value)] = [
             ("status", .string(status)), ("exit_code", .int(exitCode)), ("time", .duration(outcome.seconds)),
             ("output", .string(output.tail.joined(separator: "\n"))), ("artifact", .string(artifact.sha256)),
-            ("artifact_path", .string(storeDirectory.appendingPathComponent(artifact.path).path)),
+            ("artifact_path", .string(file.path)),
             ("metrics", .record(pairs: parsed)),
         ]
         for (key, value) in parsed where !fixedFields.contains(key) { fields.append((key, value)) }

@@ -19,7 +19,7 @@ enum ModelReference {
             guard !versions.isEmpty else {
                 let names = try store.modelNames()
                 let known = names.isEmpty ? "the registry is empty" : "models: " + names.joined(separator: ", ")
-                return .failure(researchError("\(function): no model '\(name)' in the registry of \(context.resolvedStorePath) (\(known))"))
+                return .failure(researchError("\(function): no model '\(name)' in the registry of \(context.storeLocation) (\(known))"))
             }
             let listing = versions.map { "\($0.version) \($0.status.rawValue)" }.joined(separator: ", ")
             let chosen: ModelVersion?

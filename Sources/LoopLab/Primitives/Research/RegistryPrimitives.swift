@@ -37,7 +37,7 @@ enum RegistryPrimitives {
                 let artifact = try store.putArtifact(fileAt: checkpoint, kind: "checkpoint",
                                                      name: "\(box.study.name) trial \(trial.number)")
                 try store.attachArtifact(trialID: trial.id, role: modelRole, sha256: artifact.sha256)
-                return .string(store.artifactFiles.url(relativePath: artifact.path).path)
+                return .string(try store.artifactURL(artifact).path)
             }
         }
 
@@ -64,7 +64,7 @@ enum RegistryPrimitives {
                     let study = try trial.flatMap { t throws(StoreError) in try store.study(id: t.studyID) }
                     return (trial, study, try store.trialArtifact(trialID: id, role: modelRole))
                 }
-                guard let trial else { throw researchError("promote: no trial with id \(id) in \(context.resolvedStorePath)") }
+                guard let trial else { throw researchError("promote: no trial with id \(id) in \(context.storeLocation)") }
                 let label = "trial \(trial.number) of study '\(study?.name ?? "?")'"
                 guard trial.state == .complete else {
                     throw researchError("promote: \(label) is \(trial.state.rawValue), not complete; remember(t, metrics) first")
@@ -151,7 +151,7 @@ enum RegistryPrimitives {
     static func record(_ v: ModelVersion, context: ResearchContext) throws(LoopError) -> Value {
         let (checkpoint, trial, study) = try context.withStore { store throws(StoreError) in
             let checkpoint = try v.artifactSHA256.flatMap { sha throws(StoreError) in try store.artifact(sha256: sha) }
-                .map { store.artifactFiles.url(relativePath: $0.path).path }
+                .map { artifact throws(StoreError) in try store.artifactURL(artifact).path }
             let trial = try v.trialID.flatMap { id throws(StoreError) in try store.trial(id: id) }
             let study = try trial.flatMap { t throws(StoreError) in try store.study(id: t.studyID) }
             return (checkpoint, trial, study)

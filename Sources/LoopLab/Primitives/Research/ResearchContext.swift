@@ -29,17 +29,17 @@ final class ResearchContext {
     /// launcher draws one combined status line instead.
     var showsProgressByDefault: Bool { worker == nil }
 
-    /// The database file the store lives in (see docs/store.md for the precedence).
-    var resolvedStorePath: String {
+    /// Where the store lives, fit to print: its database file or its URL without the password
+    /// (see docs/store.md for the precedence).
+    var storeLocation: String {
         // `storePath` already holds --store or LOOPLAB_STORE (HostSettings): nothing is read here.
-        return Store.resolvePath(storePath,
-                                 projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory())).path
+        Store.displayLocation(Store.resolveLocation(storePath, projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory())))
     }
 
     func openStore() throws(LoopError) -> Store {
         if let store { return store }
         do {
-            let opened = try Store(path: resolvedStorePath)
+            let opened = try Store.open(storePath, projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory()))
             store = opened
             return opened
         } catch {

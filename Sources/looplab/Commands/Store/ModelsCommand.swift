@@ -17,7 +17,7 @@ struct ModelsCommand: ParsableCommand {
             let versions = try db.versions(model: name)
             guard !versions.isEmpty else {
                 let names = try db.modelNames()
-                Diagnostics.printError("looplab: no model '\(name)' in \(store.path)" + (names.isEmpty ? "" : "; models: " + names.joined(separator: ", ")))
+                Diagnostics.printError("looplab: no model '\(name)' in \(db.location)" + (names.isEmpty ? "" : "; models: " + names.joined(separator: ", ")))
                 throw ExitCode(1)
             }
             let champion = try db.champion(model: name)?.version
@@ -35,7 +35,7 @@ struct ModelsCommand: ParsableCommand {
             rows.append([name, String(versions.count), champion.map { "v\($0.version)" } ?? "-",
                          champion.map { Self.metrics($0.metrics) } ?? "-", try champion.map { try origin($0, db) } ?? "-"])
         }
-        if rows.isEmpty { print("no models in \(store.path) (promote(model, as: \"name\", ...) registers one)"); return }
+        if rows.isEmpty { print("no models in \(db.location) (promote(model, as: \"name\", ...) registers one)"); return }
         print(TextTable.render(["model", "versions", "champion", "metrics", "from"], rows))
     }
 

@@ -6,12 +6,14 @@ import LoopSupport
 
 /// `--store PATH`, shared by the commands that read the project store.
 struct StoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The store's database file (default: $LOOPLAB_STORE, else .looplab/looplab.db here).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("The store: a database file or postgresql://USER@HOST:PORT/DB (default: $LOOPLAB_STORE, else .looplab/looplab.db here).",
+                               valueName: "PATH|URL"))
     var store: String?
 
+    /// The store's database file, or its URL.
     var path: String {
-        Store.resolvePath(HostSettings.fromEnvironment().overridden(storePath: store, assumeYes: false).storePath,
-                          projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path
+        Store.resolveLocation(HostSettings.fromEnvironment().overridden(storePath: store, assumeYes: false).storePath,
+                              projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 
     /// Opens the existing store for reading; a missing one is an error, not a new empty store.
@@ -20,6 +22,13 @@ struct StoreOptions: ParsableArguments {
     /// migrates it.
     func open() throws -> Store {
         let path = self.path
+        if Store.scheme(of: path) != nil {
+            // A server database: opened as it is (read-only), or a clear error and exit 2.
+            do { return try Store.open(path, projectDirectory: URL(fileURLWithPath: "/"), options: Store.Options(readOnly: true)) } catch {
+                Diagnostics.printError("looplab: \(error.description)")
+                throw ExitCode(error.isOpeningError ? 2 : 1)
+            }
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             Diagnostics.printError("looplab: no store at \(path) (run a study here first, or pass --store PATH)")
             throw ExitCode(1)

@@ -19,7 +19,7 @@ struct StudiesCommand: ParsableCommand {
             rows.append([s.name, "\(s.goalDirection.rawValue) \(s.goalMetric ?? "-")", s.strategy,
                          "\(trials.count)", "\(complete)", TextTable.number(best?.mean), s.stopReason ?? "-"])
         }
-        if rows.isEmpty { print("no studies in \(store.path)"); return }
+        if rows.isEmpty { print("no studies in \(db.location)"); return }
         print(TextTable.render(["study", "goal", "strategy", "trials", "complete", "best", "stop_reason"], rows))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// Stores bytes as a content-addressed artifact and records it; storing the same content
     /// again returns the existing record.
     ///
@@ -73,6 +73,11 @@ extension Store {
         guard let record = try artifact(sha256: sha256) else { throw .artifactMissing(sha256: sha256) }
         try artifactFiles.verify(sha256: sha256, relativePath: record.path)
         return artifactFiles.url(relativePath: record.path)
+    }
+
+    /// The artifact's file under `STORE/artifacts/`.
+    public func artifactURL(_ artifact: Artifact) throws(StoreError) -> URL {
+        artifactFiles.url(relativePath: artifact.path)
     }
 
     private func recordArtifact(sha256: String, size: Int64, kind: String, name: String?,

@@ -1,25 +1,8 @@
 import Foundation
 import GRDB
 
-/// What a recall hit points at.
-public enum RecallKind: String, Sendable, Codable, CaseIterable {
-    case note, study, trial
-}
 
-/// One ranked result of ``Store/recall(_:limit:)``.
-public struct RecallHit: Sendable, Hashable {
-    public var kind: RecallKind
-    /// The id of the note, study or trial.
-    public var id: Int64
-    /// The note's key, the study's name, or `study #number` for a trial.
-    public var title: String
-    /// The matching passage, matches in `[brackets]`.
-    public var snippet: String
-    /// Higher is more relevant (negated BM25, titles weighted over bodies).
-    public var score: Double
-}
-
-extension Store {
+extension SQLiteStore {
     /// Full-text search over notes, studies (name, description, goal, stop reason) and trials
     /// (state, parameter values, error text). What a person wrote down ranks first: notes, then
     /// studies, then trials, each kind by relevance.
@@ -27,7 +10,7 @@ extension Store {
     /// The query is plain words, not FTS5 syntax: punctuation is ignored and each word is matched
     /// with stemming (`diverge` finds `diverged`). Entries matching more words rank higher.
     public func recall(_ query: String, limit: Int = 20) throws(StoreError) -> [RecallHit] {
-        let words = Store.searchWords(query)
+        let words = RecallHit.words(query)
         if words.isEmpty { return [] }
         // Quoting makes each word a literal FTS5 string, so user input can never be FTS5 syntax.
         let match = words.map { "\"\($0)\"" }.joined(separator: " OR ")
@@ -46,10 +29,4 @@ extension Store {
         }
     }
 
-    /// The words of a query: runs of letters and digits, lower-cased.
-    static func searchWords(_ query: String) -> [String] {
-        query.lowercased()
-            .split { !($0.isLetter || $0.isNumber || $0 == "_") }
-            .map(String.init)
-    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LoopSupport
 
-extension Store {
+extension SQLiteStore {
     /// Registers a new version of a model with its gate's verdict: `promoted` when the gate
     /// passed (it becomes the champion), `rejected` otherwise (kept as evidence).
     ///
@@ -30,7 +30,7 @@ extension Store {
 
     /// The champion: the newest `promoted` version of the model, or `nil`.
     public func champion(model name: String) throws(StoreError) -> ModelVersion? {
-        try read("find the champion of \(name)") { db in try Store.champion(db, name) }
+        try read("find the champion of \(name)") { db in try SQLiteStore.champion(db, name) }
     }
 
     /// Every version of the model (promoted, rejected and rolled back), oldest first.
@@ -58,9 +58,9 @@ extension Store {
     @discardableResult
     public func rollback(model name: String) throws(StoreError) -> ModelVersion? {
         try write("roll back \(name)") { db in
-            guard let current = try Store.champion(db, name) else { throw StoreError.modelNotFound(name: name) }
+            guard let current = try SQLiteStore.champion(db, name) else { throw StoreError.modelNotFound(name: name) }
             try db.execute(sql: "UPDATE models SET status = 'rolled_back' WHERE id = ?", arguments: [current.id])
-            return try Store.champion(db, name)
+            return try SQLiteStore.champion(db, name)
         }
     }
 

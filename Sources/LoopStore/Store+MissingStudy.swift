@@ -6,7 +6,7 @@ extension Store {
     /// are (the first few).
     public func missingStudyDescription(_ name: String) -> String {
         let names = ((try? studies()) ?? []).map(\.name)
-        var text = "no study named '\(name)' in \(path)"
+        var text = "no study named '\(name)' in \(location)"
         let close = NameSuggestions.clause(for: name, in: names)
         if !close.isEmpty { return text + close }
         if names.isEmpty { return text + " (it has no studies yet)" }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LoopSupport
 
-extension Store {
+extension SQLiteStore {
     /// Records finished trials in one transaction (benchmarks and fixtures: a 10,000-trial
     /// study in well under a second). Each trial is numbered after the study's last, started one
     /// `spacing` after the previous one, and finished half a `spacing` later.
@@ -14,7 +14,7 @@ extension Store {
                          t.value, start.addingTimeInterval(Double(i) * spacing)))
         }
         try write("record \(trials.count) trials") { db in
-            try Store.requireStudy(db, studyID)
+            try SQLiteStore.requireStudy(db, studyID)
             var next = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = ?", arguments: [studyID]) ?? 0
             let statement = try db.makeStatement(sql: """
                 INSERT INTO trials (study_id, number, params, state, metrics, value, started_at, finished_at, heartbeat_at, pid, host)

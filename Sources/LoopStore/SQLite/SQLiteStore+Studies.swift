@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// Creates the study, or reopens the one with the same name and updates its declaration (a
     /// space may grow between runs; its trials are kept).
     ///

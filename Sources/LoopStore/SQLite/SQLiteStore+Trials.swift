@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LoopSupport
 
-extension Store {
+extension SQLiteStore {
     /// Starts a trial: a `running` row owned by this process, numbered after the study's last.
     ///
     /// The number is taken inside the write transaction, so concurrent processes never collide.
@@ -13,10 +13,10 @@ extension Store {
                            now: Date = Date()) throws(StoreError) -> Trial {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
         let trial = try write("start a trial") { db in
-            try Store.requireStudy(db, studyID)
-            try Store.insertRunningTrial(db, studyID: studyID, paramsJSON: paramsJSON, seed: seed, repeatOf: repeatOf,
+            try SQLiteStore.requireStudy(db, studyID)
+            try SQLiteStore.insertRunningTrial(db, studyID: studyID, paramsJSON: paramsJSON, seed: seed, repeatOf: repeatOf,
                                          repeatIndex: repeatIndex, now: now, owner: owner)
-            return try Store.fetchTrial(db, db.lastInsertedRowID)
+            return try SQLiteStore.fetchTrial(db, db.lastInsertedRowID)
         }
         heartbeats.keep(trial.id)
         return trial
@@ -48,8 +48,8 @@ extension Store {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
         let (lease, host) = (options.trialLease, owner.host)
         let claim = try write("claim a trial") { db -> TrialClaim in
-            try Store.requireStudy(db, studyID)
-            _ = try Store.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
+            try SQLiteStore.requireStudy(db, studyID)
+            _ = try SQLiteStore.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
             // Cached statements: a claim runs these for every trial, and preparing them again
             // each time was a tenth of a trivial trial's cost.
             if let maxTrials {
@@ -66,9 +66,9 @@ extension Store {
                 """), arguments: [studyID, paramsJSON]) {
                 return .taken(by: holder)
             }
-            try Store.insertRunningTrial(db, studyID: studyID, paramsJSON: paramsJSON, seed: nil, repeatOf: nil,
+            try SQLiteStore.insertRunningTrial(db, studyID: studyID, paramsJSON: paramsJSON, seed: nil, repeatOf: nil,
                                          repeatIndex: 0, now: now, owner: owner)
-            return .started(try Store.fetchTrial(db, db.lastInsertedRowID))
+            return .started(try SQLiteStore.fetchTrial(db, db.lastInsertedRowID))
         }
         if case .started(let trial) = claim { heartbeats.keep(trial.id) }
         return claim
@@ -91,7 +91,7 @@ extension Store {
                 WHERE id = ? AND state IN ('running', 'stale')
                 """).execute(arguments: [state, metricsJSON, value, error, now, now, id])
             let changed = db.changesCount
-            let trial = try Store.fetchTrial(db, id)
+            let trial = try SQLiteStore.fetchTrial(db, id)
             if changed == 0 { throw StoreError.trialAlreadyFinished(id: id, state: trial.state) }
             return trial
         }
@@ -106,7 +106,7 @@ extension Store {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
         let metricsJSON = try JSONText.encode(metrics, column: "trials.metrics")
         return try write("record a trial") { db in
-            try Store.requireStudy(db, studyID)
+            try SQLiteStore.requireStudy(db, studyID)
             try db.execute(sql: """
                 INSERT INTO trials (study_id, number, params, state, metrics, value, error, seed,
                                     started_at, finished_at, heartbeat_at, pid, host)
@@ -114,7 +114,7 @@ extension Store {
                         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [studyID, studyID, paramsJSON, state, metricsJSON, value, error, seed,
                                  now, now, now, owner.pid, owner.host])
-            return try Store.fetchTrial(db, db.lastInsertedRowID)
+            return try SQLiteStore.fetchTrial(db, db.lastInsertedRowID)
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LoopSupport
 
-extension Store {
+extension SQLiteStore {
     /// Remembers a free-text finding, optionally tagged and tied to a study or trial.
     @discardableResult
     public func remember(_ text: String, tags: [String] = [], studyID: Int64? = nil, trialID: Int64? = nil,

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// Records an installed skill or pack (replacing the same name and version).
     public func recordInstall(_ skill: InstalledSkill) throws(StoreError) {
         let permissions = try JSONText.encode(skill.permissions, column: "skills.permissions")
@@ -32,22 +32,8 @@ extension Store {
     }
 }
 
-/// One trial a skill ran in: the evidence a saved skill carries.
-public struct SkillUse: Sendable, Hashable {
-    public var study: String
-    public var trialNumber: Int
-    public var state: TrialState
-    public var metrics: [String: Double]
 
-    public init(study: String, trialNumber: Int, state: TrialState, metrics: [String: Double]) {
-        self.study = study
-        self.trialNumber = trialNumber
-        self.state = state
-        self.metrics = metrics
-    }
-}
-
-extension Store {
+extension SQLiteStore {
     /// Records that the skill with this source hash ran during the trial (once per trial).
     public func recordSkillUse(skill: String, sha256: String, trialID: Int64, now: Date = Date()) throws(StoreError) {
         try write("record a use of skill \(skill)") { db in

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// Marks as `stale` every `running` trial (of one study, or all) whose owner is gone: its
     /// process no longer exists on this host, or its heartbeat is older than
     /// ``Options/trialLease`` (the only evidence available for another host, or a reused pid).
@@ -12,7 +12,7 @@ extension Store {
     public func recoverStaleTrials(studyID: Int64? = nil, now: Date = Date()) throws(StoreError) -> [Trial] {
         let (lease, host) = (options.trialLease, owner.host)
         return try write("recover stale trials") { db in
-            try Store.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
+            try SQLiteStore.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
         }
     }
 
@@ -26,7 +26,7 @@ extension Store {
         } ?? Trial.fetchAll(db, sql: "SELECT * FROM trials WHERE state = 'running' ORDER BY id")
         var marked: [Trial] = []
         for trial in running {
-            guard let reason = Store.orphanReason(trial, now: now, lease: lease, host: host) else { continue }
+            guard let reason = trial.orphanReason(now: now, lease: lease, host: host) else { continue }
             try db.execute(sql: "UPDATE trials SET state = 'stale', error = ? WHERE id = ? AND state = 'running'",
                            arguments: [reason, trial.id])
             var updated = trial
@@ -37,15 +37,4 @@ extension Store {
         return marked
     }
 
-    /// Why a running trial counts as orphaned, or `nil` if its owner may still be working on it.
-    static func orphanReason(_ trial: Trial, now: Date, lease: Double, host: String) -> String? {
-        if let pid = trial.pid, trial.host == host, !ProcessOwner(pid: pid, host: host).isAliveLocally {
-            return "stale: process \(pid) on \(host) no longer exists"
-        }
-        let silence = now.timeIntervalSince(trial.heartbeatAt)
-        if silence > lease {
-            return "stale: no heartbeat for \(Int(silence)) s (lease \(Int(lease)) s)"
-        }
-        return nil
-    }
 }

@@ -1,0 +1,178 @@
+/// The store's tables on PostgreSQL: the SQLite schema's tables and columns (docs/store.md), in
+/// PostgreSQL's types, inside one PostgreSQL schema (`looplab` unless the URL says `schema=`).
+///
+/// Differences, each for a reason: timestamps are `timestamptz`; trials, notes and model versions
+/// carry a `token` (a UUID the inserting process makes) so an insert whose commit acknowledgement
+/// was lost to a server restart is found, not repeated; full-text search is a `tsvector` column per
+/// table (GIN-indexed) instead of one FTS5 table; artifacts may keep their bytes in
+/// `artifact_blobs`. Versions are rows of `schema_versions`; this Looplab knows ``versions``.
+enum PostgresSchema {
+    static let versions = ["pg1"]
+
+    /// A lock every process takes while it creates or checks the schema, so that workers
+    /// starting together do not race to create it.
+    static let creationLock: Int64 = 0x4C4F_4F50_4C41_4231  // "LOOPLAB1"
+
+    static func statements(schema: String) -> [String] {
+        [
+            "CREATE SCHEMA IF NOT EXISTS \(schema)",
+            "CREATE TABLE \(schema).schema_versions (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            """
+            CREATE TABLE \(schema).studies (
+              id bigserial PRIMARY KEY,
+              name text NOT NULL UNIQUE,
+              description text NOT NULL DEFAULT '',
+              space text NOT NULL DEFAULT '{}',
+              goal_metric text,
+              goal_direction text NOT NULL DEFAULT 'minimize' CHECK (goal_direction IN ('minimize', 'maximize')),
+              strategy text NOT NULL DEFAULT 'random',
+              seed bigint,
+              settings text NOT NULL DEFAULT '{}',
+              stop_reason text,
+              created_at timestamptz NOT NULL,
+              updated_at timestamptz NOT NULL,
+              search tsvector GENERATED ALWAYS AS (
+                setweight(to_tsvector('english', name), 'A') ||
+                setweight(to_tsvector('english', description || ' ' || coalesce(goal_metric, '') || ' ' || strategy
+                                                 || ' ' || coalesce(stop_reason, '')), 'B')) STORED
+            )
+            """,
+            """
+            CREATE TABLE \(schema).trials (
+              id bigserial PRIMARY KEY,
+              study_id bigint NOT NULL REFERENCES \(schema).studies(id) ON DELETE CASCADE,
+              number integer NOT NULL,
+              params text NOT NULL DEFAULT '{}',
+              state text NOT NULL CHECK (state IN
+                ('running', 'complete', 'failed', 'pruned', 'diverged', 'interrupted', 'stale')),
+              metrics text NOT NULL DEFAULT '{}',
+              value double precision,
+              error text,
+              seed bigint,
+              started_at timestamptz NOT NULL,
+              finished_at timestamptz,
+              heartbeat_at timestamptz NOT NULL,
+              pid integer,
+              host text,
+              repeat_of integer,
+              repeat_index integer NOT NULL DEFAULT 0,
+              token uuid UNIQUE,
+              search tsvector,
+              UNIQUE (study_id, number)
+            )
+            """,
+            "CREATE INDEX trials_by_state ON \(schema).trials (study_id, state)",
+            // By a hash of the parameters: a claim looks a configuration up, and a long params
+            // text would not fit a b-tree entry.
+            "CREATE INDEX trials_by_params ON \(schema).trials (study_id, md5(params))",
+            "CREATE INDEX trials_search ON \(schema).trials USING gin (search)",
+            // A trial is found by its study's name, its state, its parameter values (not their
+            // names) and its error.
+            """
+            CREATE FUNCTION \(schema).trials_search() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              NEW.search := setweight(to_tsvector('english', coalesce((SELECT name FROM \(schema).studies WHERE id = NEW.study_id), '')), 'A')
+                || setweight(to_tsvector('english', NEW.state || ' '
+                     || coalesce((SELECT string_agg(value, ' ') FROM jsonb_each_text(NEW.params::jsonb)), '')
+                     || ' ' || coalesce(NEW.error, '')), 'B');
+              RETURN NEW;
+            END $$
+            """,
+            """
+            CREATE TRIGGER trials_search BEFORE INSERT OR UPDATE OF state, params, error ON \(schema).trials
+            FOR EACH ROW EXECUTE FUNCTION \(schema).trials_search()
+            """,
+            """
+            CREATE TABLE \(schema).trial_reports (
+              trial_id bigint NOT NULL REFERENCES \(schema).trials(id) ON DELETE CASCADE,
+              step bigint NOT NULL,
+              value double precision,
+              reported_at timestamptz NOT NULL,
+              PRIMARY KEY (trial_id, step)
+            )
+            """,
+            """
+            CREATE TABLE \(schema).notes (
+              id bigserial PRIMARY KEY,
+              text text NOT NULL DEFAULT '',
+              tags text NOT NULL DEFAULT '[]',
+              key text UNIQUE,
+              value text,
+              study_id bigint REFERENCES \(schema).studies(id) ON DELETE SET NULL,
+              trial_id bigint REFERENCES \(schema).trials(id) ON DELETE SET NULL,
+              created_at timestamptz NOT NULL,
+              updated_at timestamptz NOT NULL,
+              token uuid UNIQUE,
+              search tsvector GENERATED ALWAYS AS (
+                setweight(to_tsvector('english', coalesce(key, '')), 'A') ||
+                setweight(to_tsvector('english', text || ' ' || tags || ' ' || coalesce(value, '')), 'B')) STORED
+            )
+            """,
+            "CREATE INDEX notes_search ON \(schema).notes USING gin (search)",
+            "CREATE INDEX studies_search ON \(schema).studies USING gin (search)",
+            """
+            CREATE TABLE \(schema).artifacts (
+              sha256 text PRIMARY KEY CHECK (length(sha256) = 64),
+              kind text NOT NULL,
+              size bigint NOT NULL,
+              path text NOT NULL,
+              name text,
+              created_at timestamptz NOT NULL
+            )
+            """,
+            // The bytes of artifacts kept in the database (no `artifacts=` directory given).
+            """
+            CREATE TABLE \(schema).artifact_blobs (
+              sha256 text PRIMARY KEY REFERENCES \(schema).artifacts(sha256) ON DELETE CASCADE,
+              data bytea NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE \(schema).trial_artifacts (
+              trial_id bigint NOT NULL REFERENCES \(schema).trials(id) ON DELETE CASCADE,
+              role text NOT NULL,
+              artifact_sha256 text NOT NULL REFERENCES \(schema).artifacts(sha256),
+              created_at timestamptz NOT NULL,
+              PRIMARY KEY (trial_id, role)
+            )
+            """,
+            """
+            CREATE TABLE \(schema).models (
+              id bigserial PRIMARY KEY,
+              name text NOT NULL,
+              version integer NOT NULL,
+              status text NOT NULL CHECK (status IN ('promoted', 'rejected', 'rolled_back')),
+              metrics text NOT NULL DEFAULT '{}',
+              artifact_sha256 text REFERENCES \(schema).artifacts(sha256),
+              trial_id bigint REFERENCES \(schema).trials(id) ON DELETE SET NULL,
+              gate text NOT NULL DEFAULT '{}',
+              created_at timestamptz NOT NULL,
+              token uuid UNIQUE,
+              UNIQUE (name, version)
+            )
+            """,
+            """
+            CREATE TABLE \(schema).skills (
+              id bigserial PRIMARY KEY,
+              name text NOT NULL,
+              version text NOT NULL,
+              sha256 text NOT NULL,
+              source text NOT NULL,
+              permissions text NOT NULL DEFAULT '{}',
+              installed_at timestamptz NOT NULL,
+              UNIQUE (name, version)
+            )
+            """,
+            """
+            CREATE TABLE \(schema).skill_uses (
+              skill text NOT NULL,
+              sha256 text NOT NULL,
+              trial_id bigint NOT NULL REFERENCES \(schema).trials(id) ON DELETE CASCADE,
+              used_at timestamptz NOT NULL,
+              PRIMARY KEY (skill, sha256, trial_id)
+            )
+            """,
+            "INSERT INTO \(schema).schema_versions (version) VALUES ('pg1')",
+        ]
+    }
+}
