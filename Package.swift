@@ -102,6 +102,9 @@ let package = Package(
             ],
             swiftSettings: hostFlags
         ),
+        // What the test targets share: the store backends they run against and a throwaway
+        // PostgreSQL cluster (scripts/pg-throwaway). Not linked by any product.
+        .target(name: "LoopTestSupport", dependencies: ["LoopSupport"], swiftSettings: hostFlags),
         // A child process for LoopStore's kill -9 and two-writer tests (see docs/store.md).
         .executableTarget(name: "looplab-store-stress", dependencies: ["LoopStore", "LoopStorePostgres"], swiftSettings: hostFlags),
         .testTarget(name: "LoopLangTests", dependencies: ["LoopLang"], exclude: ["Golden"]),
@@ -110,11 +113,11 @@ let package = Package(
         .testTarget(name: "LoopPlotTests", dependencies: ["LoopPlot"]),
         .testTarget(name: "LoopResearchTests", dependencies: ["LoopResearch", "LoopSupport"]),
         .testTarget(name: "LoopSkillsTests", dependencies: ["LoopSkills"]),
-        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore", "LoopSkills", "LoopSupport"]),
+        .testTarget(name: "LoopLabTests", dependencies: ["LoopLab", "LoopLang", "LoopStore", "LoopStorePostgres", "LoopSkills", "LoopSupport", "LoopTestSupport"]),
         .testTarget(name: "LoopREPLTests", dependencies: ["LoopREPL", "LoopLab", "LoopLang"]),
         .testTarget(
             name: "LoopStoreTests",
-            dependencies: ["LoopStore", "LoopStorePostgres", "LoopSupport", "looplab-store-stress", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LoopStore", "LoopStorePostgres", "LoopSupport", "LoopTestSupport", "looplab-store-stress", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LoopStore
+import LoopStorePostgres
 import Testing
 
 /// A `looplab` process stopped from outside: Ctrl-C (SIGINT), SIGTERM or SIGKILL sent once the
@@ -62,8 +63,9 @@ final class PipeCollector: @unchecked Sendable {
 }
 
 /// The trials of a study in a store file, read directly.
-func storedTrials(_ study: String, store path: String) throws -> [Trial] {
-    let store = try Store(path: path)
+func storedTrials(_ study: String, store location: String) throws -> [Trial] {
+    PostgresStore.register()
+    let store = try Store.open(location, projectDirectory: URL(fileURLWithPath: "/"))
     defer { try? store.close() }
     let found = try #require(try store.study(named: study))
     return try store.trials(studyID: found.id)

@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopTestSupport
 import Testing
 
 /// `looplab run --workers N`: N processes share a study through the store, with one combined
@@ -21,13 +22,25 @@ struct WorkersTests {
         """
     }
 
-    @Test func threeWorkersShareOneStudyAndEachEndsOnItsFinalState() throws {
+    /// Where a test's store is: the project's default SQLite file, or a fresh PostgreSQL store
+    /// (passed to the workers with `--store`).
+    static func store(_ backend: Backend, _ dir: URL) throws -> (arguments: [String], location: String) {
+        switch backend {
+        case .sqlite: return ([], dir.appendingPathComponent(".looplab/looplab.db").path)
+        case .postgres:
+            let url = try ThrowawayPostgres.shared.freshStoreURL()
+            return (["--store", url], url)
+        }
+    }
+
+    @Test(arguments: Backend.allCases) func threeWorkersShareOneStudyAndEachEndsOnItsFinalState(_ backend: Backend) throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
+        let (storeArguments, location) = try Self.store(backend, dir)
         try Self.script(trials: 12, seconds: 0.2).write(to: dir.appendingPathComponent("s.loop"), atomically: true, encoding: .utf8)
-        let run = try runLooplab(["run", "--workers", "3", "s.loop"], directory: dir)
+        let run = try runLooplab(["run", "--workers", "3"] + storeArguments + ["s.loop"], directory: dir)
         #expect(run.status == 0, "\(run.stderr)")
-        let trials = try storedTrials("shared", store: dir.appendingPathComponent(".looplab/looplab.db").path)
+        let trials = try storedTrials("shared", store: location)
         #expect(trials.count == 12)
         #expect(trials.allSatisfy { $0.state == .complete })
         #expect(Set(trials.map(\.params)).count == 12, "a configuration ran twice")
@@ -88,25 +101,24 @@ struct WorkersTests {
     /// A worker killed with -9 mid-trial: its trial goes stale (its process is gone), another
     /// worker runs that configuration again, the study still ends with max_trials complete
     /// trials, and the launcher reports the worst status, 137.
-    @Test func aKilledWorkersTrialIsRerunAndTheStudyCompletes() throws {
+    @Test(arguments: Backend.allCases) func aKilledWorkersTrialIsRerunAndTheStudyCompletes(_ backend: Backend) throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
+        let (storeArguments, location) = try Self.store(backend, dir)
         try Self.script(trials: 6, seconds: 1.5).write(to: dir.appendingPathComponent("s.loop"), atomically: true, encoding: .utf8)
-        let process = try looplabProcess(["run", "--workers", "3", "s.loop"], directory: dir)
+        let process = try looplabProcess(["run", "--workers", "3"] + storeArguments + ["s.loop"], directory: dir)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         let outText = PipeCollector(out), errText = PipeCollector(err)
         try process.run()
-        let store = dir.appendingPathComponent(".looplab/looplab.db").path
         let deadline = Date().addingTimeInterval(60)
         var victim: (pid: Int32, params: String)?
         while victim == nil, Date() < deadline {
             usleep(100_000)
             // Read-only and without #require: the store and the study appear only once a worker
             // has started.
-            guard FileManager.default.fileExists(atPath: store),
-                  let reading = try? Store(path: store, options: Store.Options(readOnly: true)) else { continue }
+            guard let reading = try? Store.openExisting(location, options: Store.Options(readOnly: true)) else { continue }
             defer { try? reading.close() }
             guard let study = try? reading.study(named: "shared"),
                   let running = (try? reading.trials(studyID: study.id))?.first(where: { $0.state == .running }),
@@ -120,7 +132,7 @@ struct WorkersTests {
         _ = outText.text()
         #expect(process.terminationStatus == 137, "\(stderr)")
         #expect(stderr.contains("worker stopped by signal 9"), "\(stderr)")
-        let trials = try storedTrials("shared", store: store)
+        let trials = try storedTrials("shared", store: location)
         let stale = trials.filter { $0.state == .stale }
         #expect(stale.count == 1 && stale.first?.error?.contains("no longer exists") == true)
         #expect(trials.filter { $0.state == .complete }.count == 6)

@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopTestSupport
 import Testing
 
 /// Content-addressed artifacts: round trip, deduplication, and tamper detection on read.

@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopTestSupport
 import Testing
 
 /// Two processes writing one store at the same time: nothing lost, nobody sees "database is locked".

@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopTestSupport
 import Testing
 
 /// Full-text recall over notes, studies and trials, ranked across kinds (FTS5 on SQLite,

@@ -1,5 +1,6 @@
 import Foundation
 import LoopStore
+import LoopTestSupport
 import Testing
 
 /// Trials left `running` by a dead process become `stale` when the study is reopened; finished

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoopStore
+import LoopTestSupport
 import LoopSupport
 import Testing
 

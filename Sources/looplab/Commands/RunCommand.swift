@@ -49,6 +49,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let settings = HostSettings.fromEnvironment().overridden(storePath: store.store, assumeYes: yes)
+        try store.checkServer(settings.storePath)
         if writeBack, workers != nil {
             Diagnostics.printError("looplab run: --workers and --write-back do not go together (a notebook runs in one process)")
             throw ExitCode(ExitStatus.usage)

@@ -26,7 +26,7 @@ struct StoreOptions: ParsableArguments {
             // A server database: opened as it is (read-only), or a clear error and exit 2.
             do { return try Store.open(path, projectDirectory: URL(fileURLWithPath: "/"), options: Store.Options(readOnly: true)) } catch {
                 Diagnostics.printError("looplab: \(error.description)")
-                throw ExitCode(error.isOpeningError ? 2 : 1)
+                throw ExitCode(error.isOpeningError ? ExitStatus.usage : ExitStatus.runtime)
             }
         }
         guard FileManager.default.fileExists(atPath: path) else {
@@ -43,6 +43,18 @@ struct StoreOptions: ParsableArguments {
             if let readable = try? Store(path: path, options: Store.Options(readOnly: true)) { return readable }
             Diagnostics.printError("looplab: \(error.description)")
             throw ExitCode(1)
+        }
+    }
+
+    /// A server store (`postgresql://…`) is opened once before a script runs, so a wrong URL,
+    /// password or database, or a schema of another Looplab, stops the run at once (exit 2, nothing
+    /// written) instead of at the script's first study; in an empty database the schema is
+    /// created here, once, not raced by N workers.
+    func checkServer(_ location: String?) throws {
+        guard let location, Store.scheme(of: location) != nil else { return }
+        do { try Store.open(location, projectDirectory: URL(fileURLWithPath: "/")).close() } catch {
+            Diagnostics.printError("looplab: \(error.description)")
+            throw ExitCode(error.isOpeningError ? ExitStatus.usage : ExitStatus.runtime)
         }
     }
 
