@@ -24,6 +24,7 @@ public final class ThrowawayPostgres: Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public static var script: URL {
