@@ -13,6 +13,86 @@ enum PostgresSchema {
     /// starting together do not race to create it.
     static let creationLock: Int64 = 0x4C4F_4F50_4C41_4231  // "LOOPLAB1"
 
+    /// A claim in one round trip (see `PostgresStore.claimTrial`): under a lock on the study's
+    /// row, a repeated call (same token) finds its trial; trials past their lease go stale (and
+    /// nothing is started: the caller proposes their configurations first); the
+    /// running trials of other processes on the caller's host are returned as `suspects` (only
+    /// the caller can tell whether those processes still live); then the limit, the taken
+    /// configuration, and the insert. `max(number) + 1` bounds the count from above, so the exact
+    /// count (a scan of the study) runs only near the limit.
+    static func claimFunction(_ s: String) -> String {
+        """
+        CREATE FUNCTION \(s).claim_trial(p_study bigint, p_params text, p_max integer, p_allow_repeat boolean,
+          p_lease double precision, p_host text, p_pid integer, p_now timestamptz, p_token uuid)
+        RETURNS TABLE (outcome text, held integer, suspects integer[], id bigint, study_id bigint, number integer,
+          params text, state text, metrics text, value double precision, error text, seed bigint, started_at timestamptz,
+          finished_at timestamptz, heartbeat_at timestamptz, pid integer, host text, repeat_of integer, repeat_index integer)
+        LANGUAGE plpgsql AS $$
+        #variable_conflict use_column
+        DECLARE
+          v_outcome text;
+          v_count integer := 0;
+          v_suspects integer[];
+          v_trial bigint;
+          v_stale bigint[];
+        BEGIN
+          PERFORM 1 FROM \(s).studies s WHERE s.id = p_study FOR UPDATE;
+          IF NOT FOUND THEN
+            v_outcome := 'no_study';
+          ELSE
+            SELECT t.id INTO v_trial FROM \(s).trials t WHERE t.token = p_token;
+            IF v_trial IS NOT NULL THEN
+              v_outcome := 'started';
+            ELSE
+              WITH marked AS (
+                UPDATE \(s).trials t SET state = 'stale',
+                  error = 'stale: no heartbeat for ' || floor(extract(epoch FROM p_now - t.heartbeat_at))::bigint
+                          || ' s (lease ' || floor(p_lease)::bigint || ' s)'
+                WHERE t.study_id = p_study AND t.state = 'running' AND t.heartbeat_at < p_now - make_interval(secs => p_lease)
+                RETURNING t.id)
+              SELECT array_agg(marked.id) INTO v_stale FROM marked;
+              SELECT array_agg(DISTINCT t.pid) INTO v_suspects FROM \(s).trials t
+              WHERE t.study_id = p_study AND t.state = 'running' AND t.host = p_host AND t.pid <> p_pid;
+              IF p_max IS NOT NULL THEN
+                SELECT coalesce(max(t.number), -1) + 1 INTO v_count FROM \(s).trials t WHERE t.study_id = p_study;
+                IF v_count >= p_max THEN
+                  SELECT count(*) INTO v_count FROM \(s).trials t
+                  WHERE t.study_id = p_study AND t.state <> 'stale' AND t.repeat_of IS NULL;
+                END IF;
+              END IF;
+              IF v_stale IS NOT NULL THEN
+                -- One row per trial marked stale.
+                RETURN QUERY SELECT 'orphans'::text, 0, v_suspects, t.id, t.study_id, t.number, t.params, t.state, t.metrics,
+                  t.value, t.error, t.seed, t.started_at, t.finished_at, t.heartbeat_at, t.pid, t.host, t.repeat_of, t.repeat_index
+                FROM \(s).trials t WHERE t.id = ANY(v_stale) ORDER BY t.id;
+                RETURN;
+              ELSIF p_max IS NOT NULL AND v_count >= p_max THEN
+                v_outcome := 'limit';
+              ELSE
+                IF NOT p_allow_repeat THEN
+                  SELECT t.id INTO v_trial FROM \(s).trials t
+                  WHERE t.study_id = p_study AND md5(t.params) = md5(p_params) AND t.params = p_params AND t.state <> 'stale'
+                  ORDER BY t.number LIMIT 1;
+                END IF;
+                IF v_trial IS NOT NULL THEN
+                  v_outcome := 'taken';
+                ELSE
+                  INSERT INTO \(s).trials AS t (study_id, number, params, state, started_at, heartbeat_at, pid, host, token)
+                  VALUES (p_study, (SELECT coalesce(max(x.number), -1) + 1 FROM \(s).trials x WHERE x.study_id = p_study),
+                          p_params, 'running', p_now, p_now, p_pid, p_host, p_token)
+                  RETURNING t.id INTO v_trial;
+                  v_outcome := 'started';
+                END IF;
+              END IF;
+            END IF;
+          END IF;
+          RETURN QUERY SELECT v_outcome, v_count, v_suspects, t.id, t.study_id, t.number, t.params, t.state, t.metrics, t.value,
+            t.error, t.seed, t.started_at, t.finished_at, t.heartbeat_at, t.pid, t.host, t.repeat_of, t.repeat_index
+          FROM (SELECT 1) one LEFT JOIN \(s).trials t ON t.id = v_trial;
+        END $$
+        """
+    }
+
     static func statements(schema: String) -> [String] {
         [
             "CREATE SCHEMA IF NOT EXISTS \(schema)",
@@ -172,6 +252,7 @@ enum PostgresSchema {
               PRIMARY KEY (skill, sha256, trial_id)
             )
             """,
+            claimFunction(schema),
             "INSERT INTO \(schema).schema_versions (version) VALUES ('pg1')",
         ]
     }

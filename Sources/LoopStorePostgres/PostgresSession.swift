@@ -45,8 +45,11 @@ final class PostgresSession: @unchecked Sendable {
 
     /// Runs `body` on the connection as one transaction (`BEGIN` ... `COMMIT`), reconnecting and
     /// running it again if the connection is lost before the commit is acknowledged.
-    /// `retrying: false` fails at once instead (opening a store: a wrong port is an error now).
-    func transaction<T>(_ operation: String, retrying: Bool = true, _ body: (PostgresSQL) throws -> T) throws(StoreError) -> T {
+    /// `atomic: false` leaves each statement its own transaction (one statement, or reads that
+    /// need no common snapshot): two round trips fewer. `retrying: false` fails at once instead
+    /// (opening a store: a wrong port is an error now).
+    func transaction<T>(_ operation: String, atomic: Bool = true, retrying: Bool = true,
+                        _ body: (PostgresSQL) throws -> T) throws(StoreError) -> T {
         lock.lock()
         defer { lock.unlock() }
         let started = Date()
@@ -54,13 +57,14 @@ final class PostgresSession: @unchecked Sendable {
         while true {
             do {
                 let sql = PostgresSQL(connection: try connect(), logger: logger)
+                guard atomic else { return try body(sql) }
                 try sql.execute("BEGIN")
                 do {
                     let result = try body(sql)
                     try sql.execute("COMMIT")
                     return result
                 } catch {
-                    if !isLostConnection(error) { try? sql.execute("ROLLBACK") }
+                    if !isLostConnection(error) { _ = try? sql.execute("ROLLBACK") }
                     throw error
                 }
             } catch let error as StoreError {

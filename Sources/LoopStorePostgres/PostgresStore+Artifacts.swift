@@ -47,7 +47,7 @@ extension PostgresStore {
     }
 
     public func attachArtifact(trialID: Int64, role: String, sha256: String, now: Date) throws(StoreError) {
-        try transaction("attach \(role) to the trial with id \(trialID)") { sql in
+        try statements("attach \(role) to the trial with id \(trialID)") { sql in
             guard try sql.row("SELECT id FROM trials WHERE id = \(trialID)") != nil else { throw StoreError.trialNotFound(id: trialID) }
             guard try sql.row("SELECT sha256 FROM artifacts WHERE sha256 = \(sha256)") != nil else { throw StoreError.artifactMissing(sha256: sha256) }
             try sql.execute("""
@@ -58,7 +58,7 @@ extension PostgresStore {
     }
 
     public func trialArtifact(trialID: Int64, role: String) throws(StoreError) -> Artifact? {
-        try transaction("read the \(role) of the trial with id \(trialID)") { sql in
+        try statements("read the \(role) of the trial with id \(trialID)") { sql in
             try sql.row("""
                 SELECT a.sha256, a.kind, a.size, a.path, a.name, a.created_at FROM artifacts a
                 JOIN trial_artifacts ta ON ta.artifact_sha256 = a.sha256 WHERE ta.trial_id = \(trialID) AND ta.role = \(role)
@@ -67,7 +67,7 @@ extension PostgresStore {
     }
 
     public func artifact(sha256: String) throws(StoreError) -> Artifact? {
-        try transaction("read artifact \(sha256)") { sql in
+        try statements("read artifact \(sha256)") { sql in
             try sql.row("SELECT sha256, kind, size, path, name, created_at FROM artifacts WHERE sha256 = \(sha256)").map(Self.artifact)
         }
     }
@@ -75,7 +75,7 @@ extension PostgresStore {
     public func readArtifact(sha256: String) throws(StoreError) -> Data {
         guard let record = try artifact(sha256: sha256) else { throw .artifactMissing(sha256: sha256) }
         guard artifactsInDatabase else { return try artifactFiles.readVerified(sha256: sha256, relativePath: record.path) }
-        let data = try transaction("read artifact \(sha256)") { sql -> Data? in
+        let data = try statements("read artifact \(sha256)") { sql -> Data? in
             guard let row = try sql.row("SELECT data FROM artifact_blobs WHERE sha256 = \(sha256)") else { return nil }
             var buffer = try row["data"].decode(ByteBuffer.self)
             return buffer.readData(length: buffer.readableBytes)

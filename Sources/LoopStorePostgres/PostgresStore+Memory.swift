@@ -23,7 +23,7 @@ extension PostgresStore {
     public func setMemory(_ key: String, to value: JSONValue, tags: [String], now: Date) throws(StoreError) -> Note {
         let valueJSON = try JSONText.encode(value, column: "notes.value")
         let tagsJSON = try JSONText.encode(tags, column: "notes.tags")
-        return try transaction("remember \(key)") { sql in
+        return try statements("remember \(key)") { sql in
             guard let row = try sql.row("""
                 INSERT INTO notes (key, value, tags, created_at, updated_at) VALUES (\(key), \(valueJSON), \(tagsJSON), \(now), \(now))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, tags = excluded.tags, updated_at = excluded.updated_at
@@ -34,13 +34,13 @@ extension PostgresStore {
     }
 
     public func memory(_ key: String) throws(StoreError) -> JSONValue? {
-        try transaction("recall \(key)") { sql in
+        try statements("recall \(key)") { sql in
             try sql.row("SELECT \(unescaped: Self.noteColumns) FROM notes WHERE key = \(key)").map(Self.note)?.value
         }
     }
 
     public func notes(tag: String?, limit: Int) throws(StoreError) -> [Note] {
-        try transaction("list notes") { sql in
+        try statements("list notes") { sql in
             try sql.rows("""
                 SELECT \(unescaped: Self.noteColumns) FROM notes
                 WHERE \(tag)::text IS NULL OR tags::jsonb ? \(tag)::text
@@ -50,25 +50,25 @@ extension PostgresStore {
     }
 
     public func notes(studyID: Int64) throws(StoreError) -> [Note] {
-        try transaction("list the notes of study \(studyID)") { sql in
+        try statements("list the notes of study \(studyID)") { sql in
             try sql.rows("SELECT \(unescaped: Self.noteColumns) FROM notes WHERE study_id = \(studyID) ORDER BY created_at, id").map(Self.note)
         }
     }
 
     public func note(id: Int64) throws(StoreError) -> Note? {
-        try transaction("read note \(id)") { sql in
+        try statements("read note \(id)") { sql in
             try sql.row("SELECT \(unescaped: Self.noteColumns) FROM notes WHERE id = \(id)").map(Self.note)
         }
     }
 
     public func countNotes(tag: String) throws(StoreError) -> Int {
-        try transaction("count notes") { sql in
+        try statements("count notes") { sql in
             try sql.row("SELECT count(*) AS n FROM notes WHERE tags::jsonb ? \(tag)::text")?["n"].decode(Int.self) ?? 0
         }
     }
 
     public func forget(noteID: Int64) throws(StoreError) -> Bool {
-        try transaction("forget note \(noteID)") { sql in
+        try statements("forget note \(noteID)") { sql in
             try sql.execute("DELETE FROM notes WHERE id = \(noteID)") > 0
         }
     }
@@ -81,7 +81,7 @@ extension PostgresStore {
         if words.isEmpty { return [] }
         let tsquery = words.map { "'\($0)'" }.joined(separator: " | ")
         let headline = "StartSel=[, StopSel=], MaxWords=24, MinWords=6, FragmentDelimiter=…, MaxFragments=2"
-        return try transaction("recall \(query)") { sql in
+        return try statements("recall \(query)") { sql in
             let rows = try sql.rows("""
                 WITH q AS (SELECT to_tsquery('english', \(tsquery)) AS q)
                 SELECT kind, ref, title, snippet, rank FROM (
@@ -137,7 +137,7 @@ extension PostgresStore {
     }
 
     public func champion(model name: String) throws(StoreError) -> ModelVersion? {
-        try transaction("find the champion of \(name)") { sql in try Self.champion(sql, name) }
+        try statements("find the champion of \(name)") { sql in try Self.champion(sql, name) }
     }
 
     static func champion(_ sql: PostgresSQL, _ name: String) throws -> ModelVersion? {
@@ -147,19 +147,19 @@ extension PostgresStore {
     }
 
     public func versions(model name: String) throws(StoreError) -> [ModelVersion] {
-        try transaction("list versions of \(name)") { sql in
+        try statements("list versions of \(name)") { sql in
             try sql.rows("SELECT \(unescaped: Self.modelColumns) FROM models WHERE name = \(name) ORDER BY version").map(Self.model)
         }
     }
 
     public func version(model name: String, _ version: Int) throws(StoreError) -> ModelVersion? {
-        try transaction("read \(name) version \(version)") { sql in
+        try statements("read \(name) version \(version)") { sql in
             try sql.row("SELECT \(unescaped: Self.modelColumns) FROM models WHERE name = \(name) AND version = \(version)").map(Self.model)
         }
     }
 
     public func modelNames() throws(StoreError) -> [String] {
-        try transaction("list models") { sql in
+        try statements("list models") { sql in
             try sql.rows("SELECT DISTINCT name FROM models ORDER BY name").map { try $0["name"].decode(String.self) }
         }
     }
@@ -177,7 +177,7 @@ extension PostgresStore {
 
     public func recordInstall(_ skill: InstalledSkill) throws(StoreError) {
         let permissions = try JSONText.encode(skill.permissions, column: "skills.permissions")
-        try transaction("record the install of \(skill.name)") { sql in
+        try statements("record the install of \(skill.name)") { sql in
             try sql.execute("""
                 INSERT INTO skills (name, version, sha256, source, permissions, installed_at)
                 VALUES (\(skill.name), \(skill.version), \(skill.sha256), \(skill.source), \(permissions), \(skill.installedAt))
@@ -188,19 +188,19 @@ extension PostgresStore {
     }
 
     public func installedSkills() throws(StoreError) -> [InstalledSkill] {
-        try transaction("list installed skills") { sql in
+        try statements("list installed skills") { sql in
             try sql.rows("SELECT name, version, sha256, source, permissions, installed_at FROM skills ORDER BY name, id").map(Self.skill)
         }
     }
 
     public func removeInstall(name: String, version: String?) throws(StoreError) -> Int {
-        try transaction("remove the install of \(name)") { sql in
+        try statements("remove the install of \(name)") { sql in
             try sql.execute("DELETE FROM skills WHERE name = \(name) AND (\(version)::text IS NULL OR version = \(version)::text)")
         }
     }
 
     public func recordSkillUse(skill: String, sha256: String, trialID: Int64, now: Date) throws(StoreError) {
-        try transaction("record a use of skill \(skill)") { sql in
+        try statements("record a use of skill \(skill)") { sql in
             try sql.execute("""
                 INSERT INTO skill_uses (skill, sha256, trial_id, used_at) VALUES (\(skill), \(sha256), \(trialID), \(now))
                 ON CONFLICT DO NOTHING
@@ -209,7 +209,7 @@ extension PostgresStore {
     }
 
     public func skillUses(skill: String, sha256: String?) throws(StoreError) -> [SkillUse] {
-        try transaction("read the uses of skill \(skill)") { sql in
+        try statements("read the uses of skill \(skill)") { sql in
             try sql.rows("""
                 SELECT \(unescaped: Self.trialColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
                        s.name AS study_name

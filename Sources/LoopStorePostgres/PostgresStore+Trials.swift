@@ -9,7 +9,7 @@ extension PostgresStore {
     public func openStudy(_ spec: StudySpec, now: Date) throws(StoreError) -> Study {
         let space = try JSONText.encode(spec.space, column: "studies.space")
         let settings = try JSONText.encode(spec.settings, column: "studies.settings")
-        let study = try transaction("open study \(spec.name)") { sql in
+        let study = try statements("open study \(spec.name)") { sql in
             guard let row = try sql.row("""
                 INSERT INTO studies (name, description, space, goal_metric, goal_direction, strategy, seed, settings,
                                      created_at, updated_at)
@@ -28,25 +28,25 @@ extension PostgresStore {
     }
 
     public func study(named name: String) throws(StoreError) -> Study? {
-        try transaction("read study \(name)") { sql in
+        try statements("read study \(name)") { sql in
             try sql.row("SELECT \(unescaped: Self.studyColumns) FROM studies WHERE name = \(name)").map(Self.study)
         }
     }
 
     public func study(id: Int64) throws(StoreError) -> Study? {
-        try transaction("read study \(id)") { sql in
+        try statements("read study \(id)") { sql in
             try sql.row("SELECT \(unescaped: Self.studyColumns) FROM studies WHERE id = \(id)").map(Self.study)
         }
     }
 
     public func studies() throws(StoreError) -> [Study] {
-        try transaction("list studies") { sql in
+        try statements("list studies") { sql in
             try sql.rows("SELECT \(unescaped: Self.studyColumns) FROM studies ORDER BY id").map(Self.study)
         }
     }
 
     public func setStopReason(studyID: Int64, _ reason: String?, now: Date) throws(StoreError) {
-        try transaction("record the stop reason") { sql in
+        try statements("record the stop reason") { sql in
             if try sql.execute("UPDATE studies SET stop_reason = \(reason), updated_at = \(now) WHERE id = \(studyID)") == 0 {
                 throw StoreError.studyNotFound("id \(studyID)")
             }
@@ -54,7 +54,7 @@ extension PostgresStore {
     }
 
     public func changeStamp(studyID: Int64?) throws(StoreError) -> String {
-        try transaction("read the change stamp") { sql in
+        try statements("read the change stamp") { sql in
             let row = try sql.row("""
                 SELECT count(*) AS n, max(heartbeat_at)::text AS beat, max(finished_at)::text AS finished,
                        (SELECT count(*) FROM studies) AS studies, (SELECT max(updated_at)::text FROM studies) AS updated
@@ -70,13 +70,13 @@ extension PostgresStore {
     }
 
     public func lastTrialID() throws(StoreError) -> Int64 {
-        try transaction("read the newest trial id") { sql in
+        try statements("read the newest trial id") { sql in
             try sql.row("SELECT max(id) AS id FROM trials")?["id"].decode(Int64?.self) ?? 0
         }
     }
 
     public func studyActivity(afterTrialID: Int64) throws(StoreError) -> [StudyActivity] {
-        try transaction("read the studies' progress") { sql in
+        try statements("read the studies' progress") { sql in
             let studies = try sql.rows("""
                 SELECT \(unescaped: Self.studyColumns) FROM studies
                 WHERE id IN (SELECT DISTINCT study_id FROM trials WHERE id > \(afterTrialID)) ORDER BY name
@@ -145,30 +145,50 @@ extension PostgresStore {
         let paramsJSON = try JSONText.encode(params, column: "trials.params")
         let token = UUID()
         let (owner, lease) = (self.owner, options.trialLease)
-        let claim = try transaction("claim a trial") { sql -> TrialClaim in
-            try Self.lockStudy(sql, studyID)
-            if let mine = try sql.row("SELECT \(unescaped: Self.trialColumns) FROM trials WHERE token = \(token)") {
-                return .started(try Self.trial(mine))
+        let limit = maxTrials.map { Int32(clamping: $0) }
+        // One round trip (the schema's `claim_trial`). A process of this host that died holding
+        // a trial is seen only here (the server cannot tell): its trials are marked stale after,
+        // and unless a trial was started the caller hears of them and proposes again.
+        let (claim, suspects) = try statements("claim a trial") { sql -> (TrialClaim, [Int32]) in
+            let rows = try sql.rows("""
+                SELECT * FROM claim_trial(\(studyID), \(paramsJSON), \(limit), \(allowRepeat), \(lease), \(owner.host),
+                                          \(owner.pid), \(now), \(token))
+                """)
+            guard let row = rows.first else { throw StoreError.studyNotFound("id \(studyID)") }
+            let suspects = try row["suspects"].decode([Int32]?.self) ?? []
+            switch try row["outcome"].decode(String.self) {
+            case "started": return (.started(try Self.trial(row)), suspects)
+            case "taken": return (.taken(by: try Self.trial(row)), suspects)
+            case "limit": return (.limitReached(count: try row["held"].decode(Int.self)), suspects)
+            case "orphans": return (.orphansFound(try rows.map(Self.trial)), suspects)
+            default: throw StoreError.studyNotFound("id \(studyID)")
             }
-            try Self.markOrphansStale(sql, studyID: studyID, now: now, lease: lease, host: owner.host)
-            if let maxTrials {
-                let count = try sql.row("""
-                    SELECT count(*) AS n FROM trials WHERE study_id = \(studyID) AND state <> 'stale' AND repeat_of IS NULL
-                    """)?["n"].decode(Int.self) ?? 0
-                if count >= maxTrials { return .limitReached(count: count) }
-            }
-            if !allowRepeat, let holder = try sql.row("""
-                SELECT \(unescaped: Self.trialColumns) FROM trials
-                WHERE study_id = \(studyID) AND md5(params) = md5(\(paramsJSON)) AND params = \(paramsJSON) AND state <> 'stale'
-                ORDER BY number LIMIT 1
-                """) {
-                return .taken(by: try Self.trial(holder))
-            }
-            return .started(try Self.insertTrial(sql, token: token, studyID: studyID, paramsJSON: paramsJSON, state: .running,
-                                                 seed: nil, started: now, finished: nil, owner: owner))
         }
-        if case .started(let trial) = claim { heartbeats.keep(trial.id) }
-        return claim
+        let dead = suspects.filter { !ProcessOwner(pid: $0, host: owner.host).isAliveLocally }
+        let orphans = dead.isEmpty ? [] : try markDeadProcessesStale(studyID: studyID, pids: dead)
+        switch claim {
+        case .started(let trial):
+            heartbeats.keep(trial.id)
+            return claim
+        case .orphansFound(let marked):
+            return .orphansFound(marked + orphans)
+        case .limitReached, .taken:
+            return orphans.isEmpty ? claim : .orphansFound(orphans)
+        }
+    }
+
+    /// Marks the running trials of dead processes of this host stale; returns them.
+    private func markDeadProcessesStale(studyID: Int64, pids: [Int32]) throws(StoreError) -> [Trial] {
+        let host = owner.host
+        return try statements("recover stale trials") { sql in
+            try pids.flatMap { pid in
+                try sql.rows("""
+                    UPDATE trials SET state = 'stale', error = \("stale: process \(pid) on \(host) no longer exists")
+                    WHERE study_id = \(studyID) AND state = 'running' AND host = \(host) AND pid = \(pid)
+                    RETURNING \(unescaped: Self.trialColumns)
+                    """).map(Self.trial)
+            }
+        }
     }
 
     public func finishTrial(id: Int64, state: TrialState, metrics: [String: Double], integerMetrics: Set<String>,
@@ -176,7 +196,7 @@ extension PostgresStore {
         precondition(state.isFinished, "finishTrial needs a final state, not \(state)")
         let metricsJSON = MetricsJSON.encode(metrics, integers: integerMetrics)
         heartbeats.release(id)
-        return try transaction("finish the trial with id \(id)") { sql in
+        return try statements("finish the trial with id \(id)") { sql in
             // A repeated finish (the first commit's acknowledgement was lost) finds its own
             // result and succeeds; any other finished trial is never rewritten.
             if let row = try sql.row("""
@@ -237,19 +257,19 @@ extension PostgresStore {
     }
 
     public func report(trialID: Int64, step: Int, value: Double, now: Date) throws(StoreError) {
-        try transaction("report step \(step) of the trial with id \(trialID)") { sql in
-            if try sql.execute("UPDATE trials SET heartbeat_at = \(now) WHERE id = \(trialID)") == 0 {
-                throw StoreError.trialNotFound(id: trialID)
-            }
-            try sql.execute("""
-                INSERT INTO trial_reports (trial_id, step, value, reported_at) VALUES (\(trialID), \(step), \(value), \(now))
+        try statements("report step \(step) of the trial with id \(trialID)") { sql in
+            // One statement: the heartbeat and the report, or neither when there is no such trial.
+            let changed = try sql.execute("""
+                WITH beat AS (UPDATE trials SET heartbeat_at = \(now) WHERE id = \(trialID) RETURNING id)
+                INSERT INTO trial_reports (trial_id, step, value, reported_at) SELECT id, \(step), \(value), \(now) FROM beat
                 ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value, reported_at = excluded.reported_at
                 """)
+            if changed == 0 { throw StoreError.trialNotFound(id: trialID) }
         }
     }
 
     public func heartbeat(trialID: Int64, now: Date) throws(StoreError) {
-        try transaction("renew the heartbeat of the trial with id \(trialID)") { sql in
+        try statements("renew the heartbeat of the trial with id \(trialID)") { sql in
             if try sql.execute("UPDATE trials SET heartbeat_at = \(now) WHERE id = \(trialID)") == 0 {
                 throw StoreError.trialNotFound(id: trialID)
             }
@@ -259,7 +279,7 @@ extension PostgresStore {
     @discardableResult
     public func recoverStaleTrials(studyID: Int64?, now: Date) throws(StoreError) -> [Trial] {
         let (lease, host) = (options.trialLease, owner.host)
-        return try transaction("recover stale trials") { sql in
+        return try statements("recover stale trials") { sql in
             try Self.markOrphansStale(sql, studyID: studyID, now: now, lease: lease, host: host)
         }
     }
@@ -284,14 +304,14 @@ extension PostgresStore {
     }
 
     public func trial(id: Int64) throws(StoreError) -> Trial? {
-        try transaction("read the trial with id \(id)") { sql in
+        try statements("read the trial with id \(id)") { sql in
             try sql.row("SELECT \(unescaped: Self.trialColumns) FROM trials WHERE id = \(id)").map(Self.trial)
         }
     }
 
     public func trials(studyID: Int64, states: Set<TrialState>?) throws(StoreError) -> [Trial] {
         let names = states.map { $0.map(\.rawValue).sorted() }
-        return try transaction("list trials") { sql in
+        return try statements("list trials") { sql in
             try sql.rows("""
                 SELECT \(unescaped: Self.trialColumns) FROM trials
                 WHERE study_id = \(studyID) AND (\(names == nil) OR state = ANY(\(names ?? [])))
@@ -301,7 +321,7 @@ extension PostgresStore {
     }
 
     public func trials(studyID: Int64, fromNumber number: Int) throws(StoreError) -> [Trial] {
-        try transaction("list trials") { sql in
+        try statements("list trials") { sql in
             try sql.rows("""
                 SELECT \(unescaped: Self.trialColumns) FROM trials WHERE study_id = \(studyID) AND number >= \(number) ORDER BY number
                 """).map(Self.trial)
@@ -316,7 +336,7 @@ extension PostgresStore {
     }
 
     public func bestTrial(studyID: Int64) throws(StoreError) -> Trial? {
-        try transaction("find the best trial") { sql in
+        try statements("find the best trial") { sql in
             let order = try Self.direction(sql, studyID)
             return try sql.row("""
                 SELECT \(unescaped: Self.trialColumns) FROM trials
@@ -327,7 +347,7 @@ extension PostgresStore {
     }
 
     public func bestConfiguration(studyID: Int64) throws(StoreError) -> (trial: Trial, mean: Double, runs: Int)? {
-        try transaction("find the best configuration") { sql -> (trial: Trial, mean: Double, runs: Int)? in
+        try statements("find the best configuration") { sql -> (trial: Trial, mean: Double, runs: Int)? in
             let order = try Self.direction(sql, studyID)
             guard let row = try sql.row("""
                 WITH runs AS (
@@ -351,7 +371,7 @@ extension PostgresStore {
     }
 
     public func reports(trialIDs: [Int64]) throws(StoreError) -> [TrialReport] {
-        try transaction("read reports") { sql in
+        try statements("read reports") { sql in
             try sql.rows("""
                 SELECT trial_id, step, value, reported_at FROM trial_reports WHERE trial_id = ANY(\(trialIDs)) ORDER BY trial_id, step
                 """).map(Self.report)
@@ -359,7 +379,7 @@ extension PostgresStore {
     }
 
     public func reports(studyID: Int64) throws(StoreError) -> [TrialReport] {
-        try transaction("read reports") { sql in
+        try statements("read reports") { sql in
             try sql.rows("""
                 SELECT r.trial_id, r.step, r.value, r.reported_at FROM trial_reports r JOIN trials t ON t.id = r.trial_id
                 WHERE t.study_id = \(studyID) ORDER BY r.trial_id, r.step

@@ -49,7 +49,7 @@ public final class PostgresStore: StoreBackend {
         }
         let session = self.session
         heartbeats = Heartbeats(lease: options.trialLease) { ids, now in
-            _ = try? session.transaction("renew heartbeats") { sql in
+            _ = try? session.transaction("renew heartbeats", atomic: false) { sql in
                 try sql.execute("UPDATE trials SET heartbeat_at = \(now) WHERE id = ANY(\(ids)) AND state = 'running'")
             }
         }
@@ -116,8 +116,15 @@ public final class PostgresStore: StoreBackend {
     }
 
     /// Runs `body` as one transaction; errors become ``StoreError``s.
+    @discardableResult
     func transaction<T>(_ operation: String, _ body: (PostgresSQL) throws -> T) throws(StoreError) -> T {
         try session.transaction(operation, body)
+    }
+
+    /// Runs `body`'s statements each as its own transaction: for one statement, or for reads.
+    @discardableResult
+    func statements<T>(_ operation: String, _ body: (PostgresSQL) throws -> T) throws(StoreError) -> T {
+        try session.transaction(operation, atomic: false, body)
     }
 }
 

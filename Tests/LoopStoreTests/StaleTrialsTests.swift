@@ -55,7 +55,14 @@ import Testing
 
         try owner.close()
         usleep(800_000)
-        guard case .started = try other.claimTrial(studyID: study.id, params: ["x": 2], maxTrials: 1, allowRepeat: false) else {
+        // The claim that finds it marks it stale and starts nothing, so its configuration can be
+        // proposed first; the next claim has the study's only place.
+        guard case .orphansFound(let found) = try other.claimTrial(studyID: study.id, params: ["x": 2], maxTrials: 1, allowRepeat: false) else {
+            Issue.record("the silent trial was not reported")
+            return
+        }
+        #expect(found.map(\.id) == [long.id] && found.first?.state == .stale)
+        guard case .started = try other.claimTrial(studyID: study.id, params: ["x": 1], maxTrials: 1, allowRepeat: false) else {
             Issue.record("the silent trial still held the study's only place")
             return
         }

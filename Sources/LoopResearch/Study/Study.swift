@@ -100,8 +100,9 @@ public final class Study {
                 }
                 return try stop(.maxTrials)
             case .taken:
-                // Another process claimed this configuration between our read and our claim; what
-                // it started is read back at the top of the loop, so the next proposal differs.
+                // Another process claimed this configuration between our read and our claim (or
+                // the claim found a dead process's trials and marked them stale); what changed is
+                // read back at the top of the loop, so the next proposal differs (stale first).
                 claims += 1
                 if claims > Study.maxClaimAttempts { throw .store(message: "could not claim a new trial after \(claims) attempts: other processes kept claiming the same configurations") }
             }

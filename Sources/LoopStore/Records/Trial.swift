@@ -143,4 +143,7 @@ public enum TrialClaim: Sendable {
     case limitReached(count: Int)
     /// The trial that already has these parameters.
     case taken(by: Trial)
+    /// The claim found trials whose processes are gone, marked them `stale` and started nothing:
+    /// propose again, their configurations first (they free their places).
+    case orphansFound([Trial])
 }

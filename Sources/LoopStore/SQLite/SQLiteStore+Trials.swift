@@ -49,10 +49,14 @@ extension SQLiteStore {
         let (lease, host) = (options.trialLease, owner.host)
         let claim = try write("claim a trial") { db -> TrialClaim in
             try SQLiteStore.requireStudy(db, studyID)
-            _ = try SQLiteStore.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
+            let orphans = try SQLiteStore.markOrphansStale(db, studyID: studyID, now: now, lease: lease, host: host)
+            if !orphans.isEmpty { return .orphansFound(orphans) }
             // Cached statements: a claim runs these for every trial, and preparing them again
             // each time was a tenth of a trivial trial's cost.
-            if let maxTrials {
+            // `max(number) + 1` (one index lookup) bounds the count from above, so the exact
+            // count, a scan of the study, runs only near the limit.
+            if let maxTrials, try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = ?"),
+                                               arguments: [studyID]) ?? 0 >= maxTrials {
                 let count = try Int.fetchOne(db.cachedStatement(sql: """
                     SELECT count(*) FROM trials WHERE study_id = ? AND state != 'stale' AND repeat_of IS NULL
                     """), arguments: [studyID]) ?? 0

@@ -97,7 +97,11 @@ struct WorkersBenchCommand: ParsableCommand {
             A trivial objective with the random strategy, so the store and the claiming protocol \
             are measured. With optuna importable (LOOPLAB_PYTHON, else python3), \
             scripts/compare/workers_optuna.py runs the same protocol with Optuna's RDBStorage on \
-            SQLite in the same invocation.
+            the same kind of store in the same invocation (PostgreSQL needs psycopg2).
+
+            The PostgreSQL rows run on --postgres URL, else on a throwaway cluster started with \
+            scripts/pg-throwaway (run from the repository; needs Debian's postgresql). They end \
+            with the store's own cost per trial at the end of a --overhead-trials study.
             """
     )
 
@@ -105,14 +109,23 @@ struct WorkersBenchCommand: ParsableCommand {
     @Option(help: "Trials per study.") var trials = 2000
     @Option(help: "Worker counts, comma-separated.") var workers = "1,2,4,8"
     @Option(help: "Seeds for the proposal-quality case (Hartmann-6, 60 trials, 4 workers vs 1); 0 skips it.") var regretSeeds = 5
+    @Option(help: "Stores to measure, comma-separated: sqlite, postgres.") var backends = "sqlite,postgres"
+    @Option(help: ArgumentHelp("The PostgreSQL server for the postgres rows (default: a throwaway cluster).", valueName: "URL")) var postgres: String?
+    @Option(help: "Trials of the store-overhead case (PostgreSQL beside SQLite); 0 skips it.") var overheadTrials = 10_000
 
     func run() throws {
         let counts = workers.split(separator: ",").compactMap { Int($0) }
         guard (2...1_000_000).contains(trials), !counts.isEmpty, counts.allSatisfy({ (1...WorkerRole.maxCount).contains($0) }),
-              (0...100).contains(regretSeeds) else {
-            Diagnostics.printError("bench workers: --trials must be in 2...1000000, --workers a list like 1,2,4,8 (each 1...\(WorkerRole.maxCount)) and --regret-seeds in 0...100")
+              (0...100).contains(regretSeeds), (0...1_000_000).contains(overheadTrials) else {
+            Diagnostics.printError("bench workers: --trials must be in 2...1000000, --workers a list like 1,2,4,8 (each 1...\(WorkerRole.maxCount)), --regret-seeds in 0...100 and --overhead-trials in 0...1000000")
             throw ExitCode(ExitStatus.usage)
         }
-        try WorkersBench.report(trials: trials, workerCounts: counts, regretSeeds: regretSeeds).print(json: options.json)
+        let stores = backends.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !stores.isEmpty, stores.allSatisfy({ ["sqlite", "postgres"].contains($0) }) else {
+            Diagnostics.printError("bench workers: --backends is a list of sqlite and postgres, got '\(backends)'")
+            throw ExitCode(ExitStatus.usage)
+        }
+        try WorkersBench.report(trials: trials, workerCounts: counts, regretSeeds: regretSeeds, backends: stores,
+                                server: postgres.map(WorkersBench.Server.url) ?? .throwaway, overheadTrials: overheadTrials).print(json: options.json)
     }
 }

@@ -52,7 +52,9 @@ final class StoreStudyStore: StudyStore {
                                     maxTrials: maxTrials, allowRepeat: allowRepeat) {
         case .started(let trial): return .started(convert(trial))
         case .limitReached: return .limitReached
-        case .taken: return .taken
+        // Both mean the study changed under this process: catch up, then propose again (a
+        // stale configuration first).
+        case .taken, .orphansFound: return .taken
         }
     }
 
