@@ -18,8 +18,10 @@ enum PostgresSchema {
     /// nothing is started: the caller proposes their configurations first); the
     /// running trials of other processes on the caller's host are returned as `suspects` (only
     /// the caller can tell whether those processes still live); then the limit, the taken
-    /// configuration, and the insert. `max(number) + 1` bounds the count from above, so the exact
-    /// count (a scan of the study) runs only near the limit.
+    /// configuration, and the insert. `next_number` bounds the count from above, so the exact
+    /// count (a scan of the study) runs only near the limit. Numbers come from the study's
+    /// `next_number`, not `max(number)`: a finished trial leaves a dead index entry behind (its
+    /// update changes indexed columns), and scans over them grow with the study until vacuum.
     static func claimFunction(_ s: String) -> String {
         """
         CREATE FUNCTION \(s).claim_trial(p_study bigint, p_params text, p_max integer, p_allow_repeat boolean,
@@ -44,17 +46,20 @@ enum PostgresSchema {
             IF v_trial IS NOT NULL THEN
               v_outcome := 'started';
             ELSE
-              WITH marked AS (
+              -- One pass over the study's running trials: those past their lease, and the
+              -- processes of this host the caller must check.
+              SELECT array_agg(t.id) FILTER (WHERE t.heartbeat_at < p_now - make_interval(secs => p_lease)),
+                     array_agg(DISTINCT t.pid) FILTER (WHERE t.host = p_host AND t.pid <> p_pid)
+              INTO v_stale, v_suspects
+              FROM \(s).trials t WHERE t.study_id = p_study AND t.state = 'running';
+              IF v_stale IS NOT NULL THEN
                 UPDATE \(s).trials t SET state = 'stale',
                   error = 'stale: no heartbeat for ' || floor(extract(epoch FROM p_now - t.heartbeat_at))::bigint
                           || ' s (lease ' || floor(p_lease)::bigint || ' s)'
-                WHERE t.study_id = p_study AND t.state = 'running' AND t.heartbeat_at < p_now - make_interval(secs => p_lease)
-                RETURNING t.id)
-              SELECT array_agg(marked.id) INTO v_stale FROM marked;
-              SELECT array_agg(DISTINCT t.pid) INTO v_suspects FROM \(s).trials t
-              WHERE t.study_id = p_study AND t.state = 'running' AND t.host = p_host AND t.pid <> p_pid;
+                WHERE t.id = ANY(v_stale) AND t.state = 'running';
+              END IF;
               IF p_max IS NOT NULL THEN
-                SELECT coalesce(max(t.number), -1) + 1 INTO v_count FROM \(s).trials t WHERE t.study_id = p_study;
+                SELECT s.next_number INTO v_count FROM \(s).studies s WHERE s.id = p_study;
                 IF v_count >= p_max THEN
                   SELECT count(*) INTO v_count FROM \(s).trials t
                   WHERE t.study_id = p_study AND t.state <> 'stale' AND t.repeat_of IS NULL;
@@ -77,9 +82,9 @@ enum PostgresSchema {
                 IF v_trial IS NOT NULL THEN
                   v_outcome := 'taken';
                 ELSE
+                  UPDATE \(s).studies s SET next_number = s.next_number + 1 WHERE s.id = p_study RETURNING s.next_number - 1 INTO v_count;
                   INSERT INTO \(s).trials AS t (study_id, number, params, state, started_at, heartbeat_at, pid, host, token)
-                  VALUES (p_study, (SELECT coalesce(max(x.number), -1) + 1 FROM \(s).trials x WHERE x.study_id = p_study),
-                          p_params, 'running', p_now, p_now, p_pid, p_host, p_token)
+                  VALUES (p_study, v_count, p_params, 'running', p_now, p_now, p_pid, p_host, p_token)
                   RETURNING t.id INTO v_trial;
                   v_outcome := 'started';
                 END IF;
@@ -109,6 +114,9 @@ enum PostgresSchema {
               seed bigint,
               settings text NOT NULL DEFAULT '{}',
               stop_reason text,
+              -- The number the study's next trial gets (every insert of a trial takes it under
+              -- the study row's lock).
+              next_number integer NOT NULL DEFAULT 0,
               created_at timestamptz NOT NULL,
               updated_at timestamptz NOT NULL,
               search tsvector GENERATED ALWAYS AS (
@@ -142,6 +150,10 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX trials_by_state ON \(schema).trials (study_id, state)",
+            // Every trial is updated once (running to finished) and that update cannot be HOT, so
+            // dead index entries pile up at one per trial: vacuum after a few hundred, not after
+            // a fifth of the table.
+            "ALTER TABLE \(schema).trials SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 500)",
             // By a hash of the parameters: a claim looks a configuration up, and a long params
             // text would not fit a b-tree entry.
             "CREATE INDEX trials_by_params ON \(schema).trials (study_id, md5(params))",

@@ -101,24 +101,27 @@ extension PostgresStore {
 
     // MARK: Trials
 
-    /// Locks the study's row until the transaction ends: every statement that numbers a trial
-    /// runs under it, so numbers and `max_trials` hold across processes and machines.
-    static func lockStudy(_ sql: PostgresSQL, _ studyID: Int64) throws {
-        guard try sql.row("SELECT id FROM studies WHERE id = \(studyID) FOR UPDATE") != nil else {
+    /// Takes the study's next `count` trial numbers; returns the first. The update locks the
+    /// study's row until the transaction ends, so numbers and `max_trials` hold across processes
+    /// and machines (`claim_trial` takes them the same way).
+    static func takeNumbers(_ sql: PostgresSQL, _ studyID: Int64, count: Int = 1) throws -> Int {
+        guard let first = try sql.row("""
+            UPDATE studies SET next_number = next_number + \(count) WHERE id = \(studyID) RETURNING next_number - \(count) AS first
+            """)?["first"].decode(Int.self) else {
             throw StoreError.studyNotFound("id \(studyID)")
         }
+        return first
     }
 
-    /// Inserts a trial numbered after the study's last, or finds the one this token already
-    /// inserted (a commit whose acknowledgement was lost).
-    static func insertTrial(_ sql: PostgresSQL, token: UUID, studyID: Int64, paramsJSON: String, state: TrialState,
+    /// Inserts a trial numbered `number`, or finds the one this token already inserted (a
+    /// commit whose acknowledgement was lost).
+    static func insertTrial(_ sql: PostgresSQL, token: UUID, studyID: Int64, number: Int, paramsJSON: String, state: TrialState,
                             metricsJSON: String = "{}", value: Double? = nil, error: String? = nil, seed: Int?,
                             repeatOf: Int? = nil, repeatIndex: Int = 0, started: Date, finished: Date?, owner: ProcessOwner) throws -> Trial {
-        if let row = try sql.row("SELECT \(unescaped: trialColumns) FROM trials WHERE token = \(token)") { return try trial(row) }
         guard let row = try sql.row("""
             INSERT INTO trials (study_id, number, params, state, metrics, value, error, seed, started_at, finished_at,
                                 heartbeat_at, pid, host, repeat_of, repeat_index, token)
-            VALUES (\(studyID), (SELECT coalesce(max(number), -1) + 1 FROM trials WHERE study_id = \(studyID)),
+            VALUES (\(studyID), \(number),
                     \(paramsJSON), \(state.rawValue), \(metricsJSON), \(value), \(error), \(seed), \(started), \(finished),
                     \(finished ?? started), \(owner.pid), \(owner.host), \(repeatOf), \(repeatIndex), \(token))
             RETURNING \(unescaped: trialColumns)
@@ -132,8 +135,8 @@ extension PostgresStore {
         let token = UUID()
         let owner = self.owner
         let trial = try transaction("start a trial") { sql in
-            try Self.lockStudy(sql, studyID)
-            return try Self.insertTrial(sql, token: token, studyID: studyID, paramsJSON: paramsJSON, state: .running, seed: seed,
+            if let mine = try sql.row("SELECT \(unescaped: Self.trialColumns) FROM trials WHERE token = \(token)") { return try Self.trial(mine) }
+            return try Self.insertTrial(sql, token: token, studyID: studyID, number: try Self.takeNumbers(sql, studyID), paramsJSON: paramsJSON, state: .running, seed: seed,
                                         repeatOf: repeatOf, repeatIndex: repeatIndex, started: now, finished: nil, owner: owner)
         }
         heartbeats.keep(trial.id)
@@ -222,8 +225,8 @@ extension PostgresStore {
         let token = UUID()
         let owner = self.owner
         return try transaction("record a trial") { sql in
-            try Self.lockStudy(sql, studyID)
-            return try Self.insertTrial(sql, token: token, studyID: studyID, paramsJSON: paramsJSON, state: state,
+            if let mine = try sql.row("SELECT \(unescaped: Self.trialColumns) FROM trials WHERE token = \(token)") { return try Self.trial(mine) }
+            return try Self.insertTrial(sql, token: token, studyID: studyID, number: try Self.takeNumbers(sql, studyID), paramsJSON: paramsJSON, state: state,
                                         metricsJSON: metricsJSON, value: value, error: error, seed: seed,
                                         started: now, finished: now, owner: owner)
         }
@@ -239,10 +242,9 @@ extension PostgresStore {
         let token = UUID()
         let owner = self.owner
         try transaction("record \(trials.count) trials") { sql in
-            try Self.lockStudy(sql, studyID)
             // The first trial carries the batch's token: a repeated batch is found by it.
             if try sql.row("SELECT id FROM trials WHERE token = \(token)") != nil { return }
-            var next = try sql.row("SELECT coalesce(max(number), -1) + 1 AS n FROM trials WHERE study_id = \(studyID)")?["n"].decode(Int.self) ?? 0
+            var next = try Self.takeNumbers(sql, studyID, count: rows.count)
             for (i, (params, metrics, value, started)) in rows.enumerated() {
                 let finished = started.addingTimeInterval(spacing / 2)
                 try sql.execute("""
