@@ -168,6 +168,12 @@ public final class Store: Sendable {
         try backend.artifactURL(artifact)
     }
 
+    public func snapshot() throws(StoreError) -> StoreSnapshot { try backend.snapshot() }
+
+    public func restore(_ snapshot: StoreSnapshot, bytes: (Artifact) throws(StoreError) -> Data) throws(StoreError) {
+        try backend.restore(snapshot, bytes: bytes)
+    }
+
     public func recordTrials(studyID: Int64, _ trials: [(params: [String: JSONValue], metrics: [String: Double], value: Double?)], state: TrialState = .complete, start: Date = Date(), spacing: Double = 1) throws(StoreError) {
         try backend.recordTrials(studyID: studyID, trials, state: state, start: start, spacing: spacing)
     }

@@ -97,4 +97,12 @@ public protocol StoreBackend: AnyObject, Sendable {
     func verifiedArtifactURL(sha256: String) throws(StoreError) -> URL
     /// Where the artifact's file is (unverified: for showing and for loaders that verify later).
     func artifactURL(_ artifact: Artifact) throws(StoreError) -> URL
+
+    // Migration
+    /// Every row, ids included, read in one snapshot of the database.
+    func snapshot() throws(StoreError) -> StoreSnapshot
+    /// Writes every row of `snapshot`, ids kept, into this store, which must hold nothing yet
+    /// (``StoreError/notEmpty(location:)`` otherwise, with nothing written); one transaction.
+    /// `bytes` gives an artifact's content, verified against its hash.
+    func restore(_ snapshot: StoreSnapshot, bytes: (Artifact) throws(StoreError) -> Data) throws(StoreError)
 }

@@ -50,6 +50,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case schemaTooOld(location: String, found: String, expected: String)
     /// Any other failure reported by a database server, with its SQLSTATE code.
     case server(location: String, operation: String, code: String, message: String)
+    /// A migration's target already holds studies, notes, models, skills or artifacts.
+    case notEmpty(location: String)
 }
 
 extension StoreError {
@@ -57,7 +59,7 @@ extension StoreError {
     /// (a wrong URL, password or database, an unknown schema): a usage error, not a failed run.
     public var isOpeningError: Bool {
         switch self {
-        case .unsupportedLocation, .invalidLocation, .serverUnreachable, .serverRefused, .schemaTooOld, .schemaTooNew,
+        case .unsupportedLocation, .invalidLocation, .serverUnreachable, .serverRefused, .schemaTooOld, .schemaTooNew, .notEmpty,
              .notADatabase, .isADirectory, .corrupted, .truncated:
             return true
         default:
@@ -129,6 +131,8 @@ extension StoreError: CustomStringConvertible {
             return "the store \(location) has schema \(found), older than this Looplab's \(expected); it is not "
                 + "upgraded in place while other workers may use it. Copy it with `looplab store migrate` "
                 + "into a new database, or use the Looplab that created it."
+        case .notEmpty(let location):
+            return "the store \(location) is not empty; a migration copies into a new, empty store (nothing was written)"
         case .server(let location, let operation, let code, let message):
             return "store \(location): \(operation) failed (SQLSTATE \(code)): \(message)"
         }

@@ -48,9 +48,35 @@ struct PostgresStoreTests {
         #expect(report.status == 0, "\(report.stderr)")
         let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
         #expect(html.contains("pg") && html.contains("<svg"))
-        #expect(!html.contains("looplab-test"), "the password is never printed")
+        #expect(!html.contains(":looplab-test@"), "the password is never printed")
         let missing = try runLooplab(["trials", "nope", "--store", url], directory: dir)
         #expect(missing.status == 1 && missing.stderr.contains("no study named 'nope'") && missing.stderr.contains("pg"), "\(missing.stderr)")
+    }
+
+    /// Artifacts' bytes go into the database by default, into a shared directory with
+    /// `--artifacts DIR`; either way every worker reads them back by hash.
+    @Test func artifactsLiveInTheDatabaseOrInASharedDirectory() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+            let r = exec("echo logged-by-exec")
+            print(read_file(r.artifact_path))
+            """.write(to: dir.appendingPathComponent("a.loop"), atomically: true, encoding: .utf8)
+        let server = ThrowawayPostgres.shared
+        for shared in [false, true] {
+            let url = try server.freshStoreURL()
+            let schema = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "schema" }?.value)
+            let extra = shared ? ["--artifacts", "shared"] : []
+            let run = try runLooplab(["run", "--store", url] + extra + ["a.loop"], directory: dir)
+            #expect(run.status == 0 && run.stdout.contains("logged-by-exec"), "\(run.stdout)\(run.stderr)")
+            let sha = try server.psql("SELECT sha256 FROM \(schema).artifacts")
+            #expect(sha.count == 64, "\(sha)")
+            #expect(try server.psql("SELECT count(*) FROM \(schema).artifact_blobs") == (shared ? "0" : "1"))
+            let file = dir.appendingPathComponent("shared/artifacts/\(sha.prefix(2))/\(sha.dropFirst(2))").path
+            #expect(FileManager.default.fileExists(atPath: file) == shared)
+        }
+        let sqlite = try runLooplab(["run", "--artifacts", "shared", "a.loop"], directory: dir)
+        #expect(sqlite.status == 2 && sqlite.stderr.contains("--artifacts applies to a postgresql:// store"), "\(sqlite.stderr)")
     }
 
     /// Wrong URL, port, password, database, scheme or schema version: exit 2 with a message that
@@ -67,7 +93,7 @@ struct PostgresStoreTests {
             #expect(run.status == 2, "\(url): \(run.stderr)", sourceLocation: sourceLocation)
             #expect(run.stderr.contains(fragment), "\(url): \(run.stderr)", sourceLocation: sourceLocation)
             #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
-            #expect(!run.stderr.contains("looplab-test") && !run.stderr.contains("wrong-secret"), "a password was printed: \(run.stderr)",
+            #expect(!run.stderr.contains(":looplab-test@") && !run.stderr.contains("wrong-secret"), "a password was printed: \(run.stderr)",
                     sourceLocation: sourceLocation)
         }
         try refused("postgresql://looplab:wrong-secret@127.0.0.1:\(port)/looplab", "authentication failed")

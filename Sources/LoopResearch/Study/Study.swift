@@ -33,6 +33,11 @@ public final class Study {
     /// Called while the study is full but other processes still run some of its trials: pauses
     /// briefly and says whether to go on waiting (false: a Ctrl-C). Nil: do not wait.
     public var waitForOtherProcesses: (() -> Bool)?
+    /// Mixed into the proposals' random stream while other processes run trials of the study:
+    /// processes with the same history would otherwise propose the same point, and all but one
+    /// would lose the claim, re-read the study and propose again, in lockstep. The caller makes
+    /// it differ per process; a study run by one process never uses it, so it stays reproducible.
+    public var processSalt: UInt64 = 0
 
     /// Opens (or reopens) the study in `store`. `now` is the clock for `maxTime`, in seconds;
     /// `sampler` replaces the declaration's strategy (tests use it to force behaviours).
@@ -119,7 +124,8 @@ public final class Study {
     private func proposal(counting: Bool) throws(StudyError) -> Config? {
         if let stale = pendingStaleConfig() { return stale }
         let history = observations()
-        var rng = SeededRandom(seed: declaration.seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
+        let concurrent = trials.contains { $0.status == .running && !startedHere.contains($0.id) }
+        var rng = SeededRandom(seed: declaration.seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15) ^ (concurrent ? processSalt : 0))
         guard let proposed = sampler.propose(space: declaration.space, history: history, n: 1,
                                              allowRepeat: declaration.allowRepeat, rng: &rng).first else {
             return nil

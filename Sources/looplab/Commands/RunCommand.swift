@@ -48,7 +48,8 @@ struct RunCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        let settings = HostSettings.fromEnvironment().overridden(storePath: store.store, assumeYes: yes)
+        var settings = HostSettings.fromEnvironment().overridden(storePath: store.store, assumeYes: yes)
+        settings.storePath = try store.withArtifacts(settings.storePath)
         try store.checkServer(settings.storePath)
         if writeBack, workers != nil {
             Diagnostics.printError("looplab run: --workers and --write-back do not go together (a notebook runs in one process)")

@@ -30,7 +30,10 @@ enum WorkerLauncher {
         var children: [Worker] = []
         for index in 0..<workers {
             environment[WorkerRole.variable] = WorkerRole(index: index, count: workers)!.environmentValue
-            let argv = ["run", "--store", storePath] + (settings.assumeYes ? ["--yes"] : []) + [file] + arguments
+            // Through the environment, not argv: a server URL may carry a password, and every
+            // user of the machine can read a process's arguments.
+            environment["LOOPLAB_STORE"] = storePath
+            let argv = ["run"] + (settings.assumeYes ? ["--yes"] : []) + [file] + arguments
             do {
                 children.append(try Worker.start(index: index, executable: executable, arguments: argv, environment: environment))
             } catch {

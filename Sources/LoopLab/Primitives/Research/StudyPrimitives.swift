@@ -195,6 +195,9 @@ enum StudyPrimitives {
         // Said once outside a worker (whose launcher shows the study's state): a loop that does
         // not end at once must say why.
         var said = context.worker != nil
+        var salt = Hasher()
+        salt.combine(ProcessOwner.current)
+        study.processSalt = UInt64(bitPattern: Int64(salt.finalize()))
         study.waitForOtherProcesses = {
             if !said {
                 StandardError.line("study \(name): max_trials reached; waiting for the trials other processes are still running (Ctrl-C stops waiting)")

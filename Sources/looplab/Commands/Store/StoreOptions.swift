@@ -10,10 +10,29 @@ struct StoreOptions: ParsableArguments {
                                valueName: "PATH|URL"))
     var store: String?
 
+    @Option(help: ArgumentHelp("With a postgresql:// store: keep artifacts' bytes in DIR, a directory every worker mounts at the same path, instead of in the database.",
+                               valueName: "DIR"))
+    var artifacts: String?
+
     /// The store's database file, or its URL.
     var path: String {
-        Store.resolveLocation(HostSettings.fromEnvironment().overridden(storePath: store, assumeYes: false).storePath,
-                              projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        get throws {
+            let chosen = HostSettings.fromEnvironment().overridden(storePath: store, assumeYes: false).storePath
+            return Store.resolveLocation(try withArtifacts(chosen), projectDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        }
+    }
+
+    /// The store location with `--artifacts DIR` folded into a server URL (`?artifacts=DIR`), so
+    /// it reaches every worker with the location itself.
+    func withArtifacts(_ chosen: String?) throws -> String? {
+        guard let artifacts else { return chosen }
+        guard let chosen, Store.scheme(of: chosen) != nil, var parts = URLComponents(string: chosen) else {
+            Diagnostics.printError("looplab: --artifacts applies to a postgresql:// store; an SQLite store keeps its artifacts beside its database")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let directory = URL(fileURLWithPath: artifacts, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        parts.queryItems = (parts.queryItems ?? []).filter { $0.name != "artifacts" } + [URLQueryItem(name: "artifacts", value: directory)]
+        return parts.string ?? chosen
     }
 
     /// Opens the existing store for reading; a missing one is an error, not a new empty store.
@@ -21,7 +40,7 @@ struct StoreOptions: ParsableArguments {
     /// study's new trials are seen); a store of an older schema is opened normally once, which
     /// migrates it.
     func open() throws -> Store {
-        let path = self.path
+        let path = try self.path
         if Store.scheme(of: path) != nil {
             // A server database: opened as it is (read-only), or a clear error and exit 2.
             do { return try Store.open(path, projectDirectory: URL(fileURLWithPath: "/"), options: Store.Options(readOnly: true)) } catch {
