@@ -28,6 +28,12 @@ public final class Study {
     private var unitPoints: [Int64: [Double?]] = [:]
     /// Trials this object started; the others may belong to another process running the study.
     private var startedHere: Set<Int64> = []
+    /// Whether the store may hold trials this object has not read: true at first, after a claim
+    /// that started nothing, and when a claim's number skipped past the trials known here
+    /// (another process claimed in between). While false and no other process's trial is
+    /// running, catching up needs no read: one round trip less per trial for a study that one
+    /// process runs, which matters on a server store.
+    private var mayHaveMissed = true
     /// Intermediate values reported in this process, by trial id then step (for the pruner).
     private var reports: [Int64: [Int: Double]] = [:]
     /// Called while the study is full but other processes still run some of its trials: pauses
@@ -60,6 +66,7 @@ public final class Study {
         if let guardrails { declaration.guardrails = guardrails }
         runStartedAt = now()
         nearDuplicatesInARow = 0
+        mayHaveMissed = true
         stopReason = nil
         try Study.storing { try store.setStopReason(studyID: id, nil) }
     }
@@ -91,10 +98,12 @@ public final class Study {
             switch claim {
             case .started(let trial):
                 startedHere.insert(trial.id)
+                if trial.number != trials.count { mayHaveMissed = true }
                 trials.append(trial)
                 if trials.count > 1, trials[trials.count - 2].number > trial.number { trials.sort { $0.number < $1.number } }
                 return trial
             case .limitReached:
+                mayHaveMissed = true
                 try catchUp()
                 // Other workers' trials still running: wait for them, so this loop ends on the
                 // study's final state; if one of them dies, its trial goes stale at a later claim
@@ -105,6 +114,7 @@ public final class Study {
                 }
                 return try stop(.maxTrials)
             case .taken:
+                mayHaveMissed = true
                 // Another process claimed this configuration between our read and our claim (or
                 // the claim found a dead process's trials and marked them stale); what changed is
                 // read back at the top of the loop, so the next proposal differs (stale first).
@@ -161,8 +171,10 @@ public final class Study {
             firstUnseen = i
             break
         }
+        if foreignRunning == nil, !mayHaveMissed, firstUnseen == trials.count { return }
         let from = min(foreignRunning ?? .max, firstUnseen)
         let fresh = try Study.storing { try store.trials(studyID: id, fromNumber: from) }
+        mayHaveMissed = false
         guard !fresh.isEmpty else { return }
         var byID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
         var foreign: [Int64] = []
@@ -232,6 +244,7 @@ public final class Study {
                 try store.startRepeat(studyID: id, config: finalist.config, repeatOf: finalist.number, repeatIndex: done + 1)
             }
             startedHere.insert(trial.id)
+            if trial.number != trials.count { mayHaveMissed = true }
             trials.append(trial)
             if trials.count > 1, trials[trials.count - 2].number > trial.number { trials.sort { $0.number < $1.number } }
             return trial
