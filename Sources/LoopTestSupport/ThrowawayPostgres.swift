@@ -120,3 +120,13 @@ public final class ThrowawayPostgres: Sendable {
     }
 }
 
+
+/// Starts the shared cluster while the tests are planned, before any test runs: suites that use
+/// it name it in `.enabled(if: sharedPostgresStarted)` (always true; a failure to start shows up
+/// in the tests that use it). Started from inside a test instead, its first use blocks a
+/// thread of the small pool the concurrently running tests need — and Foundation's `Process`,
+/// which other tests wait on, was seen to never report an exit while that thread was blocked.
+public let sharedPostgresStarted: Bool = {
+    _ = ThrowawayPostgres.shared
+    return true
+}()

@@ -7,7 +7,7 @@ import Testing
 /// `--store postgresql://…` from the binary: a study, the store commands and a report on a
 /// PostgreSQL store; wrong URLs, passwords, databases and schemas refused with exit 2 before
 /// anything is written; a server restarted mid-study.
-@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"))
+@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"), .enabled(if: sharedPostgresStarted))
 struct PostgresStoreTests {
     static let study = """
         let st = study("pg", space: {x: uniform(0.0, 1.0), act: choice("relu", "tanh")}, goal: minimize("loss"),

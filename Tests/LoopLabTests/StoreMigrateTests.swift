@@ -7,7 +7,7 @@ import Testing
 /// `looplab store migrate`: SQLite to PostgreSQL and back, every table's count and hash equal,
 /// ids kept (a migrated store goes on numbering where it stopped); a non-empty target refused
 /// with nothing written.
-@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"))
+@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"), .enabled(if: sharedPostgresStarted))
 struct StoreMigrateTests {
     @Test func sqliteToPostgresAndBackKeepsEveryRow() throws {
         let dir = try makeTemporaryDirectory()

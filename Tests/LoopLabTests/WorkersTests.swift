@@ -1,11 +1,12 @@
 import Foundation
 import LoopStore
+import LoopStorePostgres
 import LoopTestSupport
 import Testing
 
 /// `looplab run --workers N`: N processes share a study through the store, with one combined
 /// status, Ctrl-C forwarded, the worst exit status, and a killed worker's trial rerun.
-@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"))
+@Suite(.enabled(if: looplabBinary != nil, "the looplab executable is not built"), .enabled(if: sharedPostgresStarted))
 struct WorkersTests {
     /// Each trial takes `seconds` (an `exec` of sleep), so the workers overlap; `marker` appears
     /// once the first trial has started.
@@ -28,6 +29,7 @@ struct WorkersTests {
         switch backend {
         case .sqlite: return ([], dir.appendingPathComponent(".looplab/looplab.db").path)
         case .postgres:
+            PostgresStore.register()
             let url = try ThrowawayPostgres.shared.freshStoreURL()
             return (["--store", url], url)
         }

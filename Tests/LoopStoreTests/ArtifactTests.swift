@@ -4,7 +4,7 @@ import LoopTestSupport
 import Testing
 
 /// Content-addressed artifacts: round trip, deduplication, and tamper detection on read.
-@Suite struct ArtifactTests {
+@Suite(.enabled(if: sharedPostgresStarted)) struct ArtifactTests {
     @Test(arguments: Backend.allCases) func roundTripAndDeduplication(_ backend: Backend) throws {
         let fixture = try TestStore(backend, "artifacts")
         defer { fixture.close() }

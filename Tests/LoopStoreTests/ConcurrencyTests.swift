@@ -4,7 +4,7 @@ import LoopTestSupport
 import Testing
 
 /// Two processes writing one store at the same time: nothing lost, nobody sees "database is locked".
-@Suite struct ConcurrencyTests {
+@Suite(.enabled(if: sharedPostgresStarted)) struct ConcurrencyTests {
     @Test(arguments: Backend.allCases) func twoProcessesWriteOneStudyConcurrently(_ backend: Backend) throws {
         let tool = try StressTool()
         let fixture = try TestStore(backend, "concurrent")

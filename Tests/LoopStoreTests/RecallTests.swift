@@ -5,7 +5,7 @@ import Testing
 
 /// Full-text recall over notes, studies and trials, ranked across kinds (FTS5 on SQLite,
 /// tsvector on PostgreSQL).
-@Suite struct RecallTests {
+@Suite(.enabled(if: sharedPostgresStarted)) struct RecallTests {
     func seeded(_ backend: Backend) throws -> (TestStore, Store, Study) {
         let fixture = try TestStore(backend, "recall")
         let store = fixture.store

@@ -5,7 +5,7 @@ import Testing
 
 /// Trials left `running` by a dead process become `stale` when the study is reopened; finished
 /// trials and live owners are never touched.
-@Suite struct StaleTrialsTests {
+@Suite(.enabled(if: sharedPostgresStarted)) struct StaleTrialsTests {
     @Test(arguments: Backend.allCases) func orphansOfADeadProcessBecomeStaleOnReopen(_ backend: Backend) throws {
         let tool = try StressTool()
         let fixture = try TestStore(backend, "stale")

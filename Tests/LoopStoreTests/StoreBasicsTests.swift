@@ -5,7 +5,7 @@ import LoopTestSupport
 import LoopSupport
 import Testing
 
-@Suite struct StoreBasicsTests {
+@Suite(.enabled(if: sharedPostgresStarted)) struct StoreBasicsTests {
     @Test func opensUnderTheProjectDirectoryInWALModeAtV1() throws {
         let directory = TemporaryDirectory()
         let store = try SQLiteStore(path: directory.databasePath)

@@ -34,6 +34,10 @@ public final class Study {
     /// running, catching up needs no read: one round trip less per trial for a study that one
     /// process runs, which matters on a server store.
     private var mayHaveMissed = true
+    /// Trials (of other processes, or of earlier runs) whose intermediate values have not been
+    /// read yet: read when the pruner first needs them, so a study that never prunes pays no
+    /// read per trial for them.
+    private var unreadReports: Set<Int64> = []
     /// Intermediate values reported in this process, by trial id then step (for the pruner).
     private var reports: [Int64: [Int: Double]] = [:]
     /// Called while the study is full but other processes still run some of its trials: pauses
@@ -57,7 +61,7 @@ public final class Study {
         let opened = try Study.storing { try store.openStudy(declaration) }
         self.id = opened.id
         self.trials = opened.trials.sorted { $0.number < $1.number }
-        try loadReports(trials.map(\.id))
+        unreadReports = Set(trials.map(\.id))
     }
 
     /// Updates the guardrails (a rerun may change them) and starts a new run: `maxTime` counts
@@ -183,7 +187,7 @@ public final class Study {
             foreign.append(t.id)
         }
         trials.sort { $0.number < $1.number }
-        if !foreign.isEmpty { try loadReports(foreign) }
+        unreadReports.formUnion(foreign)
     }
 
     /// Reads the intermediate values of these trials from the store (other processes, earlier
@@ -353,6 +357,8 @@ public final class Study {
     /// Whether the pruner stops the trial, judging its latest report against the values its
     /// peers (`Pruner.peers`) reported at the same step.
     public func shouldPrune(_ trialID: Int64) -> Bool {
+        // Best effort: if the store cannot be read now, judge with the values already known.
+        if !unreadReports.isEmpty, (try? loadReports(Array(unreadReports))) != nil { unreadReports = [] }
         guard let mine = reports[trialID], let step = mine.keys.max(), let value = mine[step] else { return false }
         let completeOnly = pruner.peers == .complete
         let complete = completeOnly ? Set(trials.lazy.filter { $0.status == .complete }.map(\.id)) : []
