@@ -91,7 +91,8 @@ public final class Study {
             try catchUp()
             let rails = declaration.guardrails
             // Repeats re-run finalists; they are not part of the search the guardrails bound.
-            let searched = trials.filter { !$0.isRepeat }
+            // Without repeats (the usual case) the trials themselves, not a copy of each one.
+            let searched = trials.contains(where: \.isRepeat) ? trials.filter { !$0.isRepeat } : trials
             if let reason = rails.stopReason(trials: searched, goal: declaration.goal, elapsed: now() - runStartedAt) {
                 return try stop(reason)
             }
@@ -200,10 +201,13 @@ public final class Study {
     /// What the sampler learns from: every non-stale trial, values minimised; running, failed and
     /// pruned trials count as tried without a value.
     public func observations() -> [Observation] {
-        trials.filter { $0.status != .stale && !$0.isRepeat }.map { t in
-            let value = t.status == .complete ? t.value.map(declaration.goal.objective) : nil
-            return Observation(config: t.config, value: value)
+        // One pass, no intermediate copy of the trials: this runs for every proposal.
+        var observations: [Observation] = []
+        observations.reserveCapacity(trials.count)
+        for t in trials where t.status != .stale && !t.isRepeat {
+            observations.append(Observation(config: t.config, value: t.status == .complete ? t.value.map(declaration.goal.objective) : nil))
         }
+        return observations
     }
 
     /// The first stale configuration no later trial has run again.
