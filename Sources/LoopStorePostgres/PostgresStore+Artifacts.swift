@@ -81,7 +81,7 @@ extension PostgresStore {
             return buffer.readData(length: buffer.readableBytes)
         }
         guard let data else { throw .artifactMissing(sha256: sha256) }
-        let actual = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let actual = ArtifactFiles.hex(SHA256.hash(data: data))
         if actual != sha256 { throw .artifactTampered(sha256: sha256, actualSHA256: actual, path: "\(location) artifact_blobs") }
         return data
     }

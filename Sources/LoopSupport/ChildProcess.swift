@@ -58,6 +58,14 @@ public enum ChildProcess {
         return pid
     }
 
+    /// Waits for the child to end; its status as a shell reports it: the exit code, or 128 + the
+    /// signal that ended it. (Swift does not import WIFEXITED/WEXITSTATUS.)
+    public static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// The environment of this process, as `spawn` takes it.
     public static func currentEnvironment() -> [String: String] {
         var variables: [String: String] = [:]

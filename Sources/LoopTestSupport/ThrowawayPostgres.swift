@@ -112,9 +112,7 @@ public final class ThrowawayPostgres: Sendable {
             return (-1, "", "\(error.reason)")
         }
         close(out); close(err)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let exit = ChildProcess.waitForExit(pid)
         let text = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         return (exit, text(outPath), text(errPath))
     }

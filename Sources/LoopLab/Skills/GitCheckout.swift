@@ -1,4 +1,5 @@
 import Glibc
+import LoopSupport
 
 /// `skill install GIT-URL`: a shallow clone into a temporary directory, by the `git` program
 /// (its progress and errors go straight to the terminal).
@@ -26,9 +27,6 @@ enum GitCheckout {
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
         guard posix_spawnp(&pid, arguments[0], nil, nil, &argv, environ) == 0 else { return 127 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // WIFEXITED / WEXITSTATUS, spelled out: Swift does not import the macros.
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return ChildProcess.waitForExit(pid)
     }
 }

@@ -98,7 +98,8 @@ public struct ArtifactFiles: Sendable {
         if actual != sha256 { throw .artifactTampered(sha256: sha256, actualSHA256: actual, path: file.path) }
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String {
+    /// A SHA-256 digest as lower-case hex, as artifacts are named.
+    public static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)

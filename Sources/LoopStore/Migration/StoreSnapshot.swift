@@ -64,7 +64,7 @@ public struct StoreSnapshot: Sendable {
         ]
         return tables.map { name, lines in
             let text = lines.sorted().joined(separator: "\n")
-            let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+            let digest = ArtifactFiles.hex(SHA256.hash(data: Data(text.utf8)))
             return (name, lines.count, digest)
         }
     }

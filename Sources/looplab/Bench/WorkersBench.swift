@@ -200,9 +200,7 @@ enum WorkersBench {
         let null = open("/dev/null", O_WRONLY)
         defer { close(null) }
         let pid = try ChildProcess.spawn(executable, arguments: arguments, environment: ChildProcess.currentEnvironment(), stdout: null, stderr: null)
-        var raw: Int32 = 0
-        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-        return raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+        return ChildProcess.waitForExit(pid)
     }
 
     /// Complete trials per second between the first start and the last finish.
