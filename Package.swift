@@ -40,6 +40,8 @@ let package = Package(
         // The PostgreSQL store (LoopStorePostgres only); NIOSSL is already built for it.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The MCP server (LoopMCP only): `looplab mcp`.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .systemLibrary(
@@ -72,11 +74,18 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: hostFlags
         ),
+        // `looplab mcp`: the LoopLab toolbox over the Model Context Protocol. The MCP SDK stays in
+        // this target; the tools themselves are LoopLab's (LoopLab/Agents).
+        .target(
+            name: "LoopMCP",
+            dependencies: ["LoopLab", "LoopSupport", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: hostFlags
+        ),
         .target(name: "LoopREPL", dependencies: ["LoopSupport", "LoopLang", "LoopLab", "LoopPlot", "CReadline"], swiftSettings: hostFlags),
         .executableTarget(
             name: "looplab",
             dependencies: [
-                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore", "LoopStorePostgres", "LoopSkills", "LoopDashboard",
+                "LoopLang", "LoopLab", "LoopREPL", "LoopResearch", "LoopTrain", "LoopStore", "LoopStorePostgres", "LoopSkills", "LoopDashboard", "LoopMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostFlags

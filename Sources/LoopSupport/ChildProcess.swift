@@ -20,11 +20,11 @@ public enum ChildProcess {
     }
 
     /// Starts `path` (argv[0] is `path`, then `arguments`) with exactly `environment`, stdin from
-    /// /dev/null, stdout and stderr into the given descriptors, in `directory` when given. The
+    /// the file `stdin` (/dev/null unless given), stdout and stderr into the given descriptors, in `directory` when given. The
     /// signal mask and the dispositions of SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP and SIGCHLD
     /// are reset (Looplab ignores SIGPIPE and handles SIGINT; a child must not inherit that).
     public static func spawn(_ path: String, arguments: [String], environment: [String: String],
-                             stdout: Int32, stderr: Int32, directory: String? = nil) throws(Failure) -> pid_t {
+                             stdin: String = "/dev/null", stdout: Int32, stderr: Int32, directory: String? = nil) throws(Failure) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -41,7 +41,7 @@ public enum ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         if let directory {

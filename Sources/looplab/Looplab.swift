@@ -32,7 +32,7 @@ struct Looplab: ParsableCommand {
             """,
         version: LoopLab.version,
         subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self,
-                      StudiesCommand.self, TrialsCommand.self, BestCommand.self, StoreCommand.self, RecallCommand.self, ExportCommand.self, ModelsCommand.self, ReportCommand.self, NotebookCommand.self, DashboardCommand.self, DocCommand.self,
+                      StudiesCommand.self, TrialsCommand.self, BestCommand.self, StoreCommand.self, RecallCommand.self, ExportCommand.self, ModelsCommand.self, ReportCommand.self, NotebookCommand.self, DashboardCommand.self, MCPCommand.self, DocCommand.self,
                       SkillCommand.self]
     )
 

@@ -37,6 +37,20 @@ public final class Deadline: @unchecked Sendable {
         }
     }
 
+    /// Makes the deadline pass now: code on its thread stops at its next checkpoint with this
+    /// deadline's error, as if the time were up (a client cancelling the code it asked to run).
+    public func expire() {
+        Deadline.state.withLock { state in
+            guard state.armed.contains(where: { $0 === self }), state.expired.insert(ObjectIdentifier(self)).inserted else { return }
+            Interrupt.adjustExpired(by: 1)
+        }
+    }
+
+    /// The expired, still armed deadline of the code running on the calling thread, if any (a
+    /// host primitive that stopped because `Interrupt.isRequested` turned true can tell a budget
+    /// from Ctrl-C).
+    public static var expiredOnThisThread: Deadline? { expiredOnCurrentThread() }
+
     /// The error its checkpoints raise: catchable, of kind "deadline".
     public func error(at span: SourceSpan? = nil) -> LoopError {
         LoopError(.host(kind: "deadline", message: reason), at: span)

@@ -64,6 +64,9 @@ public final class Study {
         unreadReports = Set(trials.map(\.id))
     }
 
+    /// Seconds since this run started (what `maxTime` is checked against).
+    public var elapsed: Double { now() - runStartedAt }
+
     /// Updates the guardrails (a rerun may change them) and starts a new run: `maxTime` counts
     /// from now, and the previous stop reason is cleared.
     public func restart(guardrails: Guardrails? = nil) throws(StudyError) {

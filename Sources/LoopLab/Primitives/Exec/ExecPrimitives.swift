@@ -45,25 +45,13 @@ enum ExecPrimitives {
         // Live lines for a person watching, none in logs and pipes.
         let echo = try call[P.echo] ?? (isatty(1) != 0)
 
-        var executablePath = command.executable
-        if let restricted = try ExecGrant.restrict(command, environment: environment, interpreter: call.interpreter) {
-            (command, executablePath) = restricted
-        } else if command.checkProgram {
-            let path = (environment["PATH"] ?? nil) ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-            guard let found = ExecCommand.resolve(command.program, path: path, cwd: cwd) else {
-                if command.program.contains("/") {
-                    throw execError("exec: program '\(command.program)' does not exist or is not executable (command: \(command.display))")
-                }
-                throw execError("exec: program '\(command.program)' not found on PATH (command: \(command.display))")
-            }
-            if command.executable == command.program { executablePath = found }
-        }
-        try Capabilities.require(.exec(program: command.program), call)
+        let executablePath: String
+        (command, executablePath) = try prepare(command, environment: environment, cwd: cwd, call: call, function: "exec")
 
         let output = try ExecOutput(echo: echo ? call.interpreter.output : nil)
         call.interpreter.output.flush()  // what the script printed comes before the command's lines
         let runner = ExecRunner(command: command, executablePath: executablePath, environment: environment, cwd: cwd, timeout: timeout, grace: grace)
-        let outcome = try runner.run(into: output, interpreter: call.interpreter)
+        let outcome = try runner.run(into: output)
         let name = "exec: " + String(command.display.prefix(120))
         let (artifact, file) = try context.withStore { store throws(StoreError) in
             let artifact = try store.putArtifact(fileAt: output.file, kind: "log", name: name)
@@ -71,6 +59,29 @@ enum ExecPrimitives {
         }
         if let deadline = outcome.deadline { throw deadline.error() }
         return record(outcome, output: output, artifact: artifact, file: file)
+    }
+
+    /// The command as it will run and the file that runs it: narrowed by a pack's grant
+    /// (`ExecGrant`), else its program found on PATH; then the exec capability is required (and
+    /// confirmed when the policy asks). `function` names the caller in errors (`exec`, `agent`).
+    static func prepare(_ command: ExecCommand, environment: [String: String?], cwd: String?, call: NativeCall,
+                        function: String) throws(LoopError) -> (command: ExecCommand, executable: String) {
+        var command = command
+        var executablePath = command.executable
+        if let restricted = try ExecGrant.restrict(command, environment: environment, interpreter: call.interpreter) {
+            (command, executablePath) = restricted
+        } else if command.checkProgram {
+            let path = (environment["PATH"] ?? nil) ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+            guard let found = ExecCommand.resolve(command.program, path: path, cwd: cwd) else {
+                if command.program.contains("/") {
+                    throw execError("\(function): program '\(command.program)' does not exist or is not executable (command: \(command.display))")
+                }
+                throw execError("\(function): program '\(command.program)' not found on PATH (command: \(command.display))")
+            }
+            if command.executable == command.program { executablePath = found }
+        }
+        try Capabilities.require(.exec(program: command.program), call)
+        return (command, executablePath)
     }
 
     /// `env: {NAME: value}` on top of this process's environment; nil unsets a variable.

@@ -35,9 +35,14 @@ struct ExecRunner {
     var cwd: String?
     var timeout: Double?
     var grace: Double
+    /// A file the command reads as its stdin (nil: /dev/null).
+    var stdinPath: String? = nil
+    /// Where the command's stderr goes when it is not to be mixed into the output (an agent's
+    /// diagnostics, while its stdout is the answer); nil: into the output with stdout.
+    var stderrDescriptor: Int32? = nil
 
     /// Runs the command to its end (or its stop), feeding `output` as bytes arrive.
-    func run(into output: ExecOutput, interpreter: Interpreter) throws(LoopError) -> Outcome {
+    func run(into output: ExecOutput) throws(LoopError) -> Outcome {
         var fds: [Int32] = [0, 0]
         // Close-on-exec, so only the command (through its stdout and stderr) holds the write end.
         guard pipe(&fds) == 0, fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0 else {
@@ -96,7 +101,7 @@ struct ExecRunner {
                     stop = .timeout
                 } else if Interrupt.isUserRequested {
                     stop = .interrupted  // left pending: the script stops at its next checkpoint
-                } else if let expired = interpreter.expiredDeadline {
+                } else if let expired = Deadline.expiredOnThisThread {
                     stop = .interrupted
                     deadline = expired
                 }
@@ -133,7 +138,7 @@ struct ExecRunner {
         for (key, value) in environment { variables[key] = value }
         do throws(ChildProcess.Failure) {
             return try ChildProcess.spawn(executablePath, arguments: command.arguments, environment: variables,
-                                          stdout: writeEnd, stderr: writeEnd, directory: cwd)
+                                          stdin: stdinPath ?? "/dev/null", stdout: writeEnd, stderr: stderrDescriptor ?? writeEnd, directory: cwd)
         } catch .noChdir {
             throw execError("exec: cwd: needs posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
         } catch {

@@ -9,12 +9,13 @@ enum ProposePrimitives {
     enum Parameters {
         static let space = Param.value("space", doc: "a Space (space {...}), a record of ranges, or a Study (its space, trials, goal and strategy)")
         static let n = Param.int("n", default: 1, doc: "how many configurations, distinct from each other and from the history")
-        static let strategy = Param.optionalString("strategy", doc: "default (gp), gp, tpe, random, grid, sobol or evolve; a study's own when left out")
+        static let strategy = Param.optional("strategy", doc: "default (gp), gp, tpe, random, grid, sobol, evolve or agent(\"command\"); a study's own when left out")
+        static let agentTimeout = Param.optionalSeconds("agent_timeout", doc: "with strategy: agent(...), how long the answer may take (default 2m)")
         static let history = Param.optional("history", doc: "a Study or a List of {params, value} records already evaluated")
         static let seed = Param.int("seed", default: 0, doc: "fixes the proposals")
         static let allowRepeat = Param.optionalBool("allow_repeat", doc: "let a configuration already in the history come back")
         static let goal = Param.optional("goal", doc: "maximize(...) when the history's values are to be maximised (default: minimised)")
-        static let list = NativeParameters.list(space, n, strategy, history, seed, allowRepeat, goal)
+        static let list = NativeParameters.list(space, n, strategy, history, seed, allowRepeat, goal, agentTimeout)
     }
 
     static func register(into registry: Registry) {
@@ -36,12 +37,15 @@ enum ProposePrimitives {
             }
             let n = try call[P.n]
             if n < 1 { throw researchError("propose: n must be at least 1, got \(n)") }
-            let strategy: Strategy
-            if let name = try call[P.strategy] {
-                strategy = try StudyPrimitives.parseStrategy(name, function: "propose")
-            } else {
-                strategy = study?.study.declaration.strategy ?? .default
+            var strategy = study?.study.declaration.strategy ?? .default
+            var agent: AgentStrategy?
+            switch try call[P.strategy] {
+            case .nil: break
+            case .string(let name): strategy = try StudyPrimitives.parseStrategy(name, function: "propose")
+            case .handle(let h) where h.object is AgentStrategy: agent = (h.object as! AgentStrategy)
+            case let other: throw call.wrongType(P.strategy.name, expected: "a String or agent(\"command\")", got: other)
             }
+            let agentTimeout = try StudyPrimitives.agentTimeout(call[P.agentTimeout], function: "propose")
             var goal = study?.goal ?? Goal.minimize("value")
             if case .handle(let h) = try call[P.goal], let box = h.object as? GoalBox { goal = box.goal }
             var historyValue = try call[P.history]
@@ -50,8 +54,21 @@ enum ProposePrimitives {
             let allowRepeat = try call[P.allowRepeat] ?? study?.study.declaration.allowRepeat ?? false
             let seed = UInt64(bitPattern: Int64(try call[P.seed]))
             var rng = SeededRandom(seed: seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15))
-            let configs = strategy.makeSampler(seed: seed)
-                .propose(space: space, history: history, n: n, allowRepeat: allowRepeat, rng: &rng)
+            var sampler = strategy.makeSampler(seed: seed)
+            if let agent {
+                let agentSampler = AgentSampler(agent: agent, fallback: sampler, timeout: agentTimeout)
+                agentSampler.request = {
+                    if let study { return study.agentRequest() }
+                    return ["study": .null, "space": SpaceJSON.encode(space), "goal": AgentStrategy.goalJSON(goal), "notes": [], "budget": [:],
+                            "trials": .array(history.enumerated().map { i, o in
+                                ["number": .int(i), "status": .string(o.value == nil ? "tried" : "complete"),
+                                 "params": .object(ResearchValues.jsonParams(o.config)), "metrics": [:],
+                                 "value": o.value.map { .number(goal.direction == .maximize ? -$0 : $0) } ?? .null, "error": .null]
+                            })]
+                }
+                sampler = agentSampler
+            }
+            let configs = sampler.propose(space: space, history: history, n: n, allowRepeat: allowRepeat, rng: &rng)
             return .list(configs.map { ResearchValues.record($0, space: space) })
         }
     }

@@ -8,6 +8,7 @@ enum ResearchPrimitives {
         let context = ResearchContext(storePath: storePath, clock: clock, worker: worker)
         SpacePrimitives.register(into: registry)
         ProposePrimitives.register(into: registry)
+        AgentStrategy.register(into: registry)
         StudyPrimitives.register(into: registry, context: context)
         TrialPrimitives.register(into: registry)
         MemoryPrimitives.register(into: registry, context: context)

@@ -10,7 +10,13 @@ final class StoreStudyStore: StudyStore {
     /// Filled in by `openStudy`: stored parameter values are read back against it.
     private var space: Space?
 
-    init(store: Store) { self.store = store }
+    /// What the store records as the strategy when it is not the declaration's (`agent`).
+    private let strategyLabel: String?
+
+    init(store: Store, strategyLabel: String? = nil) {
+        self.store = store
+        self.strategyLabel = strategyLabel
+    }
 
     func openStudy(_ declaration: StudyDeclaration) throws -> (id: Int64, trials: [StudyTrial]) {
         // A space may grow between runs (a new parameter, a new choice, a wider range); removing or
@@ -38,7 +44,7 @@ final class StoreStudyStore: StudyStore {
         let spec = StudySpec(
             name: declaration.name, space: SpaceJSON.encode(declaration.space), goalMetric: declaration.goal.metric,
             goalDirection: declaration.goal.direction == .maximize ? .maximize : .minimize,
-            strategy: declaration.strategy.rawValue, seed: Int(truncatingIfNeeded: declaration.seed), settings: settings)
+            strategy: strategyLabel ?? declaration.strategy.rawValue, seed: Int(truncatingIfNeeded: declaration.seed), settings: settings)
         let study = try store.openStudy(spec)
         return (study.id, try store.trials(studyID: study.id).map(convert))
     }
@@ -91,5 +97,37 @@ final class StoreStudyStore: StudyStore {
                                repeatOf: t.repeatOf, repeatIndex: t.repeatIndex)
         trial.integerMetrics = t.integerMetrics
         return trial
+    }
+}
+
+extension StoreStudyStore {
+    /// The declaration a stored study was last opened with, read back from what `openStudy`
+    /// wrote: for clients that reopen a study by name alone (`looplab mcp`). Settings missing
+    /// from the row take their defaults; nil when the space is not one Looplab wrote.
+    static func declaration(of study: LoopStore.Study) -> StudyDeclaration? {
+        guard let space = SpaceJSON.decode(study.space) else { return nil }
+        let settings = study.settings.objectValue ?? [:]
+        typealias P = StudyParameters
+        func count(_ p: Param<Int?>, _ fallback: Int?) -> Int? {
+            guard let value = settings[p.name] else { return fallback }
+            return value.intValue  // null: no limit
+        }
+        let defaults = Guardrails()
+        var rails = defaults
+        rails.maxTrials = count(P.maxTrials, defaults.maxTrials)
+        rails.patience = count(P.patience, defaults.patience)
+        rails.maxFailures = count(P.maxFailures, defaults.maxFailures)
+        rails.maxRepeatedError = count(P.maxRepeatedError, defaults.maxRepeatedError)
+        rails.maxNearDuplicates = count(P.maxNearDuplicates, defaults.maxNearDuplicates)
+        rails.maxTime = settings[P.maxTime.name]?.doubleValue
+        rails.minDelta = settings[P.minDelta.name]?.doubleValue ?? 0
+        rails.trialBudget = settings[P.trialBudget.name]?.doubleValue
+        let goal = Goal(study.goalDirection == .maximize ? .maximize : .minimize, study.goalMetric ?? "loss")
+        var declaration = StudyDeclaration(name: study.name, space: space, goal: goal, strategy: Strategy(rawValue: study.strategy) ?? .default,
+                                           seed: UInt64(bitPattern: Int64(study.seed ?? 0)), guardrails: rails)
+        declaration.repeats = settings[P.repeats.name]?.intValue ?? 0
+        declaration.finalists = settings[P.finalists.name]?.intValue
+        if case .bool(let allow)? = settings[P.allowRepeat.name] { declaration.allowRepeat = allow }
+        return declaration
     }
 }

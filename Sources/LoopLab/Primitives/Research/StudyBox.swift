@@ -1,5 +1,7 @@
 import LoopLang
 import LoopResearch
+import LoopStore
+import LoopSupport
 
 /// A study as the language holds it: the research engine's `Study`, the Trial type whose members
 /// include this space's parameter names, and which trials this process started.
@@ -19,8 +21,10 @@ final class StudyBox {
 
     /// What the person running the loop sees of it (stderr).
     let progress: StudyProgress
+    /// Set when the study's strategy is `agent(...)`: its rationales become the trials' notes.
+    var agent: AgentSampler?
 
-    init(study: Study, context: ResearchContext, progress: StudyProgress = StudyProgress(enabled: false)) {
+    init(study: LoopResearch.Study, context: ResearchContext, progress: StudyProgress = StudyProgress(enabled: false)) {
         self.study = study
         self.context = context
         self.progress = progress
@@ -35,6 +39,12 @@ final class StudyBox {
         let trial: StudyTrial?
         do throws(StudyError) { trial = try study.next() } catch { throw ResearchMessages.error(error) }
         guard let trial else { return nil }
+        if let agent, let note = agent.takeNote(for: trial.config) {
+            // Kept as a note on the trial: `looplab trials` shows it and `recall` finds it.
+            _ = try context.withStore { store throws(StoreError) in
+                try store.remember(note.text, tags: note.fallback ? ["agent", "fallback"] : ["agent", "rationale"], studyID: study.id, trialID: trial.id)
+            }
+        }
         startedHere.insert(trial.id)
         current = trial.id
         requestsAtStart = Interrupt.requestCount
@@ -144,6 +154,33 @@ final class StudyBox {
         fields["runs"] = .int(runs.count)
         fields["values"] = .list(runs.compactMap(\.value).map { .float($0) })
         return .record(Record(fields))
+    }
+
+    /// The request an agent strategy gets (without `n` and `feedback`): the study, its trials,
+    /// its notes and what is left of its budget. docs/agents.md documents each field.
+    func agentRequest() -> [String: JSONValue] {
+        let declaration = study.declaration
+        let numbers = Dictionary(study.trials.map { ($0.id, $0.number) }, uniquingKeysWith: { a, _ in a })
+        let notes = ((try? context.withStore { store throws(StoreError) in try store.notes(studyID: study.id) }) ?? []).suffix(100)
+        let rails = declaration.guardrails
+        let searched = study.trials.filter { !$0.isRepeat && $0.status != .stale }.count
+        let elapsed = study.elapsed
+        return [
+            "study": .string(name),
+            "space": SpaceJSON.encode(declaration.space),
+            "goal": AgentStrategy.goalJSON(goal),
+            "trials": .array(study.trials.map(AgentStrategy.trialJSON)),
+            "notes": .array(notes.map { note in
+                ["text": .string(note.text), "tags": .array(note.tags.map { .string($0) }),
+                 "trial": note.trialID.flatMap { numbers[$0] }.map { .int($0) } ?? .null]
+            }),
+            "budget": [
+                "max_trials": rails.maxTrials.map { .int($0) } ?? .null,
+                "trials_left": rails.maxTrials.map { .int(max(0, $0 - searched)) } ?? .null,
+                "max_time_seconds": rails.maxTime.map { .number($0) } ?? .null,
+                "seconds_left": rails.maxTime.map { .number(max(0, $0 - elapsed)) } ?? .null,
+            ],
+        ]
     }
 
     var summary: String {

@@ -7,7 +7,8 @@ enum StudyParameters {
     static let name = Param.string("name", doc: "the study's name in the project store; an existing study is reopened and resumed")
     static let space = Param.optional("space", doc: "a Space (space {...}) or a record of ranges; left out: the stored study's")
     static let goal = Param.optional("goal", doc: "maximize(\"metric\") or minimize(\"metric\"); default minimize(\"loss\")")
-    static let strategy = Param.optional("strategy", doc: "how configurations are proposed: default (gp), gp, tpe, random, grid, sobol or evolve")
+    static let strategy = Param.optional("strategy", doc: "how configurations are proposed: default (gp), gp, tpe, random, grid, sobol, evolve, or agent(\"command\")")
+    static let agentTimeout = Param.optionalSeconds("agent_timeout", doc: "with strategy: agent(...), how long one answer may take (default 2m); then the default strategy proposes")
     static let seed = Param.optionalInt("seed", doc: "fixes the proposals and each trial's seed (default 0)")
     static let maxTrials = Param.optionalInt("max_trials", doc: "stop when the study holds this many trials, counting earlier runs and other processes (default 100)")
     static let maxTime = Param.optionalSeconds("max_time", doc: "stop this run once it has taken this Duration")
@@ -26,5 +27,5 @@ enum StudyParameters {
 
     static let list = NativeParameters.list(name, space, goal, strategy, seed, maxTrials, maxTime, patience, minDelta, maxFailures,
                                             maxRepeatedError, maxNearDuplicates, pruner, trialBudget, repeats, finalists,
-                                            allowRepeat, progress, workers)
+                                            allowRepeat, progress, workers, agentTimeout)
 }

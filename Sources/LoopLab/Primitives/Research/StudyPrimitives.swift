@@ -157,12 +157,17 @@ enum StudyPrimitives {
         case let other: throw researchError("study: goal must be maximize(\"metric\") or minimize(\"metric\"), got \(other.typeName)")
         }
 
-        let strategy: Strategy
+        // An agent is never read back from the store: a study reopened without `strategy:` uses
+        // the default, so a stored command cannot run without the script naming it.
+        var strategy = Strategy.default
+        var agent: AgentStrategy?
         switch try call[P.strategy] {
         case .nil: strategy = existing.flatMap { Strategy(rawValue: $0.strategy) } ?? .default
         case .string(let s): strategy = try parseStrategy(s, function: "study")
-        case let other: throw call.wrongType(P.strategy.name, expected: "a String", got: other)
+        case .handle(let h) where h.object is AgentStrategy: agent = (h.object as! AgentStrategy)
+        case let other: throw call.wrongType(P.strategy.name, expected: "a String or agent(\"command\")", got: other)
         }
+        let agentTimeout = try agentTimeout(call[P.agentTimeout], function: "study")
 
         var stored: [String: JSONValue] = [:]
         if let existing, case .object(let settings) = existing.settings { stored = settings }
@@ -179,8 +184,10 @@ enum StudyPrimitives {
         try context.openStudies[name]?.settleAll(reason: notRemembered)
         let store = try context.openStore()
         let study: LoopResearch.Study
+        let agentSampler = agent.map { AgentSampler(agent: $0, fallback: strategy.makeSampler(seed: declaration.seed), timeout: agentTimeout) }
         do throws(StudyError) {
-            study = try LoopResearch.Study(declaration, store: StoreStudyStore(store: store), now: context.clock.now)
+            study = try LoopResearch.Study(declaration, store: StoreStudyStore(store: store, strategyLabel: agent == nil ? nil : "agent"),
+                                           sampler: agentSampler, now: context.clock.now)
         } catch {
             if case .incompatibleSpace = error { throw researchError("study '\(name)': " + ResearchMessages.describe(error)) }
             throw ResearchMessages.error(error)
@@ -207,6 +214,10 @@ enum StudyPrimitives {
             return !Interrupt.isRequested
         }
         let box = StudyBox(study: study, context: context, progress: StudyProgress(enabled: call.isGiven(P.progress) ? try call[P.progress] : context.showsProgressByDefault))
+        if let agentSampler {
+            box.agent = agentSampler
+            agentSampler.request = { [weak box] in box?.agentRequest() ?? [:] }
+        }
         context.openStudies[name] = box
         return .handle(Handle(studyType, box))
     }
@@ -244,6 +255,13 @@ enum StudyPrimitives {
             rails.minDelta = stored[P.minDelta.name]?.doubleValue ?? 0
         }
         return rails
+    }
+
+    /// `agent_timeout:` checked: a Duration > 0, else the agent default.
+    static func agentTimeout(_ seconds: Double?, function: String) throws(LoopError) -> Double {
+        guard let seconds else { return AgentStrategy.defaultTimeout }
+        if !(seconds > 0) { throw researchError("\(function): agent_timeout must be a Duration > 0, like 30s; got \(seconds)s") }
+        return seconds
     }
 
     static func parseStrategy(_ name: String, function: String) throws(LoopError) -> Strategy {

@@ -39,7 +39,7 @@ extension Capabilities {
             "env": .environment(parameter: "name"),
             "remember": .store, "fail": .store, "prune": .store, "study": .store,
             "final_eval": .store, "promote": .store, "rollback": .store, "attach": .store,
-            "exec": .itself, "save_skill": .itself, "policy": .itself,
+            "exec": .itself, "agent": .itself, "save_skill": .itself, "policy": .itself,
             // report(t, step, value) writes the store, report(st, "f.html") a file: it knows which.
             "report": .itself,
         ]
