@@ -78,7 +78,7 @@ let package = Package(
         // this target; the tools themselves are LoopLab's (LoopLab/Agents).
         .target(
             name: "LoopMCP",
-            dependencies: ["LoopLab", "LoopSupport", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["LoopLab", "LoopSupport", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: hostFlags
         ),
         .target(name: "LoopREPL", dependencies: ["LoopSupport", "LoopLang", "LoopLab", "LoopPlot", "CReadline"], swiftSettings: hostFlags),

@@ -63,7 +63,7 @@ public enum MCPServer {
             return ReadResource.Result(contents: [.text(text, uri: params.uri, mimeType: mimeType)])
         }
 
-        let transport = StdioTransport(input: .standardInput, output: FileDescriptor(rawValue: protocolOut))
+        let transport = LineTransport(input: STDIN_FILENO, output: protocolOut)
         try await server.start(transport: transport)
         await server.waitUntilCompleted()
         await server.stop()

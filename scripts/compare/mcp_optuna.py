@@ -193,7 +193,7 @@ class LooplabTarget:
         require_tools((await session.list_tools()).tools, ["create_study", "ask", "tell"])
         await call(session, "create_study", {
             "name": STUDY,
-            "space": {p: {"type": "float", "low": LOW, "high": HIGH} for p in ("x", "y")},
+            "space": {p: {"distribution": "uniform", "low": LOW, "high": HIGH} for p in ("x", "y")},
             "goal": {"metric": "value", "direction": "minimize"},
             "strategy": "random",
             # Explicit so a default trial budget cannot stop the run early.

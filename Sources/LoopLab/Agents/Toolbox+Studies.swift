@@ -2,6 +2,7 @@ import Foundation
 import LoopLang
 import LoopPlot
 import LoopResearch
+import LoopSkills
 import LoopStore
 import LoopSupport
 
@@ -138,8 +139,12 @@ extension Toolbox {
         let name = try args.study()
         _ = try storedStudy(name, tool: "report")
         let given = try args.optionalString("path")
-        if given != nil, !grants.write {
-            throw Failure("report: writing to a path of your choice needs the server started with --allow-write; leave path out to write under .looplab/reports/")
+        if let given {
+            // The same rule as run_loop's writes: only with --allow-write, only under the project
+            // directory, never into the store's own files.
+            guard grants.write, Permissions(write: ["."]).allowsWrite(path: given, projectDirectory: projectDirectory), given.hasSuffix(".html") else {
+                throw Failure("report: path must be an .html file under the project directory, and writing one of your choice needs the server started with --allow-write; leave path out to write .looplab/reports/\(name).html")
+            }
         }
         guard let data = try withStore({ store throws(StoreError) in try StudyReportData.load(name, from: store) }) else {
             throw Failure("report: no study named '\(name)'")
@@ -231,7 +236,11 @@ extension Toolbox {
         let store = try openStore()
         let study: LoopResearch.Study
         do throws(StudyError) {
-            study = try LoopResearch.Study(declaration, store: StoreStudyStore(store: store), now: Monotonic.seconds)
+            // A study an agent(...) strategy proposes for keeps that label: ask (whose caller is
+            // the agent here) proposes with the default strategy without rewriting it.
+            let label = try? store.study(named: declaration.name)?.strategy
+            study = try LoopResearch.Study(declaration, store: StoreStudyStore(store: store, strategyLabel: label == "agent" ? "agent" : nil),
+                                           now: Monotonic.seconds)
         } catch {
             throw Failure("study '\(declaration.name)': " + ResearchMessages.describe(error))
         }
@@ -278,8 +287,9 @@ extension Toolbox {
         let status = try args.optionalString("status") ?? "complete"
         let metrics = try args.metrics()
         let reason = try args.optionalString("error")
-        guard ["complete", "failed", "pruned"].contains(status) else {
-            throw Failure("tell: status must be \"complete\", \"failed\" or \"pruned\", got \"\(status)\"")
+        let failures: [String: TrialStatus] = ["failed": .failed, "pruned": .pruned, "diverged": .diverged]
+        guard status == "complete" || failures[status] != nil else {
+            throw Failure("tell: status must be \"complete\", \"failed\", \"pruned\" or \"diverged\", got \"\(status)\"")
         }
         var open = try openByName(name, tool: "tell")
         var trial = open.study.trials.first { $0.number == number }
@@ -295,7 +305,7 @@ extension Toolbox {
             if status == "complete" {
                 finished = try open.study.complete(trial.id, metrics: metrics)
             } else {
-                finished = try open.study.fail(trial.id, error: reason ?? status, status: status == "failed" ? .failed : .pruned)
+                finished = try open.study.fail(trial.id, error: reason ?? status, status: failures[status]!)
             }
         } catch {
             throw Failure("tell: " + ResearchMessages.describe(error))

@@ -77,7 +77,7 @@ public final class Toolbox: @unchecked Sendable {
     }
 
     /// Settles what this server leaves behind: trials it handed out that were never told are
-    /// failed with a reason (not left running until their lease runs out).
+    /// recorded `interrupted` with a reason (not left running until their lease runs out).
     public func close() {
         lock.lock()
         defer { lock.unlock() }
@@ -254,8 +254,9 @@ struct Arguments {
         }
     }
 
-    /// `metrics`: an object of finite numbers (an agent's NaN arrives as null and is refused here,
-    /// where the message can name it; a goal metric of NaN is told as `status: "diverged"`).
+    /// `metrics`: an object of numbers (JSON has no NaN: an agent's NaN arrives as null and is
+    /// refused here, where the message can name it; a run that diverged is told as
+    /// `status: "diverged"`).
     func metrics(_ name: String = "metrics") throws(Toolbox.Failure) -> [String: Double] {
         guard let o = try object(name) else { return [:] }
         var out: [String: Double] = [:]

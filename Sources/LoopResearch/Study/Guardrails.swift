@@ -58,32 +58,45 @@ public enum StopReason: String, Hashable, Sendable, CaseIterable {
 extension Guardrails {
     /// The first guardrail that `trials` (any order) and `elapsed` seconds of this run trip, if any.
     /// Loop detection by repeated errors is checked before `maxFailures`, since it says more.
+    ///
+    /// Runs before every proposal, so it reads the trials in place, through indices: copying
+    /// each trial (its configuration, metrics and error are reference-counted) made it the
+    /// largest per-trial cost of a long study.
     public func stopReason(trials: [StudyTrial], goal: Goal, elapsed: Double) -> StopReason? {
-        let finished = trials.filter(\.status.isFinished).sorted { $0.number < $1.number }
+        // The finished trials' indices in number order (a study keeps its trials in that order,
+        // so the sort is only a check there).
+        var finished: [Int] = []
+        finished.reserveCapacity(trials.count)
+        for i in trials.indices where trials[i].status.isFinished { finished.append(i) }
+        if zip(finished, finished.dropFirst()).contains(where: { trials[$0].number > trials[$1].number }) {
+            finished.sort { trials[$0].number < trials[$1].number }
+        }
         if let maxTrials, finished.count >= maxTrials { return .maxTrials }
         if let maxTime, elapsed >= maxTime { return .maxTime }
-        let failures = finished.reversed().prefix { $0.status.isFailure }
-        if let maxRepeatedError, maxRepeatedError > 0, let last = failures.first?.error {
-            if failures.prefix(while: { $0.error == last }).count >= maxRepeatedError { return .repeatedError }
+        var failures = 0
+        var sameError = 0
+        let lastError = finished.last.flatMap { trials[$0].status.isFailure ? trials[$0].error : nil }
+        for i in finished.reversed() {
+            guard trials[i].status.isFailure else { break }
+            if failures == sameError, lastError != nil, trials[i].error == lastError { sameError += 1 }
+            failures += 1
         }
-        if let maxFailures, failures.count >= maxFailures { return .maxFailures }
-        if let patience, trialsSinceImprovement(finished, goal: goal) >= patience { return .patience }
-        return nil
-    }
-
-    /// Finished trials since the last one that improved the best value by more than `minDelta`.
-    public func trialsSinceImprovement(_ finished: [StudyTrial], goal: Goal) -> Int {
-        var best: Double?
-        var since = 0
-        for trial in finished {
-            if trial.status == .complete, let value = trial.value, goal.improves(value, on: best, minDelta: best == nil ? 0 : minDelta) {
-                best = value
-                since = 0
-            } else {
-                since += 1
+        if let maxRepeatedError, maxRepeatedError > 0, sameError >= maxRepeatedError { return .repeatedError }
+        if let maxFailures, failures >= maxFailures { return .maxFailures }
+        if let patience {
+            var best: Double?
+            var since = 0
+            for i in finished {
+                if trials[i].status == .complete, let value = trials[i].value, goal.improves(value, on: best, minDelta: best == nil ? 0 : minDelta) {
+                    best = value
+                    since = 0
+                } else {
+                    since += 1
+                }
             }
+            if since >= patience { return .patience }
         }
-        return since
+        return nil
     }
 
     /// Whether `config` lies within `duplicateTolerance` of one of `tried` in every parameter.

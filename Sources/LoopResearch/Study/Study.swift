@@ -95,7 +95,7 @@ public final class Study {
             let rails = declaration.guardrails
             // Repeats re-run finalists; they are not part of the search the guardrails bound.
             // Without repeats (the usual case) the trials themselves, not a copy of each one.
-            let searched = trials.contains(where: \.isRepeat) ? trials.filter { !$0.isRepeat } : trials
+            let searched = trials.indices.contains { trials[$0].isRepeat } ? trials.filter { !$0.isRepeat } : trials
             if let reason = rails.stopReason(trials: searched, goal: declaration.goal, elapsed: now() - runStartedAt) {
                 return try stop(reason)
             }
@@ -116,7 +116,7 @@ public final class Study {
                 // Other workers' trials still running: wait for them, so this loop ends on the
                 // study's final state; if one of them dies, its trial goes stale at a later claim
                 // and frees its place, and this process runs that configuration instead.
-                if trials.contains(where: { $0.status == .running && !startedHere.contains($0.id) }),
+                if othersRunning,
                    let wait = waitForOtherProcesses, wait() {
                     continue
                 }
@@ -142,7 +142,7 @@ public final class Study {
     private func proposal(counting: Bool) throws(StudyError) -> Config? {
         if let stale = pendingStaleConfig() { return stale }
         let history = observations()
-        let concurrent = trials.contains { $0.status == .running && !startedHere.contains($0.id) }
+        let concurrent = othersRunning
         var rng = SeededRandom(seed: declaration.seed ^ (UInt64(history.count) &* 0x9E37_79B9_7F4A_7C15) ^ (concurrent ? processSalt : 0))
         guard let proposed = sampler.propose(space: declaration.space, history: history, n: 1,
                                              allowRepeat: declaration.allowRepeat, rng: &rng).first else {
@@ -150,10 +150,17 @@ public final class Study {
         }
         if counting, let limit = declaration.guardrails.maxNearDuplicates, limit > 0 {
             let space = declaration.space
-            let tried = trials.lazy.filter { $0.status != .stale }.map { t in
-                self.unitPoints[t.id] ?? { let p = space.unitPoint(of: t.config); self.unitPoints[t.id] = p; return p }()
+            var tried: [[Double?]] = []
+            tried.reserveCapacity(trials.count)
+            for i in trials.indices where trials[i].status != .stale {
+                let id = trials[i].id
+                if let known = unitPoints[id] { tried.append(known) } else {
+                    let point = space.unitPoint(of: trials[i].config)
+                    unitPoints[id] = point
+                    tried.append(point)
+                }
             }
-            if declaration.guardrails.isNearDuplicate(space.unitPoint(of: proposed), of: Array(tried), in: space) {
+            if declaration.guardrails.isNearDuplicate(space.unitPoint(of: proposed), of: tried, in: space) {
                 nearDuplicatesInARow += 1
                 if nearDuplicatesInARow >= limit {
                     stopReason = .nearDuplicates
@@ -170,12 +177,17 @@ public final class Study {
     /// processes on one study neither propose the same configuration nor overrun `maxTrials`.
     /// In the common single-process case this is one empty indexed read.
     private func catchUp() throws(StudyError) {
-        let foreignRunning = trials.lazy.filter { $0.status == .running && !self.startedHere.contains($0.id) }.map(\.number).min()
+        // Through indices, not elements: this runs before every proposal, and copying each
+        // trial (reference-counted configuration, metrics, error) was most of its cost.
+        var foreignRunning: Int?
+        for i in trials.indices where trials[i].status == .running && !startedHere.contains(trials[i].id) {
+            foreignRunning = min(foreignRunning ?? .max, trials[i].number)
+        }
         // Trial numbers are dense from 0, so the first gap is the first trial not seen yet: a
         // trial this process claimed can be numbered past trials others started in between,
         // and reading on from the last known number would lose those for good.
         var firstUnseen = trials.count
-        for (i, t) in trials.enumerated() where t.number != i {
+        for i in trials.indices where trials[i].number != i {
             firstUnseen = i
             break
         }
@@ -207,17 +219,23 @@ public final class Study {
         // One pass, no intermediate copy of the trials: this runs for every proposal.
         var observations: [Observation] = []
         observations.reserveCapacity(trials.count)
-        for t in trials where t.status != .stale && !t.isRepeat {
-            observations.append(Observation(config: t.config, value: t.status == .complete ? t.value.map(declaration.goal.objective) : nil))
+        for i in trials.indices where trials[i].status != .stale && !trials[i].isRepeat {
+            let value = trials[i].status == .complete ? trials[i].value.map(declaration.goal.objective) : nil
+            observations.append(Observation(config: trials[i].config, value: value))
         }
         return observations
+    }
+
+    /// Whether a trial another process started is still running.
+    private var othersRunning: Bool {
+        trials.indices.contains { trials[$0].status == .running && !startedHere.contains(trials[$0].id) }
     }
 
     /// The first stale configuration no later trial has run again.
     private func pendingStaleConfig() -> Config? {
         // Hashing every configuration on every proposal is the cost; most studies have no stale trial.
+        guard trials.indices.contains(where: { trials[$0].status == .stale && !trials[$0].isRepeat }) else { return nil }
         let stale = trials.filter { $0.status == .stale && !$0.isRepeat }
-        guard !stale.isEmpty else { return nil }
         let rerun = Set(trials.filter { $0.status != .stale }.map(\.config))
         return stale.first { !rerun.contains($0.config) }?.config
     }
@@ -338,11 +356,11 @@ public final class Study {
     /// original trial is).
     public var best: StudyTrial? {
         guard declaration.repeats > 0 else {
-            var best: StudyTrial?
-            for t in trials where t.status == .complete {
-                if let v = t.value, declaration.goal.improves(v, on: best?.value) { best = t }
+            var best: Int?
+            for i in trials.indices where trials[i].status == .complete {
+                if let v = trials[i].value, declaration.goal.improves(v, on: best.flatMap { trials[$0].value }) { best = i }
             }
-            return best
+            return best.map { trials[$0] }
         }
         var best: (trial: StudyTrial, mean: Double)?
         for t in finalists {

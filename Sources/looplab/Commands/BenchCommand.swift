@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
               looplab bench interp --json
             """,
         subcommands: [InterpBenchCommand.self, ProposeBenchCommand.self, GEMMBenchCommand.self, MLPBenchCommand.self, GPTBenchCommand.self,
-                      ReportBenchCommand.self, WorkersBenchCommand.self]
+                      ReportBenchCommand.self, WorkersBenchCommand.self, MCPBenchCommand.self]
     )
 }
 
@@ -86,6 +86,32 @@ struct ReportBenchCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         try ReportBench.report(trials: trials, rounds: rounds).print(json: options.json)
+    }
+}
+
+struct MCPBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "ask+tell latency of `looplab mcp` over stdio at a 500-trial study, vs Optuna's optuna-mcp (same run; target <= 5 ms).",
+        discussion: """
+            First through a minimal JSON-RPC client (the server's own cost), then through the \
+            official MCP Python SDK client against both looplab mcp and optuna-mcp \
+            (scripts/compare/mcp_optuna.py; needs `pip install mcp` for LOOPLAB_PYTHON, else \
+            python3). optuna-mcp needs Python >= 3.12: make a venv with \
+            `pip install optuna-mcp 'mcp[cli]<2'` and pass its python as --optuna-python.
+            """
+    )
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Trials (ask+tell pairs) per server.") var trials = 500
+    @Option(help: ArgumentHelp("A Python that has optuna-mcp installed (default: the client's).", valueName: "PATH")) var optunaPython: String?
+
+    func run() throws {
+        guard (10...100_000).contains(trials) else {
+            Diagnostics.printError("bench mcp: --trials must be in 10...100000, got \(trials)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        try MCPBench.report(trials: trials, optunaPython: optunaPython).print(json: options.json)
     }
 }
 

@@ -45,7 +45,12 @@ enum ProposePrimitives {
             case .handle(let h) where h.object is AgentStrategy: agent = (h.object as! AgentStrategy)
             case let other: throw call.wrongType(P.strategy.name, expected: "a String or agent(\"command\")", got: other)
             }
-            let agentTimeout = try StudyPrimitives.agentTimeout(call[P.agentTimeout], function: "propose")
+            var agentTimeout = try StudyPrimitives.agentTimeout(call[P.agentTimeout], function: "propose")
+            // propose(st) on a study proposed by an agent asks the same agent.
+            if case .nil = try call[P.strategy], let own = study?.agent {
+                agent = own.agent
+                if !call.isGiven(P.agentTimeout) { agentTimeout = own.timeout }
+            }
             var goal = study?.goal ?? Goal.minimize("value")
             if case .handle(let h) = try call[P.goal], let box = h.object as? GoalBox { goal = box.goal }
             var historyValue = try call[P.history]

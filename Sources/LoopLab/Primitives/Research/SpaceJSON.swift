@@ -42,9 +42,22 @@ enum SpaceJSON {
                 items.append((name, o))
             }
         case .object(let fields):
+            var pending: [(String, [String: JSONValue])] = []
             for name in fields.keys.sorted() {
                 guard case .object(let o)? = fields[name] else { throw Failure(message: "'\(name)': expected {\"distribution\": ..., ...}") }
-                items.append((name, o))
+                pending.append((name, o))
+            }
+            // An object has no order, but a condition may only name a parameter declared before
+            // it: parents first, then what depends on them (a cycle is left for Space to report).
+            var placed = Set<String>()
+            while !pending.isEmpty {
+                let ready = pending.filter { _, o in
+                    guard case .string(let parent)? = o["when"]?["parameter"] else { return true }
+                    return placed.contains(parent)
+                }
+                if ready.isEmpty { items += pending; break }
+                for item in ready { items.append(item); placed.insert(item.0) }
+                pending.removeAll { placed.contains($0.0) }
             }
         default:
             throw Failure(message: "a space is an object of name -> {\"distribution\": ..., ...} or a list of parameters")

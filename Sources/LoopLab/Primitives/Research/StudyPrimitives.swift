@@ -87,7 +87,10 @@ enum StudyPrimitives {
                 .handle(Handle(goalType, GoalBox(($0 as! StudyBox).goal)))
             },
             "space": .property(doc: "The search space.") { .handle(Handle(SpacePrimitives.spaceType, SpaceBox(($0 as! StudyBox).study.declaration.space))) },
-            "strategy": .property(doc: "The proposal strategy's name.") { .string(($0 as! StudyBox).study.declaration.strategy.rawValue) },
+            "strategy": .property(doc: "The proposal strategy's name (agent for agent(...)).") { object in
+                let box = object as! StudyBox
+                return .string(box.agent == nil ? box.study.declaration.strategy.rawValue : "agent")
+            },
         ],
         makeIterator: { object, interpreter throws(LoopError) in
             // Each iteration writes a trial: pack code needs the store permission to run a study.
