@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import Glibc
+import LoopLab
+import LoopSupport
 import Logging
 import MCP
 import SystemPackage
@@ -10,6 +12,9 @@ import SystemPackage
 /// is where a request waits between an agent's calls: 20 ms for every ask + tell. Here a thread
 /// of its own blocks in read(2) and hands each line on as it arrives; writes go through one
 /// serial queue, so messages never interleave and no concurrency-pool thread blocks on a full pipe.
+///
+/// When the client closes stdin, requests it already sent are still answered: the end of input
+/// reaches the server only once every request has had its response written (or was cancelled).
 actor LineTransport: Transport {
     nonisolated let logger = Logger(label: "looplab.mcp.transport", factory: { _ in SwiftLogNoOpLogHandler() })
     private let input: Int32
@@ -18,6 +23,9 @@ actor LineTransport: Transport {
     private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
     private let writer = DispatchQueue(label: "looplab.mcp.write")
     private var connected = false
+    private let outstanding = Outstanding()
+    /// How long the end of input waits for answers: run_loop's longest budget, and a margin.
+    static let drainLimit = Toolbox.runLoopMaxSeconds + 60
 
     init(input: Int32, output: Int32) {
         self.input = input
@@ -28,7 +36,7 @@ actor LineTransport: Transport {
     func connect() async throws {
         guard !connected else { return }
         connected = true
-        let (fd, continuation) = (input, self.continuation)
+        let (fd, continuation, outstanding) = (input, self.continuation, self.outstanding)
         let reader = Thread {
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
@@ -39,11 +47,16 @@ actor LineTransport: Transport {
                 pending.append(contentsOf: buffer[0..<n])
                 var start = 0
                 while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                    if newline > start { continuation.yield(Data(pending[start..<newline])) }
+                    if newline > start {
+                        let line = Data(pending[start..<newline])
+                        outstanding.received(line)
+                        continuation.yield(line)
+                    }
                     start = newline + 1
                 }
                 pending.removeFirst(start)
             }
+            outstanding.waitUntilAnswered(limit: LineTransport.drainLimit)
             continuation.finish()
         }
         reader.name = "looplab.mcp.read"
@@ -73,8 +86,48 @@ actor LineTransport: Transport {
                 done.resume(returning: nil)
             }
         }
+        // Everything the server writes answers a request: it sends no notifications of its
+        // own and asks the client nothing.
+        outstanding.answered()
         if let failure { throw MCPError.transportError(Errno(rawValue: failure)) }
     }
 
     nonisolated func receive() -> AsyncThrowingStream<Data, Swift.Error> { messages }
+}
+
+/// Requests the client sent that have no answer yet.
+private final class Outstanding: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var count = 0
+
+    /// Counts a line that will be answered: a request (it has an id), or a line the server
+    /// cannot read (answered with a parse error); a cancellation takes its request off.
+    func received(_ line: Data) {
+        let delta: Int
+        switch JSONValue(json: String(decoding: line, as: UTF8.self)) {
+        case nil: delta = 1
+        case .object(let message)?:
+            if message["method"] == "notifications/cancelled" { delta = -1 } else { delta = message["id"] != nil && message["method"] != nil ? 1 : 0 }
+        case .array(let batch)?: delta = batch.contains { $0["id"] != nil && $0["method"] != nil } ? 1 : 0
+        case _?: delta = 1
+        }
+        guard delta != 0 else { return }
+        condition.lock()
+        count += delta
+        condition.unlock()
+    }
+
+    func answered() {
+        condition.lock()
+        count -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitUntilAnswered(limit: Double) {
+        let deadline = Date(timeIntervalSinceNow: limit)
+        condition.lock()
+        while count > 0, condition.wait(until: deadline) {}
+        condition.unlock()
+    }
 }

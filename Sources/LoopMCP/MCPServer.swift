@@ -70,15 +70,16 @@ public enum MCPServer {
         queue.sync { toolbox.close() }
     }
 
-    /// A tool's outcome as MCP's result: the JSON as text (and as structured content when it is
-    /// an object), images after it; a failure as an error result the client shows the agent.
+    /// A tool's outcome as MCP's result: the JSON as compact text, images after it; a failure as
+    /// an error result the client shows the agent. No `structuredContent` copy: the tools declare
+    /// no output schema, and the SDK encodes and decodes every result twice more on its way out,
+    /// so the copy cost more than a third of an ask + tell (5.2 ms -> 3.9 ms measured).
     private static func result(_ body: () throws(Toolbox.Failure) -> Toolbox.Output) -> CallTool.Result {
         do throws(Toolbox.Failure) {
             let output = try body()
-            var content: [Tool.Content] = [.text(output.json.serialized(pretty: true))]
+            var content: [Tool.Content] = [.text(output.json.serialized())]
             for image in output.images { content.append(.image(data: image.base64, mimeType: image.mimeType)) }
-            let structured: Value? = if case .object = output.json { value(output.json) } else { nil }
-            return CallTool.Result(content: content, structuredContent: structured)
+            return CallTool.Result(content: content)
         } catch {
             return CallTool.Result(content: [.text(error.message)], isError: true)
         }

@@ -92,6 +92,10 @@ struct MCPServerTests {
         let write = try #require((t["run_loop_write"] as? [String: Any])?["error"] as? String)
         #expect(write.contains("permission denied") && write.contains("may not write 'mcp-written.txt'"))
 
+        let dashboard = try #require(t["dashboard"] as? [String: Any])
+        #expect(dashboard["started"] as? [Bool] == [true, false] && dashboard["same"] as? Bool == true)
+        #expect(dashboard["status"] as? Int == 200 && dashboard["mentions_study"] as? Bool == true)
+
         let resources = try #require(t["resources"] as? [String])
         #expect(resources.contains("looplab://study/bowl") && resources.contains("looplab://docs/mcp"))
         #expect((t["resource_study"] as? [String: Any])?["name"] as? String == "bowl")

@@ -37,7 +37,7 @@ import Testing
             #expect(failure(toolbox, "tell", ["study": "s", "number": 0, "status": "done"])?.contains("status must be") == true)
             _ = try toolbox.call("tell", ["study": "s", "number": 0, "metrics": ["loss": 0.5]])
             #expect(failure(toolbox, "tell", ["study": "s", "number": 0, "metrics": ["loss": 0.1]])?.contains("already") == true)
-            #expect(failure(toolbox, "ask", ["study": "s", "n": 0])?.contains("'n' must be an integer in 1...1000") == true)
+            #expect(failure(toolbox, "ask", ["study": "s", "n": 0])?.contains("'n' must be an integer in 1...100") == true)
             #expect(failure(toolbox, "ask", ["study": "s", "n": 1e300])?.contains("'n' must be an integer") == true)
             #expect(failure(toolbox, "ask", ["n": 1]) == "ask: missing required argument 'study'")
             #expect(failure(toolbox, "trials", ["study": "s", "status": "great"])?.contains("unknown status 'great'") == true)

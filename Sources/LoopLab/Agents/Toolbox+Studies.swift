@@ -262,7 +262,7 @@ extension Toolbox {
 
     func ask(_ args: Arguments) throws(Failure) -> Output {
         let name = try args.study()
-        let n = try args.int("n", in: 1...1000) ?? 1
+        let n = try args.int("n", in: 1...100) ?? 1
         let open = try openByName(name, tool: "ask")
         var rows: [JSONValue] = []
         for _ in 0..<n {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import LoopLang
 import LoopResearch
 import LoopStore
@@ -61,6 +62,10 @@ public final class Toolbox: @unchecked Sendable {
     let projectDirectory: String
     let grants: Grants
     let stdlibDirectory: String?
+    /// The looplab binary, for the tools that start one (`dashboard`); nil in-process.
+    let executable: String?
+    /// The dashboard `dashboard` started: its process and address.
+    var dashboardProcess: (pid: pid_t, url: String)?
     let lock = NSLock()
     /// The server's own interpreter: the memory, registry and skill tools call the language's
     /// primitives through it, so they behave exactly as in a script. Trusted: its code is ours.
@@ -69,7 +74,8 @@ public final class Toolbox: @unchecked Sendable {
     var studies: [String: OpenStudy] = [:]
 
     public init(settings: HostSettings, projectDirectory: String = POSIXFiles.currentDirectory(), grants: Grants = Grants(),
-                stdlibDirectory: String? = StdlibLocator.locate()) {
+                stdlibDirectory: String? = StdlibLocator.locate(), executable: String? = nil) {
+        self.executable = executable
         self.settings = settings
         self.projectDirectory = projectDirectory
         self.grants = grants
@@ -83,6 +89,7 @@ public final class Toolbox: @unchecked Sendable {
         defer { lock.unlock() }
         for open in studies.values { open.abandonAll() }
         studies = [:]
+        stopDashboard()
         if let interpreter { LoopLab.finish(interpreter) }
         interpreter = nil
         if let store { try? store.close() }
@@ -137,6 +144,7 @@ public final class Toolbox: @unchecked Sendable {
         case "list_skills": return try primitive("skills", [])
         case "skill_info": return try primitive("skill_info", [.string(try args.string("name"))])
         case "find_skills": return try primitive("find_skills", [.string(try args.string("query"))])
+        case "dashboard": return try dashboard(args)
         default: throw Failure("\(name) is not called through call(_:_:)")
         }
     }

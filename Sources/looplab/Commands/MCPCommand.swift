@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Dispatch
 import LoopLab
 import LoopMCP
@@ -11,7 +12,7 @@ struct MCPCommand: ParsableCommand {
         discussion: """
             Tools: list_studies, study_summary, create_study, ask, tell, add_trial, trials, best, \
             importance, report, set_strategy, remember, recall, promote, champion, rollback, \
-            list_skills, skill_info, find_skills, run_loop. Resources: looplab://study/NAME and \
+            list_skills, skill_info, find_skills, dashboard, run_loop. Resources: looplab://study/NAME and \
             looplab://docs/PAGE. An MCP client starts this command itself; see docs/mcp.md for the \
             configuration snippet.
 
@@ -35,7 +36,8 @@ struct MCPCommand: ParsableCommand {
         var settings = HostSettings.fromEnvironment().overridden(storePath: store.store, assumeYes: false)
         settings.storePath = try store.withArtifacts(settings.storePath)
         try store.checkServer(settings.storePath)
-        let toolbox = Toolbox(settings: settings, grants: Toolbox.Grants(exec: allowExec, write: allowWrite))
+        let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let toolbox = Toolbox(settings: settings, grants: Toolbox.Grants(exec: allowExec, write: allowWrite), executable: executable)
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?
         Task.detached {

@@ -120,6 +120,14 @@ async def session(binary, store, extra):
             written = await s.call_tool("run_loop", {"code": "write_file(\"mcp-written.txt\", \"x\")"})
             out["run_loop_write"] = payload(written)
 
+            # The dashboard: started once, served on loopback, the same address the second time.
+            first = payload(await s.call_tool("dashboard", {}))
+            again = payload(await s.call_tool("dashboard", {}))
+            import urllib.request
+            with urllib.request.urlopen(first["url"] + "/study/bowl", timeout=10) as page:
+                out["dashboard"] = {"started": [first["started"], again["started"]], "same": first["url"] == again["url"],
+                                    "status": page.status, "mentions_study": "bowl" in page.read().decode()}
+
             resources = await s.list_resources()
             out["resources"] = sorted(str(r.uri) for r in resources.resources)
             study = await s.read_resource("looplab://study/bowl")
