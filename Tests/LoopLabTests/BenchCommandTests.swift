@@ -67,6 +67,16 @@ struct BenchCommandTests {
             #expect((value(rows, name) ?? 0) > 1000, "\(name)")
         }
         #expect((value(rows, "digits test accuracy") ?? 0) >= 0.95)
+        // Each training case also as a share of the FMA peak measured in the same run.
+        let peak = try #require(value(rows, "FMA peak, 1 thread"))
+        #expect(peak > 1)
+        for name in ["64-256-256-10 b64", "784-512-512-10 b256", "digits train"] {
+            let share = try #require(value(rows, "\(name), share of FMA peak"), "\(name)")
+            let widths = name.hasPrefix("784") ? [784, 512, 512, 10] : [64, 256, 256, 10]
+            let flops = 6.0 * Double(zip(widths, widths.dropFirst()).map { $0 * $1 }.reduce(0, +))
+            #expect(abs(share - value(rows, name)! * flops / 1e9 / peak) < 1e-9 * max(share, 1))
+            #expect(share > 0 && share < 1.5, "\(name): \(share) of peak")
+        }
     }
 
     @Test func gptWithCorpus() throws {

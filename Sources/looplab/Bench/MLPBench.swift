@@ -34,6 +34,18 @@ enum MLPBench {
             return cases
         })
         var report = BenchReport(bench: "mlp", measured: measured, reference: "torch")
+        // Each case as a share of what the FMA units can do, measured now on the same threads:
+        // a training step costs 6 FLOPs per weight per example (2 forward, 4 backward).
+        let peak = FMAPeak.measure(threads: threads)
+        report.rows.append(BenchRow(caseName: "FMA peak, \(threads) thread\(threads == 1 ? "" : "s")", value: peak, unit: "GFLOPS"))
+        let weights = ["64-256-256-10 b64": [64, 256, 256, 10], "784-512-512-10 b256": [784, 512, 512, 10], "digits train": [64, 256, 256, 10]]
+        for row in report.rows where row.unit == "examples/s" {
+            guard let widths = weights[row.caseName], peak > 0 else { continue }
+            let flops = 6.0 * Double(zip(widths, widths.dropFirst()).map { $0 * $1 }.reduce(0, +))
+            var share = BenchRow(caseName: "\(row.caseName), share of FMA peak", value: row.value * flops / 1e9 / peak, unit: "of peak")
+            if let torch = row.references["torch"] { share.references["torch"] = torch * flops / 1e9 / peak }
+            report.rows.append(share)
+        }
         if digits == nil { notes.append("digits cases skipped (\(digitsPath ?? "no path") not found; pass --digits PATH)") }
         switch measured.reference {
         case .success: notes.insert("median of \(rounds) alternating rounds; PyTorch CPU (\(threads) threads) measured in this run; ratio > 1 is faster (accuracy: higher)", at: 0)
