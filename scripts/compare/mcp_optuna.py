@@ -172,7 +172,7 @@ class OptunaTarget:
 
 
 class LooplabTarget:
-    """`looplab mcp` per /tmp/notes/mcp-contract.md: named studies, space declared once at create."""
+    """`looplab mcp` (docs/mcp.md): named studies, the space declared once at create_study."""
 
     name = "looplab"
 
