@@ -77,11 +77,11 @@ public enum MCPServer {
     private static func result(_ body: () throws(Toolbox.Failure) -> Toolbox.Output) -> CallTool.Result {
         do throws(Toolbox.Failure) {
             let output = try body()
-            var content: [Tool.Content] = [.text(output.json.serialized())]
-            for image in output.images { content.append(.image(data: image.base64, mimeType: image.mimeType)) }
+            var content: [Tool.Content] = [.text(text: output.json.serialized(), annotations: nil, _meta: nil)]
+            for image in output.images { content.append(.image(data: image.base64, mimeType: image.mimeType, annotations: nil, _meta: nil)) }
             return CallTool.Result(content: content)
         } catch {
-            return CallTool.Result(content: [.text(error.message)], isError: true)
+            return CallTool.Result(content: [.text(text: error.message, annotations: nil, _meta: nil)], isError: true)
         }
     }
 

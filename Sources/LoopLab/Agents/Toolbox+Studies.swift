@@ -64,7 +64,7 @@ extension Toolbox {
         return [
             "name": .string(study.name), "goal": Self.goalJSON(study), "strategy": .string(study.strategy),
             "space": study.space, "trials": .int(trials.count), "counts": .object(counts),
-            "best": try best.map { t throws(Failure) in try trialJSON(t, rationales: [:]) } ?? .null,
+            "best": best.map { trialJSON($0, rationales: [:]) } ?? .null,
             "stop_reason": study.stopReason.map { .string($0) } ?? .null,
             "guardrails": study.settings,
         ]
@@ -74,7 +74,7 @@ extension Toolbox {
         ["metric": study.goalMetric.map { .string($0) } ?? .null, "direction": .string(study.goalDirection.rawValue)]
     }
 
-    func trialJSON(_ t: Trial, rationales: [Int64: String]) throws(Failure) -> JSONValue {
+    func trialJSON(_ t: Trial, rationales: [Int64: String]) -> JSONValue {
         var o: [String: JSONValue] = [
             "number": .int(t.number), "status": .string(t.state.rawValue), "params": .object(t.params),
             "metrics": .object(t.metrics.mapValues { $0.isFinite ? .number($0) : .null }),
@@ -111,14 +111,14 @@ extension Toolbox {
         }
         let rationales = AgentNotes.byTrial(notes)
         var rows: [JSONValue] = []
-        for t in chosen { rows.append(try trialJSON(t, rationales: rationales)) }
+        for t in chosen { rows.append(trialJSON(t, rationales: rationales)) }
         return Output(["study": .string(study.name), "total": .int(all.count), "trials": .array(rows)])
     }
 
     func best(_ args: Arguments) throws(Failure) -> Output {
         let study = try storedStudy(try args.study(), tool: "best")
         let (best, notes) = try withStore { store throws(StoreError) in (try store.bestTrial(studyID: study.id), try store.notes(studyID: study.id)) }
-        return Output(try best.map { t throws(Failure) in try trialJSON(t, rationales: AgentNotes.byTrial(notes)) } ?? .null)
+        return Output(best.map { trialJSON($0, rationales: AgentNotes.byTrial(notes)) } ?? .null)
     }
 
     func importance(_ args: Arguments) throws(Failure) -> Output {
@@ -244,20 +244,20 @@ extension Toolbox {
         } catch {
             throw Failure("study '\(declaration.name)': " + ResearchMessages.describe(error))
         }
-        var salt = Hasher()
-        salt.combine(ProcessOwner.current)
-        study.processSalt = UInt64(bitPattern: Int64(salt.finalize()))
+        study.processSalt = StudyPrimitives.processSalt
         let open = OpenStudy(study)
         open.handedOut = studies[declaration.name]?.handedOut ?? []
         studies[declaration.name] = open
         return open
     }
 
-    private func openByName(_ name: String, tool: String) throws(Failure) -> OpenStudy {
-        if let open = studies[name] { return open }
+    /// The study as `ask`/`tell` hold it; `fresh` reads it from the store again (another process
+    /// changed it), keeping the trials this server handed out.
+    private func openByName(_ name: String, tool: String, fresh: Bool = false) throws(Failure) -> OpenStudy {
+        if !fresh, let open = studies[name] { return open }
         let stored = try storedStudy(name, tool: tool)
         guard let declaration = StoreStudyStore.declaration(of: stored) else { throw Failure("\(tool): study '\(name)' has a space Looplab cannot read") }
-        return try openStudy(declaration, replacing: false)
+        return try openStudy(declaration, replacing: fresh)
     }
 
     func ask(_ args: Arguments) throws(Failure) -> Output {
@@ -295,8 +295,7 @@ extension Toolbox {
         var trial = open.study.trials.first { $0.number == number }
         if trial == nil {
             // Asked through another process (or an earlier server): read the study again.
-            studies[name] = nil
-            open = try openByName(name, tool: "tell")
+            open = try openByName(name, tool: "tell", fresh: true)
             trial = open.study.trials.first { $0.number == number }
         }
         guard let trial else { throw Failure("tell: study '\(name)' has no trial \(number) (ask hands out trials; add_trial records one evaluated elsewhere)") }
@@ -315,7 +314,7 @@ extension Toolbox {
         return Output([
             "number": .int(finished.number), "status": .string(finished.status.rawValue),
             "value": finished.value.map { .number($0) } ?? .null, "error": finished.error.map { .string($0) } ?? .null,
-            "best": try best.map { t throws(Failure) in try trialJSON(t, rationales: [:]) } ?? .null,
+            "best": best.map { trialJSON($0, rationales: [:]) } ?? .null,
         ])
     }
 
@@ -349,8 +348,8 @@ extension Toolbox {
             try store.recordTrial(studyID: stored.id, params: ResearchValues.jsonParams(config), state: state, metrics: metrics, value: value, error: error)
         }
         // The engine reads the study again at the next ask, so its proposals know this trial.
-        if let open = studies[name] { let kept = open.handedOut; studies[name] = nil; try openByName(name, tool: "add_trial").handedOut = kept }
-        return Output(try trialJSON(trial, rationales: [:]))
+        if studies[name] != nil { _ = try openByName(name, tool: "add_trial", fresh: true) }
+        return Output(trialJSON(trial, rationales: [:]))
     }
 
     // MARK: Memory and the registry

@@ -205,9 +205,7 @@ enum StudyPrimitives {
         // Said once outside a worker (whose launcher shows the study's state): a loop that does
         // not end at once must say why.
         var said = context.worker != nil
-        var salt = Hasher()
-        salt.combine(ProcessOwner.current)
-        study.processSalt = UInt64(bitPattern: Int64(salt.finalize()))
+        study.processSalt = processSalt
         study.waitForOtherProcesses = {
             if !said {
                 StandardError.line("study \(name): max_trials reached; waiting for the trials other processes are still running (Ctrl-C stops waiting)")
@@ -259,6 +257,14 @@ enum StudyPrimitives {
         }
         return rails
     }
+
+    /// What this process mixes into a study's proposals while other processes run its trials
+    /// (`Study.processSalt`): different for every process, fixed within one.
+    static let processSalt: UInt64 = {
+        var salt = Hasher()
+        salt.combine(ProcessOwner.current)
+        return UInt64(bitPattern: Int64(salt.finalize()))
+    }()
 
     /// `agent_timeout:` checked: a Duration > 0, else the agent default.
     static func agentTimeout(_ seconds: Double?, function: String) throws(LoopError) -> Double {
