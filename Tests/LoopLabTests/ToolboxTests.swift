@@ -50,6 +50,7 @@ import Testing
             let bad: [(JSONValue, String)] = [
                 ([:], "the space has no parameters"),
                 (["x": ["distribution": "uniform", "low": 2, "high": 1]], "'x': low 2.0 is above high 1.0"),
+                (["x": ["distribution": "uniform", "low": -1e308, "high": 1e308]], "is empty or not finite"),
                 (["x": ["distribution": "integers", "low": 0, "high": 9, "step": 0]], "'x': step must be at least 1"),
                 (["x": ["distribution": "integers", "low": 0, "high": 1e300]], "'x': high must be an integer"),
                 (["x": ["distribution": "choice", "values": []]], "choice needs a non-empty list"),

@@ -223,9 +223,10 @@ struct Arguments {
         switch values[name] {
         case nil, .null?: return nil
         case let v?:
-            guard let d = v.doubleValue, d == d.rounded(), abs(d) < 9e15, range.contains(Int(d)) else {
-                let bounds = range.upperBound == .max ? "an integer >= \(range.lowerBound)" : "an integer in \(range.lowerBound)...\(range.upperBound)"
-                throw Toolbox.Failure("\(tool.name): '\(name)' must be \(bounds), got \(v.serialized())")
+            // JSON numbers arrive as doubles: beyond 2^53 they are no longer exact integers.
+            let exact = 9_007_199_254_740_992
+            guard let d = v.doubleValue, d == d.rounded(), abs(d) <= Double(exact), range.contains(Int(d)) else {
+                throw Toolbox.Failure("\(tool.name): '\(name)' must be an integer in \(range.lowerBound)...\(min(range.upperBound, exact)), got \(v.serialized())")
             }
             return Int(d)
         }

@@ -81,7 +81,8 @@ extension Parameter {
         if name.isEmpty { throw .emptyName }
         switch distribution {
         case .uniform(let a, let b):
-            if !a.isFinite || !b.isFinite || a > b { throw .invalidBounds(parameter: name, low: a, high: b) }
+            // The width too: samplers map [low, high] to [0, 1], which an infinite width breaks.
+            if !a.isFinite || !b.isFinite || a > b || !(b - a).isFinite { throw .invalidBounds(parameter: name, low: a, high: b) }
         case .logUniform(let a, let b):
             if !a.isFinite || !b.isFinite || a > b { throw .invalidBounds(parameter: name, low: a, high: b) }
             if a <= 0 { throw .nonPositiveLogBound(parameter: name, low: a) }
