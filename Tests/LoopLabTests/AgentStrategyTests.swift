@@ -58,7 +58,7 @@ import Testing
         let note = try #require(notes[0])
         #expect(note.tags == ["agent", "fallback"])
         #expect(note.text.contains("'x' is 1000000000000.0, outside uniform(0.0, 1.0)") && note.text.contains("after feedback"))
-        #expect(note.text.hasSuffix("proposed by gp instead"))
+        #expect(note.text.hasSuffix("proposed by gp_per_second instead"))
     }
 
     @Test func aDuplicateIsRefusedAndATimeoutFallsBack() throws {

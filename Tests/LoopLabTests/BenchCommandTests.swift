@@ -1,5 +1,6 @@
 import Foundation
 import LoopLang
+import LoopSupport
 import Testing
 
 /// `looplab bench gemm|mlp|gpt` through the binary, tiny and on one thread, with the Python
@@ -76,6 +77,47 @@ struct BenchCommandTests {
             let flops = 6.0 * Double(zip(widths, widths.dropFirst()).map { $0 * $1 }.reduce(0, +))
             #expect(abs(share - value(rows, name)! * flops / 1e9 / peak) < 1e-9 * max(share, 1))
             #expect(share > 0 && share < 1.5, "\(name): \(share) of peak")
+        }
+    }
+
+    /// `bench loop`, tiny: both tasks run through `looplab run`, with a stand-in for the Python
+    /// reference that prints a fixed search, so the time-to-quality rows can be checked exactly.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: TrainingPrimitivesTests.digitsPath)
+                     && FileManager.default.fileExists(atPath: "/usr/share/dict/words"), "digits.csv or the word list is absent"))
+    func loopTimeToQuality() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = dir.appendingPathComponent("python")
+        try "#!/bin/sh\necho '{\"trials\": 7, \"trajectory\": [[1.5, 0.5], [4.0, 0.9]], \"best\": 0.9, \"test\": 0.875}'\n"
+            .write(to: reference, atomically: true, encoding: .utf8)
+        chmod(reference.path, 0o755)
+        let r = try runLooplab(["bench", "loop", "--json", "--seeds", "1", "--budget", "3", "--lm-budget", "2", "--lm-trial-budget", "0.4",
+                                "--digits", TrainingPrimitivesTests.digitsPath], environment: ["LOOPLAB_PYTHON": reference.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows: [[String: Value]] = try r.stdout.split(separator: "\n").map { line in
+            guard case .record(let record) = try JSON.decode(String(line)) else { return [:] }
+            return Dictionary(uniqueKeysWithValues: record.fields.map { ($0.key, $0.value) })
+        }
+        let best = try #require(value(rows, "digits seed 0: best val accuracy"))
+        #expect(best > 0.9 && best <= 1, "a 3-second search on digits: \(best)")
+        #expect((value(rows, "digits seed 0: trials") ?? 0) >= 2)
+        #expect((value(rows, "digits seed 0: test accuracy of the best, refit") ?? 0) > 0.85)
+        // Both reached 0.9 (the reference's best); the reference took 4 s, Looplab's time is
+        // read from its store and the ratio is the one the median row reports.
+        let tq = try #require(rows.first { text($0["case"])?.hasPrefix("digits seed 0: seconds to val accuracy 0.9") == true })
+        #expect(tq["reference_value"]?.number == 4.0)
+        let seconds = try #require(tq["value"]?.number)
+        #expect(seconds > 0 && seconds < 3.5)
+        #expect(abs((tq["ratio"]?.number ?? 0) - seconds / 4.0) < 1e-9)
+        #expect(abs((value(rows, "digits: median time ratio (max \(NumberFormat.ratio(seconds / 4.0)))") ?? -1) - seconds / 4.0) < 1e-9,
+                "\(rows.map { text($0["case"]) ?? "" })")
+        #expect(rows.first { text($0["case"]) == "digits seed 0: trials" }?["reference_value"]?.number == 7)
+        // charlm: bits per character of a tiny gpt, lower is better.
+        let bpc = try #require(value(rows, "charlm seed 0: best val bpc"))
+        #expect(bpc > 0 && bpc < log2(27.0) + 1, "\(bpc)")
+        for bad in [["--tasks", "images"], ["--budget", "-1"], ["--seeds", "0"], ["--workers", "0"]] {
+            let refused = try runLooplab(["bench", "loop"] + bad)
+            #expect(refused.status != 0 && refused.stderr.contains(bad[0]), "\(bad): \(refused.stderr)")
         }
     }
 

@@ -181,8 +181,19 @@ import Testing
           if not stopped { remember(t, {loss: float(t.number % 4)}) }
         }
         print(stops.count > 0, stops.filter(fn(s) { not (s == 1 or s == 3 or s == 9) }).count == 0)
+        let none = study("none", space: s, strategy: "random", max_trials: 12, pruner: "none")
+        var asked = 0
+        for t in none {
+          for step in 1...4 {
+            report(t, step, float(t.number % 3) + 1.0 / float(step))
+            if t.should_prune() { asked += 1 }
+          }
+          remember(t, {loss: float(t.number % 3)})
+        }
+        print(asked, none.trials.filter(fn(r) { r.status == "complete" }).count)
+        print(try { study("bad", space: s, pruner: "hyperband") } catch e { e.message })
         """)
-        #expect(out == "true true\ntrue true\n")
+        #expect(out == "true true\ntrue true\n0 12\nstudy: pruner must be \"median\", \"asha\" or \"none\", got \"hyperband\"\n")
     }
 
     @Test func theSpaceMayGrowButNotShrink() throws {

@@ -72,6 +72,22 @@ struct WorkersTests {
         #expect(single.stdout == "worker 0 of 1: 6 trials, best \(try bestNumber(dir))\n")
     }
 
+    /// Each worker trains with its share of the CPUs (N workers each with a pool of every CPU
+    /// would only take turns); a LOOPLAB_THREADS the user set is left alone.
+    @Test func theWorkersShareTheCPUs() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "print(env(\"LOOPLAB_THREADS\"))".write(to: dir.appendingPathComponent("s.loop"), atomically: true, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["LOOPLAB_THREADS"] == nil {
+            let shared = try runLooplab(["run", "--workers", "2", "s.loop"], directory: dir)
+            #expect(shared.status == 0, "\(shared.stderr)")
+            let share = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+            #expect(shared.stdout.split(separator: "\n").sorted() == ["[w0] \(share)", "[w1] \(share)"], "\(shared.stdout)")
+        }
+        let chosen = try runLooplab(["run", "--workers", "2", "s.loop"], directory: dir, environment: ["LOOPLAB_THREADS": "1"])
+        #expect(chosen.stdout.split(separator: "\n").sorted() == ["[w0] 1", "[w1] 1"], "\(chosen.stdout)")
+    }
+
     @Test func badWorkerCountsAreUsageErrors() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

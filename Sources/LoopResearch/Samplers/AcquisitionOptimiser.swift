@@ -20,17 +20,26 @@ struct AcquisitionBudget {
     }
 }
 
-/// Maximises log expected improvement over a space's unit coordinates.
+/// A model of a trial's log seconds: `gp` predicts it standardised, `scale` converts back.
+struct CostModel {
+    let gp: GaussianProcess
+    let scale: Double
+}
+
+/// Maximises log expected improvement over a space's unit coordinates — per second when a cost
+/// model is given (log EI minus the predicted log seconds).
 struct AcquisitionOptimiser {
     let gp: GaussianProcess
     let space: Space
     let best: Double
     let budget: AcquisitionBudget
+    let cost: CostModel?
     let numeric: [Int]
     let choices: [(dimension: Int, count: Int)]
 
-    init(gp: GaussianProcess, space: Space, best: Double, budget: AcquisitionBudget) {
+    init(gp: GaussianProcess, space: Space, best: Double, budget: AcquisitionBudget, cost: CostModel? = nil) {
         self.gp = gp
+        self.cost = cost
         self.space = space
         self.best = best
         self.budget = budget
@@ -42,7 +51,9 @@ struct AcquisitionOptimiser {
 
     func value(_ point: [Double]) -> Double {
         let p = gp.predict(point, gradient: false)
-        return ExpectedImprovement.log(mu: p.mean, sigma: p.variance.squareRoot(), best: best).value
+        let ei = ExpectedImprovement.log(mu: p.mean, sigma: p.variance.squareRoot(), best: best).value
+        guard let cost else { return ei }
+        return ei - cost.scale * cost.gp.predict(point, gradient: false).mean
     }
 
     /// Candidate maxima, best first (the caller takes the first one not tried yet).
@@ -92,8 +103,11 @@ struct AcquisitionOptimiser {
             let pred = gp.predict(p, gradient: true)
             let sigma = pred.variance.squareRoot()
             let ei = ExpectedImprovement.log(mu: pred.mean, sigma: sigma, best: best)
-            let grad = numeric.map { j in -(ei.dMu * pred.dMean[j] + ei.dSigma * pred.dVariance[j] / (2 * sigma)) }
-            return (-ei.value, grad)
+            var grad = numeric.map { j in -(ei.dMu * pred.dMean[j] + ei.dSigma * pred.dVariance[j] / (2 * sigma)) }
+            guard let cost else { return (-ei.value, grad) }
+            let c = cost.gp.predict(p, gradient: true)
+            for (k, j) in numeric.enumerated() { grad[k] += cost.scale * c.dMean[j] }
+            return (-(ei.value - cost.scale * c.mean), grad)
         }
         let lower = [Double](repeating: 0, count: numeric.count), upper = [Double](repeating: 1, count: numeric.count)
         let found = BoxLBFGS.minimize(objective, start: numeric.map { start[$0] }, lower: lower, upper: upper,

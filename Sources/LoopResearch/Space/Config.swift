@@ -34,13 +34,18 @@ public struct Config: Hashable, Sendable, CustomStringConvertible {
 /// over); `nil` means the trial is running, failed or was pruned: it still counts as tried, so it is
 /// never proposed again, and model-based samplers treat running trials as pending (constant liar).
 /// A non-finite value (NaN, ±∞: a diverged run) counts as tried but teaches the models nothing.
+///
+/// `cost` is what the evaluation took, in seconds, when known (a completed trial of a study):
+/// the cost-aware default strategy learns it beside the value.
 public struct Observation: Hashable, Sendable {
     public var config: Config
     public var value: Double?
+    public var cost: Double?
 
-    public init(config: Config, value: Double?) {
+    public init(config: Config, value: Double?, cost: Double? = nil) {
         self.config = config
         self.value = value
+        self.cost = cost
     }
 }
 

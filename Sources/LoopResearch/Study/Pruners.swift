@@ -41,6 +41,13 @@ public struct MedianPruner: Pruner, Hashable {
     }
 }
 
+/// Never stops a trial early (`pruner: "none"`).
+public struct NoPruner: Pruner, Hashable {
+    public var peers: PrunerPeers { .complete }
+    public init() {}
+    public func shouldPrune(step: Int, value: Double, others: [Double], goal: Goal) -> Bool { false }
+}
+
 /// Asynchronous successive halving (ASHA, as Optuna's `SuccessiveHalvingPruner`): trials are
 /// judged at rungs, steps `minResource * reductionFactor^k`; at a rung a trial goes on only if its
 /// value is among the best `1/reductionFactor` of the values reported at that step so far

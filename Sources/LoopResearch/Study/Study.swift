@@ -28,6 +28,8 @@ public final class Study {
     private var unitPoints: [Int64: [Double?]] = [:]
     /// Trials this object started; the others may belong to another process running the study.
     private var startedHere: Set<Int64> = []
+    /// When (on `now`) each trial this object started began: its cost in seconds at the finish.
+    private var startTimes: [Int64: Double] = [:]
     /// Whether the store may hold trials this object has not read: true at first, after a claim
     /// that started nothing, and when a claim's number skipped past the trials known here
     /// (another process claimed in between). While false and no other process's trial is
@@ -106,6 +108,7 @@ public final class Study {
             switch claim {
             case .started(let trial):
                 startedHere.insert(trial.id)
+                startTimes[trial.id] = now()
                 if trial.number != trials.count { mayHaveMissed = true }
                 trials.append(trial)
                 if trials.count > 1, trials[trials.count - 2].number > trial.number { trials.sort { $0.number < $1.number } }
@@ -220,8 +223,9 @@ public final class Study {
         var observations: [Observation] = []
         observations.reserveCapacity(trials.count)
         for i in trials.indices where trials[i].status != .stale && !trials[i].isRepeat {
-            let value = trials[i].status == .complete ? trials[i].value.map(declaration.goal.objective) : nil
-            observations.append(Observation(config: trials[i].config, value: value))
+            let complete = trials[i].status == .complete
+            let value = complete ? trials[i].value.map(declaration.goal.objective) : nil
+            observations.append(Observation(config: trials[i].config, value: value, cost: complete ? trials[i].seconds : nil))
         }
         return observations
     }
@@ -335,6 +339,7 @@ public final class Study {
         trial.integerMetrics = integerMetrics
         trial.value = value
         trial.error = error
+        if let start = startTimes.removeValue(forKey: trialID) { trial.seconds = now() - start }
         let finished = trial
         try Study.storing { try store.finishTrial(finished) }
         trials[index] = trial

@@ -30,6 +30,9 @@ public struct StudyTrial: Hashable, Sendable {
     public var repeatOf: Int?
     /// 0 for a proposed configuration; 1, 2, ... for its repeats.
     public var repeatIndex: Int
+    /// Wall-clock seconds from start to finish, once finished (when the store or the study
+    /// measured it): what the cost-aware strategy models.
+    public var seconds: Double?
 
     public init(id: Int64, number: Int, config: Config, status: TrialStatus = .running,
                 metrics: [String: Double] = [:], value: Double? = nil, error: String? = nil,

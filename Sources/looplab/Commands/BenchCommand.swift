@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
               looplab bench interp --json
             """,
         subcommands: [InterpBenchCommand.self, ProposeBenchCommand.self, GEMMBenchCommand.self, MLPBenchCommand.self, GPTBenchCommand.self,
-                      ReportBenchCommand.self, WorkersBenchCommand.self, MCPBenchCommand.self]
+                      ReportBenchCommand.self, WorkersBenchCommand.self, MCPBenchCommand.self, LoopBenchCommand.self]
     )
 }
 
@@ -153,5 +153,66 @@ struct WorkersBenchCommand: ParsableCommand {
         }
         try WorkersBench.report(trials: trials, workerCounts: counts, regretSeeds: regretSeeds, backends: stores,
                                 server: postgres.map(WorkersBench.Server.url) ?? .throwaway, overheadTrials: overheadTrials).print(json: options.json)
+    }
+}
+
+struct LoopBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loop",
+        abstract: "Time to quality of the whole research loop vs Optuna TPE + PyTorch CPU (same run, alternating seeds).",
+        discussion: """
+            digits: a study of a 6-parameter MLP space (lr, hidden, layers, weight decay, batch, \
+            epochs), run by `looplab run` for --budget seconds per seed, beside Optuna's TPE and \
+            PyTorch training the same models on the same split (scripts/compare/loop_efficacy.py, \
+            with LOOPLAB_PYTHON, else python3). charlm: the same for a char-level gpt under a \
+            per-trial training budget, scored by validation bits per character.
+
+            For each seed: the quality both reached (the worse of the two bests), the seconds each \
+            side took to reach it, and their ratio (below 1: Looplab sooner); the trials each ran; \
+            for digits the test accuracy of each best refit; the median ratio last. Default \
+            settings run in about 9 minutes.
+
+            Example:
+              LOOPLAB_PYTHON=.venv/bin/python looplab bench loop --seeds 3 --budget 60
+              looplab bench loop --tasks digits --study-options 'strategy: "gp", pruner: "median"'
+            """
+    )
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Which tasks, comma-separated: digits, charlm.") var tasks = "digits,charlm"
+    @Option(help: "digits: seeds (each runs both sides).") var seeds = 3
+    @Option(help: "digits: seconds of search per side and seed.") var budget = 60.0
+    @Option(help: "charlm: seeds.") var lmSeeds = 1
+    @Option(help: "charlm: seconds of search per side and seed.") var lmBudget = 40.0
+    @Option(help: "charlm: seconds of training per trial.") var lmTrialBudget = 4.0
+    @Option(help: "Looplab's side: worker processes (looplab run --workers N).") var workers = 1
+    @Option(help: ArgumentHelp("Looplab's side: more arguments for its study(...) call.", valueName: "ARGS")) var studyOptions: String?
+    @Option(help: "digits.csv (default: ../shared/data/digits.csv).") var digits: String?
+    @Option(help: "Threads PyTorch uses.") var threads = 2
+
+    func validate() throws {
+        let chosen = tasks.split(separator: ",").map(String.init)
+        guard !chosen.isEmpty, chosen.allSatisfy(["digits", "charlm"].contains) else {
+            throw ValidationError("--tasks takes digits, charlm or both (comma-separated), got '\(tasks)'")
+        }
+        guard seeds >= 1, lmSeeds >= 1, seeds <= 100, lmSeeds <= 100 else { throw ValidationError("--seeds and --lm-seeds must be in 1...100") }
+        for (name, value) in [("--budget", budget), ("--lm-budget", lmBudget), ("--lm-trial-budget", lmTrialBudget)] {
+            guard value.isFinite, value > 0, value <= 86_400 else { throw ValidationError("\(name) must be a number of seconds in (0, 86400], got \(value)") }
+        }
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1...64, got \(threads)") }
+    }
+
+    func run() throws {
+        var o = LoopBench.Options()
+        o.tasks = tasks.split(separator: ",").map(String.init)
+        (o.seeds, o.budget, o.lmSeeds, o.lmBudget, o.lmTrialBudget) = (seeds, budget, lmSeeds, lmBudget, lmTrialBudget)
+        (o.workers, o.studyOptions, o.digitsPath, o.threads) = (workers, studyOptions, digits, threads)
+        do {
+            try LoopBench.report(o).print(json: options.json)
+        } catch let failure as ReportBench.BenchFailure {
+            Diagnostics.printError("bench loop: \(failure.description)")
+            throw ExitCode(1)
+        }
     }
 }

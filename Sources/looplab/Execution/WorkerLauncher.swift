@@ -3,6 +3,7 @@ import Glibc
 import LoopLab
 import LoopLang
 import LoopStore
+import class LoopTrain.ThreadPool
 import LoopSupport
 import Synchronization
 
@@ -19,6 +20,11 @@ enum WorkerLauncher {
         let storePath = Store.resolveLocation(settings.storePath, projectDirectory: URL(fileURLWithPath: POSIXFiles.currentDirectory()))
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var environment = ChildProcess.currentEnvironment()
+        // The CPUs shared out among the workers (each trains with its share), unless the user
+        // chose: N workers each starting a pool of every CPU would only take turns.
+        if environment["LOOPLAB_THREADS"] == nil {
+            environment["LOOPLAB_THREADS"] = String(max(1, ThreadPool.availableCPUs / workers))
+        }
         // What the status line counts from: trials newer than the store's newest now.
         var before: Int64 = 0
         if let store = try? Store.openExisting(storePath, options: Store.Options(readOnly: true)) {

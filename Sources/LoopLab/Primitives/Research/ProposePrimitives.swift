@@ -9,7 +9,7 @@ enum ProposePrimitives {
     enum Parameters {
         static let space = Param.value("space", doc: "a Space (space {...}), a record of ranges, or a Study (its space, trials, goal and strategy)")
         static let n = Param.int("n", default: 1, doc: "how many configurations, distinct from each other and from the history")
-        static let strategy = Param.optional("strategy", doc: "default (gp), gp, tpe, random, grid, sobol, evolve or agent(\"command\"); a study's own when left out")
+        static let strategy = Param.optional("strategy", doc: "default (gp_per_second), gp, tpe, random, grid, sobol, evolve or agent(\"command\"); a study's own when left out")
         static let agentTimeout = Param.optionalSeconds("agent_timeout", doc: "with strategy: agent(...), how long the answer may take (default 2m)")
         static let history = Param.optional("history", doc: "a Study or a List of {params, value} records already evaluated")
         static let seed = Param.int("seed", default: 0, doc: "fixes the proposals")

@@ -96,6 +96,7 @@ final class StoreStudyStore: StudyStore {
                                metrics: t.metrics, value: t.value, error: t.error,
                                repeatOf: t.repeatOf, repeatIndex: t.repeatIndex)
         trial.integerMetrics = t.integerMetrics
+        trial.seconds = t.finishedAt.map { $0.timeIntervalSince(t.startedAt) }
         return trial
     }
 }

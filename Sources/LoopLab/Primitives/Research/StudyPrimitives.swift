@@ -171,6 +171,14 @@ enum StudyPrimitives {
         case let other: throw call.wrongType(P.strategy.name, expected: "a String or agent(\"command\")", got: other)
         }
         let agentTimeout = try agentTimeout(call[P.agentTimeout], function: "study")
+        // Checked before the study is opened, so a typo creates nothing.
+        let pruner: any Pruner
+        switch try call[P.pruner] {
+        case "median": pruner = MedianPruner()
+        case "asha": pruner = SuccessiveHalvingPruner()
+        case "none": pruner = NoPruner()
+        case let other: throw researchError("study: pruner must be \"median\", \"asha\" or \"none\", got \"\(other)\"")
+        }
 
         var stored: [String: JSONValue] = [:]
         if let existing, case .object(let settings) = existing.settings { stored = settings }
@@ -195,11 +203,7 @@ enum StudyPrimitives {
             if case .incompatibleSpace = error { throw researchError("study '\(name)': " + ResearchMessages.describe(error)) }
             throw ResearchMessages.error(error)
         }
-        switch try call[P.pruner] {
-        case "median": study.pruner = MedianPruner()
-        case "asha": study.pruner = SuccessiveHalvingPruner()
-        case let other: throw researchError("study: pruner must be \"median\" or \"asha\", got \"\(other)\"")
-        }
+        study.pruner = pruner
         // A full study whose last trials other workers are running: look again every 0.2 s
         // until they end (or die, and this process reruns them); Ctrl-C stops the wait.
         // Said once outside a worker (whose launcher shows the study's state): a loop that does
