@@ -131,7 +131,7 @@ def main():
     ap.add_argument("task", choices=["digits", "charlm"])
     ap.add_argument("--dir", required=True)
     ap.add_argument("--budget", type=float, default=60.0, help="seconds for the whole search")
-    ap.add_argument("--trial-budget", type=float, default=4.0, help="charlm: training seconds per trial")
+    ap.add_argument("--trial-budget", type=float, default=3.0, help="charlm: training seconds per trial")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()

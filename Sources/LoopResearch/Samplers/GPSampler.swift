@@ -87,7 +87,7 @@ public final class GPSampler: Sampler, Sendable {
         let rows = modelRows(completed, history: history, limit: completed.count <= refitAlwaysUpTo ? maxModelPoints : fastModelPoints)
         var (x, y, best) = GPSampler.standardised(rows, features: features, history: history)
         // Running trials join at the model's own prediction (kriging believer).
-        var pending = history.indices.filter { history[$0].value == nil }.map(features)
+        var pending = history.indices.filter { history[$0].pending && history[$0].value == nil }.map(features)
         let budget = AcquisitionBudget(completed: completed.count, generousUpTo: refitAlwaysUpTo)
         let cost = costAware ? costModel(completed, history: history, features: features, dimensions: d, categorical: categorical) : nil
 

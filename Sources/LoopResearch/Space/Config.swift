@@ -31,21 +31,26 @@ public struct Config: Hashable, Sendable, CustomStringConvertible {
 /// One finished (or in-flight) evaluation a sampler learns from.
 ///
 /// `value` is the objective to **minimise** (a study negates a maximised metric before handing it
-/// over); `nil` means the trial is running, failed or was pruned: it still counts as tried, so it is
-/// never proposed again, and model-based samplers treat running trials as pending (constant liar).
+/// over); `nil` means the trial is running or ended without one (failed): it still counts as tried,
+/// so it is never proposed again. (A study hands its pruned trials over at the worst complete value.)
 /// A non-finite value (NaN, ±∞: a diverged run) counts as tried but teaches the models nothing.
 ///
 /// `cost` is what the evaluation took, in seconds, when known (a completed trial of a study):
-/// the cost-aware default strategy learns it beside the value.
+/// the cost-aware default strategy learns it beside the value. `pending` marks a trial still
+/// running, which model-based samplers place at their own prediction (kriging believer) so a
+/// batch spreads out; by default an observation without a value is pending, and a study says
+/// which of its valueless trials (failed, interrupted) are over.
 public struct Observation: Hashable, Sendable {
     public var config: Config
     public var value: Double?
     public var cost: Double?
+    public var pending: Bool
 
-    public init(config: Config, value: Double?, cost: Double? = nil) {
+    public init(config: Config, value: Double?, cost: Double? = nil, pending: Bool? = nil) {
         self.config = config
         self.value = value
         self.cost = cost
+        self.pending = pending ?? (value == nil)
     }
 }
 

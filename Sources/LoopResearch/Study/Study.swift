@@ -216,16 +216,28 @@ public final class Study {
         for (trialID, steps) in stored { reports[trialID] = steps }
     }
 
-    /// What the sampler learns from: every non-stale trial, values minimised; running, failed and
-    /// pruned trials count as tried without a value.
+    /// What the sampler learns from: every non-stale trial, values minimised. Running trials are
+    /// pending (tried, value to come); a pruned trial takes the worst complete value, since the
+    /// pruner judged it worse than its peers (with successive halving most trials end pruned,
+    /// and a model blind to them proposes their neighbours again); failed and interrupted ones
+    /// count as tried without a value.
     public func observations() -> [Observation] {
-        // One pass, no intermediate copy of the trials: this runs for every proposal.
+        // One pass each, no intermediate copy of the trials: this runs for every proposal.
+        var worst: Double?
+        for i in trials.indices where trials[i].status == .complete && !trials[i].isRepeat {
+            if let v = trials[i].value.map(declaration.goal.objective), v.isFinite { worst = max(worst ?? v, v) }
+        }
         var observations: [Observation] = []
         observations.reserveCapacity(trials.count)
         for i in trials.indices where trials[i].status != .stale && !trials[i].isRepeat {
-            let complete = trials[i].status == .complete
-            let value = complete ? trials[i].value.map(declaration.goal.objective) : nil
-            observations.append(Observation(config: trials[i].config, value: value, cost: complete ? trials[i].seconds : nil))
+            let config = trials[i].config
+            switch trials[i].status {
+            case .complete:
+                observations.append(Observation(config: config, value: trials[i].value.map(declaration.goal.objective), cost: trials[i].seconds))
+            case .running: observations.append(Observation(config: config, value: nil, pending: true))
+            case .pruned: observations.append(Observation(config: config, value: worst, pending: false))
+            default: observations.append(Observation(config: config, value: nil, pending: false))
+            }
         }
         return observations
     }

@@ -19,8 +19,8 @@ enum LoopBench {
         var seeds = 3
         var budget = 60.0
         var lmSeeds = 1
-        var lmBudget = 40.0
-        var lmTrialBudget = 4.0
+        var lmBudget = 60.0
+        var lmTrialBudget = 3.0
         var workers = 1
         /// Extra arguments for Looplab's `study(...)` call (`strategy: "gp"`).
         var studyOptions: String?
@@ -72,7 +72,7 @@ enum LoopBench {
             notes.append("charlm: char-level gpt (ctx 32, 4 heads; lr, dim, layers, batch searched), \(NumberFormat.short(o.lmTrialBudget)) s of training per trial, \(NumberFormat.short(o.lmBudget)) s per side and seed, on words of /usr/share/dict/words; quality = validation bits per character (lower is better).")
         }
         let looplabSide = "Looplab: the study's defaults" + (o.studyOptions.map { " and \($0)" } ?? "")
-            + (o.workers > 1 ? ", \(o.workers) workers" : "") + "; the reference: Optuna TPE + PyTorch CPU on \(o.threads) threads (scripts/compare/loop_efficacy.py)."
+            + (o.workers > 1 ? ", looplab run --workers \(o.workers) (trials side by side, each on its share of the CPUs)" : ", one process") + "; the reference: Optuna TPE + PyTorch CPU on \(o.threads) threads (scripts/compare/loop_efficacy.py)."
         report.note = (notes + [looplabSide, "Time ratio = Looplab's seconds / the reference's to the quality both reached (below 1: Looplab sooner)."]
             + (skipped.map { ["The reference was not measured: \($0)."] } ?? [])).joined(separator: "\n")
         return report
@@ -197,7 +197,9 @@ enum LoopBench {
     @discardableResult
     private static func runLooplab(_ executable: String, _ arguments: [String], directory: String) throws -> String {
         let log = directory + "/stderr.log"
-        let command = "cd '\(directory)' && '\(executable)' " + arguments.map { "'\($0)'" }.joined(separator: " ") + " 2>'\(log)'"
+        // Quoted for /bin/sh: a path or --study-options text may hold a quote of its own.
+        func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = "cd \(quoted(directory)) && \(quoted(executable)) " + arguments.map(quoted).joined(separator: " ") + " 2>\(quoted(log))"
         guard let (status, output) = Shell.output(of: command) else { throw ReportBench.BenchFailure("could not start \(executable)") }
         guard status == 0 else {
             let errors = (try? POSIXFiles.readText(log)) ?? ""

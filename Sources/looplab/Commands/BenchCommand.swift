@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import struct LoopLab.WorkerRole
+import class LoopTrain.ThreadPool
 
 /// `looplab bench ...`: benchmarks that report ratios against references measured in the same run.
 struct BenchCommand: ParsableCommand {
@@ -172,6 +173,11 @@ struct LoopBenchCommand: ParsableCommand {
             for digits the test accuracy of each best refit; the median ratio last. Default \
             settings run in about 9 minutes.
 
+            Looplab's study runs as `looplab run --workers N` (N = --workers, by default one \
+            worker per CPU): models this small gain little from a second thread, so trials run \
+            side by side, each on its share of the CPUs. PyTorch runs one trial at a time on \
+            --threads threads, as the Optuna anchor does.
+
             Example:
               LOOPLAB_PYTHON=.venv/bin/python looplab bench loop --seeds 3 --budget 60
               looplab bench loop --tasks digits --study-options 'strategy: "gp", pruner: "median"'
@@ -183,9 +189,10 @@ struct LoopBenchCommand: ParsableCommand {
     @Option(help: "digits: seeds (each runs both sides).") var seeds = 3
     @Option(help: "digits: seconds of search per side and seed.") var budget = 60.0
     @Option(help: "charlm: seeds.") var lmSeeds = 1
-    @Option(help: "charlm: seconds of search per side and seed.") var lmBudget = 40.0
-    @Option(help: "charlm: seconds of training per trial.") var lmTrialBudget = 4.0
-    @Option(help: "Looplab's side: worker processes (looplab run --workers N).") var workers = 1
+    @Option(help: "charlm: seconds of search per side and seed.") var lmBudget = 60.0
+    @Option(help: "charlm: seconds of training per trial.") var lmTrialBudget = 3.0
+    @Option(help: "Looplab's side: worker processes, each training on CPUs / N threads (default: one per CPU; 1 runs one process on every CPU).")
+    var workers = ThreadPool.availableCPUs
     @Option(help: ArgumentHelp("Looplab's side: more arguments for its study(...) call.", valueName: "ARGS")) var studyOptions: String?
     @Option(help: "digits.csv (default: ../shared/data/digits.csv).") var digits: String?
     @Option(help: "Threads PyTorch uses.") var threads = 2
@@ -197,7 +204,7 @@ struct LoopBenchCommand: ParsableCommand {
         }
         guard seeds >= 1, lmSeeds >= 1, seeds <= 100, lmSeeds <= 100 else { throw ValidationError("--seeds and --lm-seeds must be in 1...100") }
         for (name, value) in [("--budget", budget), ("--lm-budget", lmBudget), ("--lm-trial-budget", lmTrialBudget)] {
-            guard value.isFinite, value > 0, value <= 86_400 else { throw ValidationError("\(name) must be a number of seconds in (0, 86400], got \(value)") }
+            guard value.isFinite, value >= 0.1, value <= 86_400 else { throw ValidationError("\(name) must be a number of seconds in 0.1...86400, got \(value)") }
         }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1...64, got \(threads)") }

@@ -3,9 +3,10 @@ import LoopResearch
 import LoopSupport
 import Testing
 
-/// The default strategy (`gp_per_second`) maximises expected improvement per second: beside the
-/// value it models each trial's seconds, which a study measures.
-@Suite struct CostAwareTests {
+/// What a study hands its sampler, and what the default strategy (`gp_per_second`) makes of it:
+/// beside the value it models each trial's seconds, which a study measures, so it maximises
+/// expected improvement per second.
+@Suite struct ObservationTests {
     let space = try! Space([Parameter("x", .uniform(low: 0, high: 1)), Parameter("y", .uniform(low: 0, high: 1))])
 
     /// Random trials whose value does not depend on x while their cost grows 50-fold along it.
@@ -70,5 +71,29 @@ import Testing
         #expect(study.trials.map(\.seconds) == [2.0, 0.5, 7.0])
         // Only completed trials teach the cost model (a failed or pruned run stopped early).
         #expect(study.observations().map(\.cost) == [2.0, nil, 7.0])
+    }
+
+    /// Running trials are pending (the GP places them at its prediction); a pruned trial counts
+    /// at the worst complete value (its pruner judged it worse than its peers); a failed one is
+    /// tried without a value.
+    @Test func eachStatusIsHandedOverForWhatItSays() throws {
+        let declaration = StudyDeclaration(name: "statuses", space: space, goal: .maximize("accuracy"), strategy: .random, seed: 1,
+                                           guardrails: Guardrails(maxTrials: 6))
+        let study = try Study(declaration, store: InMemoryStudyStore(), now: ManualClock().now)
+        var ids: [Int64] = []
+        for _ in 0..<5 { ids.append(try #require(try study.next()).id) }
+        try study.complete(ids[0], metrics: ["accuracy": 0.9])
+        try study.complete(ids[1], metrics: ["accuracy": 0.6])
+        try study.fail(ids[2], error: "pruned", status: .pruned)
+        try study.fail(ids[3], error: "boom")
+        let o = study.observations()
+        // Maximised accuracy is minimised as its negative: the worst complete value is -0.6.
+        #expect(o.map(\.value) == [-0.9, -0.6, -0.6, nil, nil])
+        #expect(o.map(\.pending) == [false, false, false, false, true])
+        // Without a complete trial a pruned one has no value to take.
+        let early = try Study(StudyDeclaration(name: "early", space: space, goal: .minimize("loss"), strategy: .random, seed: 1,
+                                               guardrails: Guardrails(maxTrials: 2)), store: InMemoryStudyStore(), now: ManualClock().now)
+        try early.fail(try #require(try early.next()).id, error: "pruned", status: .pruned)
+        #expect(early.observations().map(\.value) == [nil] && early.observations().map(\.pending) == [false])
     }
 }
