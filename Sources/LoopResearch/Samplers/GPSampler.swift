@@ -12,7 +12,7 @@ import Synchronization
 /// block's first trials, and cached. Both rules depend only on the history, so proposals stay a
 /// pure function of `(space, history, n, rng)` — a fresh sampler proposes exactly what a warm one
 /// would. Batches use the kriging believer: each proposal joins the model at its predicted mean
-/// before the next is chosen, as do running trials (value `nil`).
+/// before the next is chosen, as do running trials (`Observation.pending`).
 ///
 /// Cost-aware (`costAware`, the default strategy): a second GP models the log of each completed
 /// trial's seconds, and the acquisition is log EI minus the predicted log cost — expected
