@@ -134,14 +134,19 @@ def validation_loss(model, tokens, ctx, max_windows=256, chunk=64):
     return total / len(starts)
 
 
-def quality(args):
-    with open(args.corpus, encoding="utf-8") as f:
+def corpus(path):
+    """The text's characters (the vocabulary), its first 90% and its last 10% as token tensors."""
+    with open(path, encoding="utf-8") as f:
         text = f.read()
     chars = sorted(set(text))
     stoi = {c: i for i, c in enumerate(chars)}
     data = torch.tensor([stoi[c] for c in text], dtype=torch.long)
     cut = int(len(data) * 0.9)
-    train, val = data[:cut], data[cut:]
+    return chars, data[:cut], data[cut:]
+
+
+def quality(args):
+    chars, train, val = corpus(args.corpus)
     torch.manual_seed(1)
     model = GPT(len(chars), args.ctx, args.dim, args.layers, args.heads)
     opt = optimizer(model)

@@ -237,16 +237,16 @@ enum LoopBench {
 
     // MARK: Data
 
-    /// `--data`, else the shared data directory beside the repository.
+    /// `--digits`, else the shared data directory beside the repository.
     private static func digitsCSV(_ given: String?) throws -> String {
         if let given {
-            guard POSIXFiles.exists(given) else { throw ReportBench.BenchFailure("--data \(given): no such file") }
+            guard POSIXFiles.exists(given) else { throw ReportBench.BenchFailure("--digits \(given): no such file") }
             return given
         }
         let candidates = [POSIXFiles.currentDirectory() + "/../shared/data/digits.csv"]
             + (StdlibLocator.locate().map { [POSIXFiles.parent(POSIXFiles.parent($0)) + "/shared/data/digits.csv"] } ?? [])
         guard let found = candidates.first(where: POSIXFiles.exists) else {
-            throw ReportBench.BenchFailure("digits.csv not found (looked in ../shared/data/); give it with --data PATH, or run --tasks charlm")
+            throw ReportBench.BenchFailure("digits.csv not found (looked in ../shared/data/); give it with --digits PATH, or run --tasks charlm")
         }
         return found
     }
